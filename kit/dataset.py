@@ -1,0 +1,167 @@
+"""The :class:`Dataset`: the tables of the contract plus what the load found.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from kit.dataset import Dataset
+>>> ds = Dataset({"leads": pd.DataFrame({"lead_id": ["L1", "L2"],
+...     "created_at": pd.to_datetime(["2026-01-05", "2026-02-05"]), "team": ["Nord", "Sud"]})})
+>>> ds.leads.shape
+(2, 3)
+>>> ds.filter(start="2026-02-01").leads["lead_id"].tolist()
+['L2']
+>>> ds.filter(team="Nord").leads["lead_id"].tolist()
+['L1']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import narwhals as nw
+import pandas as pd
+
+from kit.contract import CONTRACT, TABLE_NAMES
+from kit.errors import DataError, did_you_mean
+
+ISSUE_COLUMNS = ["table", "column", "rule", "severity", "count", "rows", "message"]
+
+
+def empty_issues() -> pd.DataFrame:
+    """An empty ``ds.issues`` frame with its columns."""
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in ISSUE_COLUMNS}).astype({"count": "int64"})
+
+
+@dataclass
+class Dataset:
+    """Tables of one dataset, the problems found at load, and its reference date.
+
+    Attributes
+    ----------
+    tables : dict
+        ``{table name: frame}``; frames are pandas, polars or DuckDB relations
+        depending on the ``backend`` used at load.
+    issues : DataFrame
+        One row per problem: table, column, rule, severity (``error``, ``warning``,
+        ``info``), count, example rows (file line numbers), message.
+    rejected : dict
+        ``{table: DataFrame}`` of rows kept aside, with a ``_reason`` and ``_line``.
+    as_of : Timestamp
+        End of the data: the latest timestamp in the dataset unless set at load.
+    """
+
+    tables: dict
+    issues: pd.DataFrame = field(default_factory=empty_issues)
+    rejected: dict = field(default_factory=dict)
+    as_of: pd.Timestamp | None = None
+    backend: str = "pandas"
+    currency: str = "EUR"
+    timezone: str = "Europe/Paris"
+    source: str = ""
+
+    def __post_init__(self):
+        if self.as_of is None:
+            self.as_of = self.latest_timestamp()
+        elif self.as_of is not None:
+            self.as_of = pd.Timestamp(self.as_of)
+
+    def __getattr__(self, name):
+        if name in TABLE_NAMES:
+            return self.__dict__["tables"].get(name)
+        raise AttributeError(name)
+
+    def __contains__(self, table: str) -> bool:
+        return table in self.tables
+
+    def __repr__(self) -> str:
+        parts = []
+        for t, frame in self.tables.items():
+            parts.append(f"{t}={_nrows(frame)}")
+        n_err = int((self.issues["severity"] == "error").sum()) if len(self.issues) else 0
+        return (f"Dataset({', '.join(parts)}; backend={self.backend!r}, as_of={self.as_of}, "
+                f"issues={len(self.issues)} ({n_err} errors))")
+
+    @property
+    def names(self) -> list[str]:
+        """Names of the tables present."""
+        return list(self.tables)
+
+    def latest_timestamp(self):
+        """Latest value of any table's date column (``None`` when there is none)."""
+        latest = None
+        for name, frame in self.tables.items():
+            spec = CONTRACT.get(name)
+            if spec is None or spec.date_column is None:
+                continue
+            f = nw.from_native(frame)
+            if spec.date_column not in f.collect_schema().names():
+                continue
+            val = f.select(nw.col(spec.date_column).max())
+            val = val.collect() if isinstance(val, nw.LazyFrame) else val
+            v = val.to_pandas().iloc[0, 0] if len(val.to_pandas()) else None
+            if v is not None and not pd.isna(v):
+                v = pd.Timestamp(v)
+                latest = v if latest is None or v > latest else latest
+        return latest
+
+    def filter(self, start=None, end=None, **equals) -> "Dataset":
+        """A new dataset restricted to ``[start, end)`` and to column values.
+
+        The period applies to each table's date column (``created_at`` for leads,
+        ``ordered_at`` for orders, ...); tables without one (reps) are kept whole.
+        ``equals`` applies to every table that has the column (``team="Nord"``);
+        a list of values keeps any of them.
+
+        Raises
+        ------
+        DataError
+            When a column of ``equals`` is in no table.
+        """
+        from kit.kpis._common import as_ts
+
+        s, e = as_ts(start), as_ts(end)
+        known = set()
+        for frame in self.tables.values():
+            known |= set(nw.from_native(frame).collect_schema().names())
+        for col in equals:
+            if col not in known:
+                raise DataError(
+                    f"filter({col}=...): no table has a column {col!r}{did_you_mean(col, known)}. "
+                    f"Columns available: {sorted(known)}."
+                )
+        out = {}
+        for name, frame in self.tables.items():
+            f = nw.from_native(frame)
+            cols = f.collect_schema().names()
+            date_col = CONTRACT[name].date_column if name in CONTRACT else None
+            if date_col in cols and name not in ("products", "customers"):
+                if s is not None:
+                    f = f.filter(nw.col(date_col) >= nw.lit(s))
+                if e is not None:
+                    f = f.filter(nw.col(date_col) < nw.lit(e))
+            for col, value in equals.items():
+                if col in cols:
+                    values = value if isinstance(value, (list, tuple, set)) else [value]
+                    f = f.filter(nw.col(col).is_in(list(values)))
+            out[name] = nw.to_native(f)
+        as_of = self.as_of
+        if e is not None and as_of is not None and pd.Timestamp(e) <= as_of:
+            as_of = pd.Timestamp(e) - pd.Timedelta(microseconds=1)
+        return replace(self, tables=out, as_of=as_of)
+
+    def to_pandas(self) -> "Dataset":
+        """The same dataset with every table as a pandas DataFrame."""
+        out = {}
+        for name, frame in self.tables.items():
+            f = nw.from_native(frame)
+            f = f.collect() if isinstance(f, nw.LazyFrame) else f
+            out[name] = f.to_pandas()
+        return replace(self, tables=out, backend="pandas")
+
+
+def _nrows(frame) -> int:
+    f = nw.from_native(frame)
+    if isinstance(f, nw.LazyFrame):
+        n = f.select(nw.len()).collect().item()
+        return int(n)
+    return len(f)

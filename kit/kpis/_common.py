@@ -1,0 +1,253 @@
+"""Building blocks shared by every KPI family, written once with narwhals.
+
+A KPI function reads like this::
+
+    f = lazy(opportunities, "opportunities", needs=["status", "closed_at"])
+    f = window(f, "closed_at", start, end)
+    f = f.filter(nw.col("status").is_in(["won", "lost"]))
+    f = f.with_columns(_won=flag(nw.col("status") == "won"))
+    keys, f = group_keys(f, by, freq, "closed_at")
+    out = collect(aggregate(f, keys, [nw.col("_won").sum().alias("numerator"),
+                                      nw.len().alias("denominator")]), keys)
+    return proportion(out, keys)
+
+Inputs may be pandas, polars (eager or lazy), DuckDB relations or PySpark
+DataFrames; everything stays lazy on the engine until :func:`collect`, which returns
+a small pandas frame with a plain index.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Sequence
+
+import narwhals as nw
+import numpy as np
+import pandas as pd
+
+from kit.errors import ParameterError, did_you_mean
+from kit.stats import LOW_SAMPLE, wilson_interval
+
+FREQS = (None, "W", "M", "Q", "Y")
+_TRUNC = {"M": "1mo", "Q": "1q", "Y": "1y"}
+
+
+def lazy(native, table: str, needs: Sequence[str] = ()) -> nw.LazyFrame:
+    """Wrap any supported frame as a narwhals LazyFrame and check needed columns.
+
+    Raises
+    ------
+    ParameterError
+        When a needed column is missing, naming the available columns.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> f = lazy(pd.DataFrame({"a": [1]}), "leads", needs=["a"])
+    >>> f.collect_schema().names()
+    ['a']
+    """
+    if native is None:
+        raise ParameterError(
+            f"table {table!r} is required by this KPI but was not given (received None). "
+            f"Load a dataset that has {table!r}, or pass the table as a DataFrame."
+        )
+    f = nw.from_native(native)
+    if isinstance(f, nw.DataFrame):
+        f = f.lazy()
+    cols = f.collect_schema().names()
+    missing = [c for c in needs if c not in cols]
+    if missing:
+        hints = "".join(did_you_mean(m, cols) for m in missing)
+        raise ParameterError(
+            f"table {table!r} lacks column(s) {missing}{hints}; available columns: {cols}. "
+            "Rename the column with a mapping at load (kit.load_dataset(..., mapping=...))."
+        )
+    return f
+
+
+def columns(f: nw.LazyFrame) -> list[str]:
+    """Column names of a narwhals frame."""
+    return f.collect_schema().names()
+
+
+def as_ts(value):
+    """Parse a user bound (str, date, Timestamp) into a naive ``datetime``; None stays None."""
+    if value is None or value == "":
+        return None
+    ts = pd.Timestamp(value)
+    if ts.tzinfo is not None:
+        ts = ts.tz_localize(None)
+    return ts.to_pydatetime()
+
+
+def window(f: nw.LazyFrame, col: str, start=None, end=None) -> nw.LazyFrame:
+    """Keep rows whose ``col`` is in ``[start, end)`` (end excluded).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"d": pd.to_datetime(["2026-01-31", "2026-02-01"])})
+    >>> window(lazy(df, "t"), "d", end="2026-02-01").collect().shape
+    (1, 1)
+    """
+    s, e = as_ts(start), as_ts(end)
+    if s is not None:
+        f = f.filter(nw.col(col) >= nw.lit(s))
+    if e is not None:
+        f = f.filter(nw.col(col) < nw.lit(e))
+    return f
+
+
+def flag(expr) -> nw.Expr:
+    """A boolean expression as an Int64 0/1 column (null counts as 0)."""
+    return nw.when(expr).then(nw.lit(1)).otherwise(nw.lit(0)).cast(nw.Int64)
+
+
+def as_list(by) -> list[str]:
+    """Normalise ``by`` (None, str or list) to a list of column names."""
+    if by is None:
+        return []
+    if isinstance(by, str):
+        return [by]
+    return list(by)
+
+
+def period_expr(col: str, freq: str) -> nw.Expr:
+    """Start of the period of ``col`` for ``freq`` in W (Monday), M, Q, Y."""
+    if freq == "W":
+        # Monday-based weeks on every engine: the Monday is the day minus its
+        # ISO weekday offset; computed from the calendar day, without durations
+        # arithmetic that some engines lack.
+        day = nw.col(col).dt.truncate("1d")
+        return day - _weekday_offset(col)
+    return nw.col(col).dt.truncate(_TRUNC[freq])
+
+
+def _weekday_offset(col: str) -> nw.Expr:
+    # weekday() is 1 (Monday) .. 7 (Sunday); a chain of when/then gives a duration
+    expr = None
+    for wd in range(2, 8):
+        cond = nw.col(col).dt.weekday() == wd
+        val = nw.lit(_dt.timedelta(days=wd - 1))
+        expr = nw.when(cond).then(val) if expr is None else expr.when(cond).then(val)
+    return expr.otherwise(nw.lit(_dt.timedelta(0)))
+
+
+def group_keys(f: nw.LazyFrame, by, freq, date_col: str | None):
+    """Add the ``period`` column when ``freq`` is set and return ``(keys, frame)``.
+
+    Raises
+    ------
+    ParameterError
+        On an unknown ``freq`` or a ``by`` column the table does not have.
+    """
+    if freq not in FREQS:
+        raise ParameterError(
+            f"freq={freq!r} is not allowed; allowed values: None, 'W', 'M', 'Q', 'Y'. "
+            "Use freq='M' for monthly results."
+        )
+    keys = as_list(by)
+    cols = columns(f)
+    bad = [k for k in keys if k not in cols]
+    if bad:
+        hints = "".join(did_you_mean(b, cols) for b in bad)
+        raise ParameterError(
+            f"by={by!r}: column(s) {bad} not found{hints}; available columns: {cols}. "
+            "Pass by= one of the available columns."
+        )
+    if freq is not None:
+        f = f.with_columns(period_expr(date_col, freq).alias("period"))
+        keys = keys + ["period"]
+    return keys, f
+
+
+def aggregate(f: nw.LazyFrame, keys: list[str], aggs: list) -> nw.LazyFrame:
+    """Group by ``keys`` (nulls kept as their own group) or aggregate the whole frame."""
+    if keys:
+        return f.group_by(*keys, drop_null_keys=False).agg(*aggs)
+    return f.select(*aggs)
+
+
+def collect(f, keys: list[str] = ()) -> pd.DataFrame:
+    """Collect a (small) narwhals result into pandas, sorted by ``keys``, plain index."""
+    if isinstance(f, nw.LazyFrame):
+        f = f.collect()
+    out = f.to_pandas() if hasattr(f, "to_pandas") else nw.to_native(f)
+    keys = list(keys)
+    if keys and len(out):
+        out = out.sort_values(keys, na_position="last", kind="mergesort")
+    out = out.reset_index(drop=True)
+    if "period" in out.columns:
+        out["period"] = pd.to_datetime(out["period"]).astype("datetime64[ns]")
+    return out
+
+
+def _num(s: pd.Series) -> pd.Series:
+    return pd.to_numeric(s, errors="coerce").astype(float)
+
+
+def ratio(out: pd.DataFrame, keys: Sequence[str] = (), *, numerator="numerator",
+          denominator="denominator", fill_zero=True) -> pd.DataFrame:
+    """Add ``value = numerator / denominator`` (missing on a zero denominator).
+
+    Examples
+    --------
+    >>> ratio(pd.DataFrame({"numerator": [1, 0], "denominator": [4, 0]}))["value"].tolist()
+    [0.25, nan]
+    """
+    out = out.copy()
+    num, den = _num(out[numerator]), _num(out[denominator])
+    if fill_zero:
+        num, den = num.fillna(0.0), den.fillna(0.0)
+    out["numerator"], out["denominator"] = num, den
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["value"] = np.where(den != 0, num / den.where(den != 0, 1.0), np.nan)
+    return _order(out, keys, ["value", "numerator", "denominator"])
+
+
+def proportion(out: pd.DataFrame, keys: Sequence[str] = (), **kw) -> pd.DataFrame:
+    """:func:`ratio` plus the 95 % Wilson interval and ``low_sample``.
+
+    Examples
+    --------
+    >>> r = proportion(pd.DataFrame({"numerator": [15], "denominator": [50]}))
+    >>> r[["value", "low_sample"]].to_dict("records")
+    [{'value': 0.3, 'low_sample': False}]
+    """
+    out = ratio(out, keys, **kw)
+    lo, hi = wilson_interval(out["numerator"].to_numpy(), out["denominator"].to_numpy())
+    out["ci_low"], out["ci_high"] = lo, hi
+    out["low_sample"] = out["denominator"] < LOW_SAMPLE
+    return _order(out, keys, ["value", "numerator", "denominator", "ci_low", "ci_high", "low_sample"])
+
+
+def _order(out: pd.DataFrame, keys: Sequence[str], first: Sequence[str]) -> pd.DataFrame:
+    keys = list(keys)
+    rest = [c for c in out.columns if c not in keys and c not in first]
+    return out[keys + [c for c in first if c in out.columns] + rest].reset_index(drop=True)
+
+
+def empty_result(keys: Sequence[str], columns_: Sequence[str]) -> pd.DataFrame:
+    """An empty tidy result with the right columns."""
+    return pd.DataFrame({c: pd.Series(dtype=float) for c in list(keys) + list(columns_)})
+
+
+def days_between(later: str, earlier: str) -> nw.Expr:
+    """Days (float) from ``earlier`` to ``later``, portable across engines.
+
+    Computed from the calendar (year, ordinal day, hour, minute) rather than
+    ``dt.total_*`` which PySpark lacks.
+    """
+    def _abs_days(c):
+        y = nw.col(c).dt.year().cast(nw.Float64)
+        # days since 0000-03-01-like epoch: count leap days with integer arithmetic
+        yp = y - 1
+        days = yp * 365 + (yp / 4).floor() - (yp / 100).floor() + (yp / 400).floor()
+        days = days + nw.col(c).dt.ordinal_day().cast(nw.Float64)
+        frac = (nw.col(c).dt.hour().cast(nw.Float64) * 3600
+                + nw.col(c).dt.minute().cast(nw.Float64) * 60
+                + nw.col(c).dt.second().cast(nw.Float64)) / 86400.0
+        return days + frac
+
+    return _abs_days(later) - _abs_days(earlier)

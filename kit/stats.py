@@ -1,0 +1,201 @@
+"""Statistics used by the KPIs: intervals, group comparisons, trends, survival.
+
+Thin, vectorised wrappers around scipy, statsmodels and lifelines so that KPI code
+states *what* it estimates, never re-derives a formula those libraries provide.
+
+Examples
+--------
+>>> from kit.stats import wilson_interval
+>>> low, high = wilson_interval([15], [50])
+>>> round(float(low[0]), 3), round(float(high[0]), 3)
+(0.191, 0.438)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+#: Denominators under this are flagged ``low_sample``.
+LOW_SAMPLE = 30
+
+
+def wilson_interval(successes, trials, alpha: float = 0.05):
+    """95 % Wilson score interval of a proportion, vectorised.
+
+    Zero trials give missing bounds (never an exception).
+
+    Parameters
+    ----------
+    successes, trials : array-like
+        Counts; ``successes <= trials``.
+    alpha : float
+        1 - confidence level.
+
+    Returns
+    -------
+    (low, high) : tuple of numpy arrays of float
+
+    Examples
+    --------
+    >>> low, high = wilson_interval([0, 5], [0, 10])
+    >>> bool(np.isnan(low[0])), round(float(low[1]), 3), round(float(high[1]), 3)
+    (True, 0.237, 0.763)
+    """
+    from statsmodels.stats.proportion import proportion_confint
+
+    k = np.asarray(successes, dtype=float)
+    n = np.asarray(trials, dtype=float)
+    ok = n > 0
+    low = np.full(k.shape, np.nan)
+    high = np.full(k.shape, np.nan)
+    if ok.any():
+        lo, hi = proportion_confint(k[ok], n[ok], alpha=alpha, method="wilson")
+        low[ok], high[ok] = lo, hi
+    return low, high
+
+
+def compare_to_rest(successes, trials, alpha: float = 0.05) -> pd.DataFrame:
+    """Compare each group's proportion with the pooled rest of the groups.
+
+    Uses a two-proportion z-test (statsmodels) of group ``i`` against all other
+    groups together, so a notebook can flag a rep or channel that really differs.
+
+    Returns
+    -------
+    DataFrame with ``rest_rate``, ``p_value`` and ``differs`` (p < alpha), one row
+    per input group, in input order.
+
+    Examples
+    --------
+    >>> out = compare_to_rest([10, 50, 52], [100, 100, 100])
+    >>> bool(out["differs"][0]), round(float(out["rest_rate"][0]), 2)
+    (True, 0.51)
+    """
+    from statsmodels.stats.proportion import proportions_ztest
+
+    k = np.asarray(successes, dtype=float)
+    n = np.asarray(trials, dtype=float)
+    rest_k, rest_n = k.sum() - k, n.sum() - n
+    p = np.full(k.shape, np.nan)
+    for i in range(len(k)):  # one test per group (groups, not rows)
+        if n[i] > 0 and rest_n[i] > 0 and 0 < k[i] + rest_k[i] < n[i] + rest_n[i]:
+            _, p[i] = proportions_ztest([k[i], rest_k[i]], [n[i], rest_n[i]])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rest_rate = np.where(rest_n > 0, rest_k / np.where(rest_n > 0, rest_n, 1), np.nan)
+    return pd.DataFrame({"rest_rate": rest_rate, "p_value": p, "differs": p < alpha})
+
+
+def trend(periods, values, weights=None) -> dict:
+    """Slope per month of ``values`` over ``periods``, with its p-value (OLS/WLS).
+
+    Parameters
+    ----------
+    periods : array-like of timestamps
+    values : array-like of float
+    weights : array-like, optional
+        E.g. denominators, for a weighted least squares fit.
+
+    Returns
+    -------
+    dict with ``slope_per_month``, ``p_value``, ``n_periods``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = trend(pd.date_range("2026-01-01", periods=6, freq="MS"), [0.1, 0.2, 0.3, 0.4, 0.5, 0.6])
+    >>> round(t["slope_per_month"], 3)
+    0.1
+    """
+    import statsmodels.api as sm
+
+    p = pd.to_datetime(pd.Series(periods)).reset_index(drop=True)
+    y = pd.Series(values, dtype=float).reset_index(drop=True)
+    w = None if weights is None else pd.Series(weights, dtype=float).reset_index(drop=True)
+    ok = y.notna() & p.notna()
+    if w is not None:
+        ok &= w.notna() & (w > 0)
+    if ok.sum() < 3:
+        return {"slope_per_month": np.nan, "p_value": np.nan, "n_periods": int(ok.sum())}
+    months = (p[ok].dt.year * 12 + p[ok].dt.month).astype(float)
+    X = sm.add_constant(months.to_numpy())
+    model = sm.WLS(y[ok].to_numpy(), X, weights=w[ok].to_numpy()) if w is not None else sm.OLS(y[ok].to_numpy(), X)
+    fit = model.fit()
+    return {"slope_per_month": float(fit.params[1]), "p_value": float(fit.pvalues[1]),
+            "n_periods": int(ok.sum())}
+
+
+def km_median(durations, observed) -> float:
+    """Kaplan-Meier median of ``durations`` with censoring (lifelines).
+
+    Parameters
+    ----------
+    durations : array-like of float
+        Time observed for each subject (to the event, or to the end of data).
+    observed : array-like of bool
+        True where the event happened, False where the subject is censored.
+
+    Returns
+    -------
+    float: the median survival time, ``inf`` when fewer than half had the event,
+    ``nan`` on empty input.
+
+    Examples
+    --------
+    >>> km_median([1, 2, 3, 4], [True, True, True, True])
+    2.0
+    >>> km_median([1, 2, 30, 40], [True, False, False, False])
+    inf
+    """
+    from lifelines import KaplanMeierFitter
+
+    d = np.asarray(durations, dtype=float)
+    e = np.asarray(observed, dtype=bool)
+    ok = ~np.isnan(d)
+    if ok.sum() == 0:
+        return float("nan")
+    kmf = KaplanMeierFitter().fit(d[ok], e[ok])
+    return float(kmf.median_survival_time_)
+
+
+def km_curve(durations, observed) -> pd.DataFrame:
+    """Kaplan-Meier curve as a tidy frame: ``days``, ``share_converted``, ``ci_low``, ``ci_high``.
+
+    Examples
+    --------
+    >>> km_curve([1, 2, 3], [True, True, False]).columns.tolist()
+    ['days', 'share_converted', 'ci_low', 'ci_high']
+    """
+    from lifelines import KaplanMeierFitter
+
+    d = np.asarray(durations, dtype=float)
+    e = np.asarray(observed, dtype=bool)
+    ok = ~np.isnan(d)
+    kmf = KaplanMeierFitter().fit(d[ok], e[ok])
+    sf = kmf.survival_function_.iloc[:, 0]
+    ci = kmf.confidence_interval_survival_function_
+    return pd.DataFrame({
+        "days": sf.index.to_numpy(dtype=float),
+        "share_converted": 1 - sf.to_numpy(),
+        "ci_low": 1 - ci.iloc[:, 1].to_numpy(),
+        "ci_high": 1 - ci.iloc[:, 0].to_numpy(),
+    })
+
+
+def correlation(x, y) -> dict:
+    """Pearson correlation with its p-value (scipy); ``nan`` under 3 pairs.
+
+    Examples
+    --------
+    >>> round(correlation([1, 2, 3, 4], [2, 4, 6, 8.5])["r"], 3)
+    0.998
+    """
+    from scipy import stats as st
+
+    a = pd.Series(x, dtype=float).reset_index(drop=True)
+    b = pd.Series(y, dtype=float).reset_index(drop=True)
+    ok = a.notna() & b.notna()
+    if ok.sum() < 3 or a[ok].nunique() < 2 or b[ok].nunique() < 2:
+        return {"r": np.nan, "p_value": np.nan, "n": int(ok.sum())}
+    r, p = st.pearsonr(a[ok], b[ok])
+    return {"r": float(r), "p_value": float(p), "n": int(ok.sum())}
