@@ -243,7 +243,7 @@ def contract_markdown() -> str:
     out = [
         "# Data contract",
         "",
-        "Generated from `kit/contract.py` by `python -m kit.contract`; a test keeps it in sync.",
+        "Generated from `kit/contract.py` by `make docs` (`python -m kit.docs`); a test keeps it in sync.",
         "Column names are lower snake case; identifiers are strings; times are timezone-naive;",
         "money is in one currency per dataset. Only the tables a KPI needs must be present.",
         "",

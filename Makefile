@@ -1,0 +1,37 @@
+# Two commands do all set-up on a machine with only python3:
+#   make report   creates .venv if needed, installs, runs the monthly report on data/sample
+#   make test     creates .venv if needed, installs, runs the whole test suite
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+SAMPLE := data/sample
+PYTEST_ARGS ?=
+
+.PHONY: install report test check notebooks dashboard sample docs bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+report: $(STAMP)
+	$(BIN)/kit check $(SAMPLE)
+
+check: $(STAMP)
+	$(BIN)/kit check $(SAMPLE)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+sample: $(STAMP)
+	$(BIN)/python -m kit.sample --seed 7 --out $(SAMPLE)
+
+docs: $(STAMP)
+	$(BIN)/python -m kit.docs
+
+clean:
+	rm -rf reports .pytest_cache .hypothesis

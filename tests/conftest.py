@@ -1,0 +1,53 @@
+"""Shared fixtures: every KPI test can run on pandas, polars and DuckDB inputs."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "sample"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+ENGINES = ["pandas", "polars", "duckdb"]
+
+
+def to_engine(df: pd.DataFrame, engine: str):
+    """Convert a pandas frame to the native frame of ``engine``."""
+    if engine == "pandas":
+        return df
+    if engine == "polars":
+        import polars as pl
+
+        return pl.from_pandas(df)
+    if engine == "duckdb":
+        import duckdb
+
+        con = duckdb.connect()
+        return con.from_df(df)
+    raise ValueError(engine)
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request):
+    """The name of an engine; use ``to_engine(df, engine)`` to convert inputs."""
+    return request.param
+
+
+@pytest.fixture(params=ENGINES)
+def native(request):
+    """A function converting a pandas frame to each engine in turn."""
+    return lambda df: to_engine(df, request.param)
+
+
+def require(module: str):
+    """Import ``module`` or skip, except in CI where a missing dependency fails."""
+    try:
+        return __import__(module)
+    except ImportError:
+        if IN_CI:
+            pytest.fail(f"{module} is required in CI (CI=true) but is not installed")
+        pytest.skip(f"{module} not installed")
