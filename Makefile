@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 SAMPLE := data/sample
 PYTEST_ARGS ?=
 
-.PHONY: install report test check notebooks dashboard sample docs bench clean
+.PHONY: install report test check notebooks dashboard sample docs golden bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -29,6 +29,9 @@ test: $(STAMP)
 
 sample: $(STAMP)
 	$(BIN)/python -m kit.sample --seed 7 --out $(SAMPLE)
+
+golden: $(STAMP)
+	$(BIN)/python -m tests.kpis.golden
 
 docs: $(STAMP)
 	$(BIN)/python -m kit.docs

@@ -1,0 +1,266 @@
+r"""Reading cells as the kinds of the contract: French and ISO numbers, dates, booleans.
+
+Parsing is done by DuckDB, column by column, with SQL expressions built here: one
+code path for CSV text, Excel cells, typed Parquet columns and database columns.
+What a column holds is decided once per column from all its values (never row by
+row): whether ``03/04/2025`` is day-first, whether ``1,234`` has a decimal comma.
+
+* numbers: ``1234.5``, ``1 234,56`` (normal, non-breaking U+00A0 or narrow U+202F
+  spaces), ``1.234,56``, ``1,234.56``, ``(12,50)`` for a negative amount, with or
+  without the dataset's currency symbol (``€``, ``EUR``);
+* dates: ISO (``2025-12-31``, ``2025-12-31T14:05:00+01:00``: an offset is converted
+  to the dataset's time zone, then dropped), ``31/12/2025``, ``31/12/2025 14:05``,
+  ``31.12.25``; for ``date`` columns also ``2025-12`` (the 1st of the month);
+* booleans: true/false, oui/non, vrai/faux, yes/no, 1/0.
+
+Examples
+--------
+>>> import duckdb
+>>> con = duckdb.connect()
+>>> rel = con.sql("SELECT * FROM (VALUES ('1 234,56 €'), ('12,5'), (''), ('abc')) t(x)")
+>>> d = decide(rel, {"x": "money"}, {"x": "VARCHAR"})
+>>> d["x"]
+{'decimal_comma': True}
+>>> p = parse_column("x", "money", "VARCHAR", d["x"])
+>>> con.sql(f"SELECT {p.value} AS v, {p.present} AS present FROM rel").fetchall()
+[(1234.56, True), (12.5, True), (None, False), (None, True)]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kit.io._sqltext import ident, literal, literal_list
+
+#: Text read as a missing value in typed columns (dates, numbers, booleans, enums).
+NULL_TOKENS = ("", "na", "n/a", "#n/a", "null", "none", "nan", "nat")
+TRUE_WORDS = ("true", "vrai", "oui", "yes", "y", "o", "t", "v", "1", "1.0")
+FALSE_WORDS = ("false", "faux", "non", "no", "n", "f", "0", "0.0")
+SPACES = r"[\s\x{00a0}\x{202f}\x{2009}']"
+CURRENCY_SYMBOLS = {"EUR": ("€", "EUR"), "USD": ("$", "USD", "US$"), "GBP": ("£", "GBP"),
+                    "CHF": ("CHF", "Fr."), "CAD": ("$", "CAD", "CA$"), "JPY": ("¥", "JPY")}
+MIN_DATE, MAX_DATE = "1900-01-01", "2200-12-31"
+_TZ_RE = r"\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|z|UTC|[+-]\d{2}(:?\d{2})?)$"
+_DMY_RE = r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})(\D|$)"
+_DMY2_RE = r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2}(\D|$)"
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """SQL for one column: ``value`` (typed, NULL when missing or unreadable) and
+    ``present`` (the raw cell holds something). A cell is unreadable when
+    ``present`` and ``value IS NULL``."""
+
+    value: str
+    present: str
+
+
+def family(dtype: str) -> str:
+    """Family of a DuckDB type: text, int, float, bool, timestamp, timestamptz, date, other.
+
+    Examples
+    --------
+    >>> family("DECIMAL(18,2)"), family("TIMESTAMP WITH TIME ZONE"), family("TIMESTAMP_NS")
+    ('float', 'timestamptz', 'timestamp')
+    """
+    t = str(dtype).upper()
+    if t in ("VARCHAR", "JSON") or t.startswith(("VARCHAR", "ENUM", "STRING")):
+        return "text"
+    if t in ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
+             "UINTEGER", "UBIGINT", "UHUGEINT"):
+        return "int"
+    if t in ("FLOAT", "DOUBLE", "REAL") or t.startswith("DECIMAL"):
+        return "float"
+    if t == "BOOLEAN":
+        return "bool"
+    if t in ("TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ"):
+        return "timestamptz"
+    if t.startswith("TIMESTAMP"):
+        return "timestamp"
+    if t == "DATE":
+        return "date"
+    return "other"
+
+
+def _text(col: str, dtype: str) -> str:
+    """Trimmed text of a cell, NULL when blank (numbers written without ``.0``)."""
+    c = ident(col)
+    fam = family(dtype)
+    if fam == "float":
+        raw = (f"CASE WHEN NOT isfinite({c}) THEN NULL WHEN {c} = trunc({c}) "
+               f"THEN CAST(CAST({c} AS HUGEINT) AS VARCHAR) ELSE CAST({c} AS VARCHAR) END")
+    elif fam == "bool":
+        raw = f"CASE WHEN {c} THEN 'true' WHEN NOT {c} THEN 'false' END"
+    else:
+        raw = f"CAST({c} AS VARCHAR)"
+    return f"NULLIF(trim({raw}, ' ' || chr(9) || chr(10) || chr(13) || chr(160) || chr(8239)), '')"
+
+
+def _token_text(col: str, dtype: str) -> str:
+    t = _text(col, dtype)
+    return f"(CASE WHEN lower({t}) IN {literal_list(NULL_TOKENS)} THEN NULL ELSE {t} END)"
+
+
+def decide(rel, kinds: dict, dtypes: dict, locale: str = "auto") -> dict:
+    """Per-column reading decisions for the text columns of relation ``rel``.
+
+    Returns ``{column: {"dayfirst": bool}}`` for date columns and
+    ``{column: {"decimal_comma": bool}}`` for number columns. ``locale`` ``"fr"``
+    or ``"en"`` settles ambiguous columns (``03/04/2025``, ``1,234``); ``"auto"``
+    reads them the French way.
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> con = duckdb.connect()
+    >>> rel = con.sql("SELECT * FROM (VALUES ('04/13/2025'), ('04/01/2025')) t(d)")
+    >>> decide(rel, {"d": "datetime"}, {"d": "VARCHAR"})
+    {'d': {'dayfirst': False}}
+    """
+    aggs, plan = [], []
+    for col, kind in kinds.items():
+        if family(dtypes[col]) != "text":
+            continue
+        t = _token_text(col, dtypes[col])
+        if kind in ("datetime", "date"):
+            first = f"TRY_CAST(regexp_extract({t}, {literal(_DMY_RE)}, 1) AS INTEGER)"
+            second = f"TRY_CAST(regexp_extract({t}, {literal(_DMY_RE)}, 2) AS INTEGER)"
+            aggs += [f"count(*) FILTER (WHERE {first} > 12)", f"count(*) FILTER (WHERE {second} > 12)"]
+            plan.append((col, "date"))
+        elif kind in ("money", "number", "int"):
+            c = f"regexp_replace({t}, {literal(SPACES)}, '', 'g')"
+            comma = r",\d{1,2}$|,\d{4,}$|\.\d{3},|^[-+]?\d{1,3}(\.\d{3}){2,}$"
+            dot = r"\.\d{1,2}$|\.\d{4,}$|,\d{3}\.|^[-+]?\d{1,3}(,\d{3}){2,}$"
+            aggs += [f"count(*) FILTER (WHERE regexp_matches({c}, {literal(comma)}))",
+                     f"count(*) FILTER (WHERE regexp_matches({c}, {literal(dot)}))"]
+            plan.append((col, "number"))
+    if not plan:
+        return {}
+    row = rel.aggregate(", ".join(aggs)).fetchall()[0]
+    out, k = {}, 0
+    for col, what in plan:
+        a, b = row[k], row[k + 1]
+        k += 2
+        if what == "date":
+            if a or b:
+                out[col] = {"dayfirst": a >= b}
+            else:
+                out[col] = {"dayfirst": locale != "en"}
+        else:
+            if locale == "fr":
+                out[col] = {"decimal_comma": True}
+            elif locale == "en":
+                out[col] = {"decimal_comma": False}
+            elif a or b:
+                out[col] = {"decimal_comma": a > b}
+            else:
+                out[col] = {"decimal_comma": True}
+    return out
+
+
+def parse_column(col: str, kind: str, dtype: str, decision: dict | None = None, *,
+                 timezone: str = "Europe/Paris", currency: str = "EUR",
+                 values: tuple | None = None) -> Parsed:
+    """SQL reading column ``col`` (DuckDB type ``dtype``) as contract ``kind``.
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> con = duckdb.connect()
+    >>> rel = con.sql("SELECT * FROM (VALUES ('31/12/2025 14:05'), ('2025-12-31T13:05:00Z'), ('oops')) t(d)")
+    >>> p = parse_column("d", "datetime", "VARCHAR", {"dayfirst": True})
+    >>> [str(v) for (v,) in con.sql(f"SELECT {p.value} FROM rel").fetchall()]
+    ['2025-12-31 14:05:00', '2025-12-31 14:05:00', 'None']
+    >>> rel = con.sql("SELECT * FROM (VALUES ('Oui'), ('non'), ('1'), ('peut-être')) t(b)")
+    >>> con.sql(f"SELECT {parse_column('b', 'bool', 'VARCHAR').value} FROM rel").fetchall()
+    [(True,), (False,), (True,), (None,)]
+    """
+    decision = decision or {}
+    fam = family(dtype)
+    c = ident(col)
+    if kind in ("id", "str"):
+        t = _text(col, dtype)
+        return Parsed(t, f"({t} IS NOT NULL)")
+    if kind == "enum":
+        t = _token_text(col, dtype)
+        return Parsed(f"lower({t})", f"({t} IS NOT NULL)")
+    if kind in ("datetime", "date"):
+        return _parse_datetime(col, kind, dtype, decision, timezone)
+    if kind in ("money", "number", "int"):
+        if fam in ("int", "float"):
+            value = f"CASE WHEN isfinite(CAST({c} AS DOUBLE)) THEN CAST({c} AS DOUBLE) END"
+            present = f"({c} IS NOT NULL)"
+        else:
+            t = _token_text(col, dtype)
+            value = _number_from_text(t, decision.get("decimal_comma", True), currency)
+            present = f"({t} IS NOT NULL)"
+        if kind == "int":
+            value = f"CASE WHEN ({value}) = trunc({value}) THEN CAST({value} AS BIGINT) END"
+        return Parsed(value, present)
+    if kind == "bool":
+        if fam == "bool":
+            return Parsed(c, f"({c} IS NOT NULL)")
+        if fam in ("int", "float"):
+            return Parsed(f"CASE WHEN {c} = 1 THEN TRUE WHEN {c} = 0 THEN FALSE END",
+                          f"({c} IS NOT NULL)")
+        t = _token_text(col, dtype)
+        return Parsed(f"CASE WHEN lower({t}) IN {literal_list(TRUE_WORDS)} THEN TRUE "
+                      f"WHEN lower({t}) IN {literal_list(FALSE_WORDS)} THEN FALSE END",
+                      f"({t} IS NOT NULL)")
+    raise ValueError(f"unknown column kind {kind!r}")
+
+
+def _in_range(expr: str) -> str:
+    return (f"CASE WHEN ({expr}) BETWEEN TIMESTAMP {literal(MIN_DATE)} "
+            f"AND TIMESTAMP {literal(MAX_DATE)} THEN ({expr}) END")
+
+
+def _parse_datetime(col, kind, dtype, decision, timezone) -> Parsed:
+    fam = family(dtype)
+    c = ident(col)
+    tz = literal(timezone)
+    if fam == "timestamp":
+        value, present = f"CAST({c} AS TIMESTAMP)", f"({c} IS NOT NULL)"
+    elif fam == "timestamptz":
+        value, present = f"timezone({tz}, {c})", f"({c} IS NOT NULL)"
+    elif fam == "date":
+        value, present = f"CAST({c} AS TIMESTAMP)", f"({c} IS NOT NULL)"
+    elif fam in ("text", "other"):
+        t = _token_text(col, dtype)
+        d, m = ("%d", "%m") if decision.get("dayfirst", True) else ("%m", "%d")
+        four, two = [], []
+        for sep in ("/", "-", "."):
+            for time in (" %H:%M:%S", " %H:%M", ""):
+                four.append(f"{d}{sep}{m}{sep}%Y{time}")
+                two.append(f"{d}{sep}{m}{sep}%y{time}")
+        if kind == "date":
+            four += ["%Y-%m", "%m/%Y", "%Y/%m"]
+        value = (
+            f"CASE WHEN regexp_matches({t}, {literal(_TZ_RE)}) "
+            f"THEN timezone({tz}, TRY_CAST({t} AS TIMESTAMPTZ)) "
+            f"WHEN regexp_matches({t}, {literal(_DMY2_RE)}) "
+            f"THEN try_strptime({t}, [{', '.join(literal(f) for f in two)}]) "
+            f"ELSE coalesce(TRY_CAST({t} AS TIMESTAMP), "
+            f"try_strptime({t}, [{', '.join(literal(f) for f in four)}])) END"
+        )
+        present = f"({t} IS NOT NULL)"
+    else:  # numbers are not dates (Excel serials are read as dates by read_excel)
+        value, present = "CAST(NULL AS TIMESTAMP)", f"({c} IS NOT NULL)"
+    value = _in_range(value)
+    if kind == "date":
+        value = f"date_trunc('day', {value})"
+    return Parsed(value, present)
+
+
+def _number_from_text(t: str, decimal_comma: bool, currency: str) -> str:
+    symbols = CURRENCY_SYMBOLS.get(currency.upper(), (currency.upper(),))
+    sym = "|".join(re.escape(s) for s in symbols)
+    s = f"regexp_replace({t}, {literal(SPACES)}, '', 'g')"
+    s = f"regexp_replace({s}, {literal('^(' + sym + ')|(' + sym + ')$')}, '', 'gi')"
+    s = f"replace({s}, chr(8722), '-')"
+    s = (f"CASE WHEN regexp_matches({s}, '^\\(.*\\)$') "
+         f"THEN '-' || substr({s}, 2, length({s}) - 2) ELSE {s} END")
+    s = f"replace(replace({s}, '.', ''), ',', '.')" if decimal_comma else f"replace({s}, ',', '')"
+    v = f"TRY_CAST({s} AS DOUBLE)"
+    return f"CASE WHEN isfinite({v}) AND regexp_matches({s}, '^[-+]?[0-9.]+([eE][-+]?[0-9]+)?$') THEN {v} END"

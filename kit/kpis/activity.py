@@ -1,0 +1,532 @@
+"""Activity KPIs: conversations, prospecting effort, email replies, social engagement (DESIGN §6).
+
+Every activity KPI reads the ``purpose`` of an activity through :func:`with_purpose`,
+which derives it when the column is absent or null: prospecting for an activity on
+a lead not yet converted at that time, sales otherwise. Pass the ``leads`` table
+(optional) so that the conversion date of the lead decides; without it, an activity
+with a ``lead_id`` and no ``customer_id`` is prospecting.
+
+"Sent" emails and "placed" calls are the outbound ones: an activity whose
+``direction`` is ``inbound`` is not counted as prospecting effort (a null or absent
+``direction`` counts as outbound).
+"""
+
+from __future__ import annotations
+
+import narwhals as nw
+import numpy as np
+import pandas as pd
+
+from kit.errors import ParameterError
+from kit.kpis._common import (
+    _order, aggregate, as_list, collect, columns, flag, group_keys, lazy, period_expr, proportion,
+    ratio, window,
+)
+from kit.registry import kpi
+from kit.stats import correlation
+
+PROSPECTING, SALES, CUSTOMER_SERVICE = "prospecting", "sales", "customer_service"
+CALL_TYPES = ("call", "voicemail")
+CONVERSATION_TYPES = ("meeting", "video_call")
+ENGAGEMENT_COLUMNS = ("reactions", "comments", "shares", "clicks")
+
+
+def with_purpose(activities, leads=None) -> nw.LazyFrame:
+    """Activities as a narwhals LazyFrame whose ``purpose`` is never null.
+
+    A present, non-null ``purpose`` is kept. Otherwise the purpose is derived:
+
+    - with ``leads`` (needs ``lead_id`` and ``converted_at``): ``prospecting`` when
+      the activity has a ``lead_id`` whose lead was not converted at ``occurred_at``
+      (``converted_at`` null or later); a ``lead_id`` absent from ``leads`` falls
+      back to the rule without leads;
+    - without ``leads``: ``prospecting`` when the activity has a ``lead_id`` and no
+      ``customer_id``;
+    - ``sales`` otherwise.
+
+    Parameters
+    ----------
+    activities : DataFrame-like
+        Needs ``occurred_at``; ``purpose``, ``lead_id`` and ``customer_id`` are used
+        when present.
+    leads : DataFrame-like, optional
+        Same backend as ``activities``.
+
+    Returns
+    -------
+    narwhals.LazyFrame
+        The activities with the same columns, ``purpose`` filled.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> acts = pd.DataFrame({"occurred_at": pd.to_datetime(["2026-01-05", "2026-03-01", "2026-03-02"]),
+    ...                      "lead_id": ["L1", "L1", None], "customer_id": [None, None, "C1"]})
+    >>> leads = pd.DataFrame({"lead_id": ["L1"], "converted_at": pd.to_datetime(["2026-02-01"])})
+    >>> with_purpose(acts, leads).collect()["purpose"].to_list()
+    ['prospecting', 'sales', 'sales']
+    >>> with_purpose(acts).collect()["purpose"].to_list()
+    ['prospecting', 'prospecting', 'sales']
+    """
+    f = activities if isinstance(activities, nw.LazyFrame) else lazy(activities, "activities",
+                                                                      needs=["occurred_at"])
+    cols = columns(f)
+    helpers = []
+    if "lead_id" not in cols:
+        derived = nw.lit(SALES)
+    else:
+        has_lead = ~nw.col("lead_id").is_null()
+        no_customer = nw.col("customer_id").is_null() if "customer_id" in cols else nw.lit(True)
+        prospect = has_lead & no_customer
+        if leads is not None:
+            ld = lazy(leads, "leads", needs=["lead_id"])
+            if "converted_at" in columns(ld):
+                ld = ld.filter(~nw.col("lead_id").is_null()).select(
+                    nw.col("lead_id").cast(nw.String), "converted_at")
+                ld = ld.group_by("lead_id").agg(
+                    nw.col("converted_at").min().alias("_lead_converted_at"),
+                    nw.len().alias("_lead_known"))
+                f = f.with_columns(nw.col("lead_id").cast(nw.String)).join(ld, on="lead_id", how="left")
+                helpers = ["_lead_converted_at", "_lead_known"]
+                known = ~nw.col("_lead_known").is_null()
+                still_open = (nw.col("_lead_converted_at").is_null()
+                              | (nw.col("_lead_converted_at") > nw.col("occurred_at")))
+                prospect = has_lead & ((known & still_open) | (~known & no_customer))
+        derived = nw.when(prospect).then(nw.lit(PROSPECTING)).otherwise(nw.lit(SALES))
+    if "purpose" in cols:
+        purpose = nw.coalesce(nw.col("purpose").cast(nw.String), derived)
+    else:
+        purpose = derived
+    f = f.with_columns(purpose.alias("purpose"))
+    return f.drop(*helpers) if helpers else f
+
+
+def _activities(activities, leads, needs, start, end) -> nw.LazyFrame:
+    f = lazy(activities, "activities", needs=["occurred_at", *needs])
+    f = window(f, "occurred_at", start, end)
+    return with_purpose(f, leads)
+
+
+def _outbound(f: nw.LazyFrame) -> nw.Expr:
+    if "direction" in columns(f):
+        return nw.col("direction").is_null() | (nw.col("direction") != "inbound")
+    return nw.lit(True)
+
+
+def _count(f: nw.LazyFrame, hit: nw.Expr, by, freq) -> pd.DataFrame:
+    """Count rows where ``hit`` holds, by ``by``/``freq``; every group present gets a row."""
+    f = f.with_columns(_hit=flag(hit))
+    keys, f = group_keys(f, by, freq, "occurred_at")
+    out = collect(aggregate(f, keys, [nw.col("_hit").sum().alias("value")]), keys)
+    out["value"] = pd.to_numeric(out["value"], errors="coerce").fillna(0).astype("int64")
+    return _order(out, keys, ["value"])
+
+
+_COMMON_PARAMS = """
+    leads : DataFrame-like, optional
+        Used to derive a missing purpose (see :func:`with_purpose`).
+    by : str or list of str, optional
+        Columns to break down by, e.g. ``"rep_id"`` or ``"team"`` (nulls form their
+        own group). Every group with an activity in the window gets a row.
+    freq : {None, "W", "M", "Q", "Y"}
+        Adds a ``period`` column: the start of the period of ``occurred_at``.
+    start, end : date-like, optional
+        Keep activities in ``[start, end)``."""
+
+
+@kpi(
+    name="conversations", family="activity",
+    label={"en": "Conversations", "fr": "Conversations"},
+    definition={
+        "en": "Number of connected calls, meetings and video calls with prospects or customers, "
+              "customer-service activities excluded.",
+        "fr": "Nombre d’appels aboutis, de rendez-vous et de visioconférences avec des prospects ou des "
+              "clients, hors service client.",
+    },
+    unit="count", direction="higher", tables=("activities",), optional_tables=("leads",),
+    date="activities.occurred_at", headline=True, seeds=("004",),
+)
+def conversations(activities, *, leads=None, by=None, freq=None, start=None, end=None):
+    """Number of real sales conversations.
+
+    Counts calls whose ``outcome`` is ``connected`` (either direction), meetings and
+    video calls, except those whose purpose is ``customer_service``.
+
+    Parameters
+    ----------
+    activities : DataFrame-like
+        Needs ``occurred_at``, ``type`` and ``outcome``.
+    {common}
+
+    Returns
+    -------
+    DataFrame
+        ``by`` columns, ``period``, ``value`` (count).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> a = pd.DataFrame({"occurred_at": pd.to_datetime(["2026-01-05", "2026-01-06", "2026-01-07"]),
+    ...                   "type": ["call", "meeting", "call"], "outcome": ["connected", None, "no_answer"],
+    ...                   "purpose": ["sales", "prospecting", "sales"]})
+    >>> conversations(a)["value"].tolist()
+    [2]
+    """
+    f = _activities(activities, leads, ["type", "outcome"], start, end)
+    connected = (nw.col("type") == "call") & (nw.col("outcome").str.to_lowercase() == "connected")
+    hit = (connected | nw.col("type").is_in(list(CONVERSATION_TYPES))) & (
+        nw.col("purpose") != CUSTOMER_SERVICE)
+    return _count(f, hit, by, freq)
+
+
+@kpi(
+    name="prospect_calls", family="activity",
+    label={"en": "Prospecting calls", "fr": "Appels de prospection"},
+    definition={
+        "en": "Number of outbound calls and voicemails made to prospects (purpose prospecting).",
+        "fr": "Nombre d’appels sortants et de messages vocaux adressés à des prospects (objet prospection).",
+    },
+    unit="count", direction="higher", tables=("activities",), optional_tables=("leads",),
+    date="activities.occurred_at", seeds=("004",),
+)
+def prospect_calls(activities, *, leads=None, by=None, freq=None, start=None, end=None):
+    """Number of calls placed to prospects, voicemails included.
+
+    Parameters
+    ----------
+    activities : DataFrame-like
+        Needs ``occurred_at`` and ``type``.
+    {common}
+
+    Returns
+    -------
+    DataFrame
+        ``by`` columns, ``period``, ``value`` (count).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> a = pd.DataFrame({"occurred_at": pd.to_datetime(["2026-01-05", "2026-01-06", "2026-01-07"]),
+    ...                   "type": ["call", "voicemail", "call"],
+    ...                   "purpose": ["prospecting", "prospecting", "sales"]})
+    >>> prospect_calls(a)["value"].tolist()
+    [2]
+    """
+    f = _activities(activities, leads, ["type"], start, end)
+    hit = nw.col("type").is_in(list(CALL_TYPES)) & (nw.col("purpose") == PROSPECTING) & _outbound(f)
+    return _count(f, hit, by, freq)
+
+
+@kpi(
+    name="prospecting_emails", family="activity",
+    label={"en": "Prospecting emails", "fr": "E-mails de prospection"},
+    definition={
+        "en": "Number of outbound emails sent to prospects (purpose prospecting).",
+        "fr": "Nombre d’e-mails sortants envoyés à des prospects (objet prospection).",
+    },
+    unit="count", direction="higher", tables=("activities",), optional_tables=("leads",),
+    date="activities.occurred_at", seeds=("004",),
+)
+def prospecting_emails(activities, *, leads=None, by=None, freq=None, start=None, end=None):
+    """Number of prospecting emails sent.
+
+    Parameters
+    ----------
+    activities : DataFrame-like
+        Needs ``occurred_at`` and ``type``.
+    {common}
+
+    Returns
+    -------
+    DataFrame
+        ``by`` columns, ``period``, ``value`` (count).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> a = pd.DataFrame({"occurred_at": pd.to_datetime(["2026-01-05", "2026-01-06", "2026-01-07"]),
+    ...                   "type": ["email", "email", "call"], "direction": ["outbound", "inbound", None],
+    ...                   "purpose": ["prospecting", "prospecting", "prospecting"]})
+    >>> prospecting_emails(a)["value"].tolist()
+    [1]
+    """
+    f = _activities(activities, leads, ["type"], start, end)
+    hit = (nw.col("type") == "email") & (nw.col("purpose") == PROSPECTING) & _outbound(f)
+    return _count(f, hit, by, freq)
+
+
+@kpi(
+    name="email_call_balance", family="activity",
+    label={"en": "Email / call balance", "fr": "Équilibre e-mails / appels"},
+    definition={
+        "en": "Prospecting emails divided by prospecting calls per rep, with the correlation of their "
+              "weekly counts.",
+        "fr": "E-mails de prospection divisés par les appels de prospection par commercial, avec la "
+              "corrélation de leurs nombres hebdomadaires.",
+    },
+    unit="ratio", direction="neutral", tables=("activities",), optional_tables=("leads",),
+    date="activities.occurred_at", seeds=("004",),
+)
+def email_call_balance(activities, *, leads=None, by="rep_id", start=None, end=None):
+    """Prospecting emails per prospecting call, and whether the two move together.
+
+    ``value`` is emails / calls (as in :func:`prospecting_emails` and
+    :func:`prospect_calls`). ``r`` and ``p_value`` are the Pearson correlation of the
+    group's weekly emails and weekly calls (:func:`kit.stats.correlation`), over the
+    Monday-based weeks in which the group logged any activity (a working week without
+    prospecting counts as 0 and 0); fewer than 3 such weeks, or a constant series,
+    give missing ``r``.
+
+    Parameters
+    ----------
+    activities : DataFrame-like
+        Needs ``occurred_at`` and ``type``.
+    leads : DataFrame-like, optional
+        Used to derive a missing purpose (see :func:`with_purpose`).
+    by : str or list of str or None, default "rep_id"
+        One row per value; ``None`` gives one row for everyone.
+    start, end : date-like, optional
+        Keep activities in ``[start, end)``.
+
+    Returns
+    -------
+    DataFrame
+        ``by`` columns, ``value``, ``numerator`` (emails), ``denominator`` (calls),
+        ``r``, ``p_value``, ``n_weeks``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> a = pd.DataFrame({"occurred_at": pd.to_datetime(["2026-01-05", "2026-01-06", "2026-01-07"]),
+    ...                   "rep_id": ["R1", "R1", "R1"], "type": ["email", "email", "call"],
+    ...                   "purpose": ["prospecting", "prospecting", "prospecting"]})
+    >>> email_call_balance(a)[["rep_id", "value", "numerator", "denominator"]].to_dict("records")
+    [{'rep_id': 'R1', 'value': 2.0, 'numerator': 2.0, 'denominator': 1.0}]
+    """
+    f = _activities(activities, leads, ["type"], start, end)
+    prospecting = (nw.col("purpose") == PROSPECTING) & _outbound(f)
+    f = f.with_columns(
+        _email=flag(prospecting & (nw.col("type") == "email")),
+        _call=flag(prospecting & nw.col("type").is_in(list(CALL_TYPES))),
+        _week=period_expr("occurred_at", "W"),
+    )
+    keys, f = group_keys(f, by, None, "occurred_at")
+    sums = [nw.col("_email").sum().alias("numerator"), nw.col("_call").sum().alias("denominator")]
+    out = ratio(collect(aggregate(f, keys, sums), keys), keys)
+    weekly = collect(aggregate(f, keys + ["_week"], sums), keys + ["_week"])
+    cols = ["r", "p_value", "n_weeks"]
+    if len(out) == 0:
+        return out.assign(**{c: pd.Series(dtype=float) for c in cols})
+    if keys:
+        # one correlation per group, on the small collected table of weekly counts
+        stats = weekly.groupby(keys, dropna=False, sort=False)[["numerator", "denominator"]].apply(
+            lambda g: pd.Series(correlation(g["numerator"], g["denominator"]))).reset_index()
+        out = out.merge(stats, on=keys, how="left")
+    else:
+        res = correlation(weekly["numerator"], weekly["denominator"])
+        out = out.assign(r=res["r"], p_value=res["p_value"], n=res["n"])
+    out = out.rename(columns={"n": "n_weeks"})
+    out["n_weeks"] = pd.to_numeric(out["n_weeks"], errors="coerce").fillna(0).astype("int64")
+    return _order(out, keys, ["value", "numerator", "denominator", *cols])
+
+
+@kpi(
+    name="email_response_rate", family="activity",
+    label={"en": "Prospecting email response rate", "fr": "Taux de réponse aux e-mails de prospection"},
+    definition={
+        "en": "Prospecting emails that received a reply divided by prospecting emails sent.",
+        "fr": "E-mails de prospection ayant reçu une réponse divisés par les e-mails de prospection "
+              "envoyés.",
+    },
+    unit="ratio", direction="higher", tables=("activities",), optional_tables=("leads",),
+    date="activities.occurred_at", headline=True, seeds=("002",),
+)
+def email_response_rate(activities, *, leads=None, by=None, freq=None, start=None, end=None):
+    """Share of sent prospecting emails that were replied to.
+
+    A null ``replied`` counts as no reply. The email is attributed to the date it was
+    sent, so the latest periods may still gain replies.
+
+    Parameters
+    ----------
+    activities : DataFrame-like
+        Needs ``occurred_at``, ``type`` and ``replied``.
+    {common}
+
+    Returns
+    -------
+    DataFrame
+        ``by`` columns, ``period``, ``value``, ``numerator`` (replied),
+        ``denominator`` (sent), ``ci_low``, ``ci_high``, ``low_sample``. A group
+        that sent no prospecting email has a missing value.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> a = pd.DataFrame({"occurred_at": pd.to_datetime(["2026-01-05", "2026-01-06", "2026-01-07"]),
+    ...                   "type": ["email", "email", "email"], "replied": [True, False, None],
+    ...                   "purpose": ["prospecting", "prospecting", "prospecting"]})
+    >>> email_response_rate(a)[["numerator", "denominator"]].to_dict("records")
+    [{'numerator': 1.0, 'denominator': 3.0}]
+    """
+    f = _activities(activities, leads, ["type", "replied"], start, end)
+    sent = (nw.col("type") == "email") & (nw.col("purpose") == PROSPECTING) & _outbound(f)
+    f = f.with_columns(_sent=flag(sent), _replied=flag(sent & (nw.col("replied") == nw.lit(True))))
+    keys, f = group_keys(f, by, freq, "occurred_at")
+    out = collect(aggregate(f, keys, [nw.col("_replied").sum().alias("numerator"),
+                                      nw.col("_sent").sum().alias("denominator")]), keys)
+    return proportion(out, keys)
+
+
+@kpi(
+    name="social_engagement_rate", family="activity",
+    label={"en": "Social media engagement rate", "fr": "Taux d’engagement sur les réseaux sociaux"},
+    definition={
+        "en": "Reactions, comments, shares and clicks on the company's posts divided by their impressions.",
+        "fr": "Réactions, commentaires, partages et clics sur les publications de l’entreprise divisés "
+              "par leurs impressions.",
+    },
+    unit="ratio", direction="higher", tables=("social",), date="social.published_at", seeds=("002",),
+)
+def social_engagement_rate(social, *, by=None, freq=None, start=None, end=None):
+    """Interactions per impression on the company's social-media posts.
+
+    Interactions are the sum of ``reactions``, ``comments``, ``shares`` and
+    ``clicks`` (a null counts as 0; an absent column is left out of the sum). Posts
+    without ``impressions`` are left out. Zero impressions give a missing value.
+
+    Parameters
+    ----------
+    social : DataFrame-like
+        Needs ``published_at``, ``impressions`` and at least one of the interaction
+        columns.
+    by : str or list of str, optional
+        Columns to break down by, e.g. ``"network"`` (nulls form their own group).
+    freq : {None, "W", "M", "Q", "Y"}
+        Adds a ``period`` column: the start of the period of ``published_at``.
+    start, end : date-like, optional
+        Keep posts published in ``[start, end)``.
+
+    Returns
+    -------
+    DataFrame
+        ``by`` columns, ``period``, ``value``, ``numerator`` (interactions),
+        ``denominator`` (impressions), ``posts``.
+
+    Raises
+    ------
+    ParameterError
+        When ``social`` has none of the interaction columns.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"published_at": pd.to_datetime(["2026-01-05", "2026-01-06", "2026-01-07"]),
+    ...                   "impressions": [100, 300, 0], "reactions": [5, 10, 0], "clicks": [3, None, 0]})
+    >>> social_engagement_rate(s)[["value", "numerator", "denominator", "posts"]].to_dict("records")
+    [{'value': 0.045, 'numerator': 18.0, 'denominator': 400.0, 'posts': 3}]
+    """
+    f = lazy(social, "social", needs=["published_at", "impressions"])
+    present = [c for c in ENGAGEMENT_COLUMNS if c in columns(f)]
+    if not present:
+        raise ParameterError(
+            f"table 'social' has none of the interaction columns {list(ENGAGEMENT_COLUMNS)}; "
+            f"available columns: {columns(f)}. Map at least one of them at load "
+            "(e.g. mapping={'social': {'columns': {'likes': 'reactions'}}})."
+        )
+    f = f.filter(~nw.col("impressions").is_null())
+    f = window(f, "published_at", start, end)
+    interactions = sum((nw.col(c).cast(nw.Float64).fill_null(0.0) for c in present[1:]),
+                       nw.col(present[0]).cast(nw.Float64).fill_null(0.0))
+    f = f.with_columns(_interactions=interactions, _impressions=nw.col("impressions").cast(nw.Float64))
+    keys, f = group_keys(f, by, freq, "published_at")
+    out = collect(aggregate(f, keys, [nw.col("_interactions").sum().alias("numerator"),
+                                      nw.col("_impressions").sum().alias("denominator"),
+                                      nw.len().alias("posts")]), keys)
+    out["posts"] = pd.to_numeric(out["posts"], errors="coerce").fillna(0).astype("int64")
+    return ratio(out, keys)
+
+
+@kpi(
+    name="activity_profile", family="activity",
+    label={"en": "Activity profile (hunter / farmer)", "fr": "Profil d’activité (chasseur / éleveur)"},
+    definition={
+        "en": "Share of a rep's prospecting and sales activities aimed at prospects: hunter from 60 %, "
+              "farmer up to 40 %, mixed in between.",
+        "fr": "Part des activités de prospection et de vente d’un commercial tournées vers les prospects : "
+              "chasseur à partir de 60 %, éleveur jusqu’à 40 %, mixte entre les deux.",
+    },
+    unit="ratio", direction="neutral", tables=("activities",), optional_tables=("leads",),
+    date="activities.occurred_at", seeds=("003",),
+)
+def activity_profile(activities, *, leads=None, by="rep_id", freq=None, start=None, end=None,
+                     hunter=0.6, farmer=0.4):
+    """Share of each rep's commercial activity aimed at prospects, and the profile it implies.
+
+    ``value`` = activities with purpose prospecting / activities with purpose
+    prospecting or sales, all types together. Customer-service activities are left
+    out of both counts: supporting existing customers is neither hunting nor
+    farming, and counting it would push every rep on support duty towards
+    "farmer". They are reported in ``n_customer_service``. ``profile`` is
+    ``hunter`` when ``value >= hunter``, ``farmer`` when ``value <= farmer``,
+    ``mixed`` otherwise, and missing when the rep has no prospecting or sales activity.
+
+    Parameters
+    ----------
+    activities : DataFrame-like
+        Needs ``occurred_at`` and the ``by`` column(s).
+    leads : DataFrame-like, optional
+        Used to derive a missing purpose (see :func:`with_purpose`).
+    by : str or list of str, default "rep_id"
+        One row per value (e.g. ``"team"``).
+    freq : {None, "W", "M", "Q", "Y"}
+        Adds a ``period`` column: one profile per rep and period.
+    start, end : date-like, optional
+        Keep activities in ``[start, end)``.
+    hunter, farmer : float, default 0.6 and 0.4
+        Thresholds of the profiles, with ``0 <= farmer < hunter <= 1``.
+
+    Returns
+    -------
+    DataFrame
+        ``by`` columns, ``period``, ``value``, ``numerator`` (prospecting),
+        ``denominator`` (prospecting + sales), ``ci_low``, ``ci_high``,
+        ``low_sample``, ``profile``, ``n_customer_service``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> a = pd.DataFrame({"occurred_at": pd.to_datetime(["2026-01-05", "2026-01-06", "2026-01-07"]),
+    ...                   "rep_id": ["R1", "R1", "R2"],
+    ...                   "purpose": ["prospecting", "prospecting", "sales"]})
+    >>> activity_profile(a)[["rep_id", "value", "profile"]].to_dict("records")
+    [{'rep_id': 'R1', 'value': 1.0, 'profile': 'hunter'}, {'rep_id': 'R2', 'value': 0.0, 'profile': 'farmer'}]
+    """
+    ok = all(isinstance(t, (int, float, np.integer, np.floating)) and not isinstance(t, bool)
+             for t in (hunter, farmer))
+    if not ok or not 0 <= farmer < hunter <= 1:
+        raise ParameterError(
+            f"hunter={hunter!r}, farmer={farmer!r} are not allowed: the thresholds are shares with "
+            "0 <= farmer < hunter <= 1. Pass e.g. hunter=0.6, farmer=0.4."
+        )
+    f = _activities(activities, leads, as_list(by), start, end)
+    f = f.with_columns(
+        _prospecting=flag(nw.col("purpose") == PROSPECTING),
+        _commercial=flag(nw.col("purpose").is_in([PROSPECTING, SALES])),
+        _service=flag(nw.col("purpose") == CUSTOMER_SERVICE),
+    )
+    keys, f = group_keys(f, by, freq, "occurred_at")
+    out = collect(aggregate(f, keys, [nw.col("_prospecting").sum().alias("numerator"),
+                                      nw.col("_commercial").sum().alias("denominator"),
+                                      nw.col("_service").sum().alias("n_customer_service")]), keys)
+    out = proportion(out, keys)
+    v = out["value"]
+    out["profile"] = pd.Series(np.select([v >= hunter, v <= farmer], ["hunter", "farmer"], "mixed"),
+                               dtype=object).where(v.notna(), None)
+    out["n_customer_service"] = pd.to_numeric(out["n_customer_service"], errors="coerce").fillna(0).astype("int64")
+    return _order(out, keys, ["value", "numerator", "denominator", "ci_low", "ci_high", "low_sample",
+                              "profile", "n_customer_service"])
+
+
+for _f in (conversations, prospect_calls, prospecting_emails, email_response_rate):
+    _f.__doc__ = _f.__doc__.replace("    {common}", _COMMON_PARAMS.strip("\n"))

@@ -1,0 +1,794 @@
+"""Revenue KPIs: revenue, targets, shares, seasonality, margin, basket, deals (DESIGN §6, revenue).
+
+Revenue is attributed to the order date (``orders.ordered_at``); won deals to their
+close date (``opportunities.closed_at``). Targets (``targets``) are monthly, per rep
+(``rep_id``) or per team (``team``).
+"""
+
+from __future__ import annotations
+
+import narwhals as nw
+import numpy as np
+import pandas as pd
+
+from kit.errors import ParameterError, did_you_mean
+from kit.kpis._common import (
+    _num, aggregate, as_list, as_ts, collect, columns, empty_result, flag, group_keys, lazy,
+    ratio, window,
+)
+from kit.kpis.funnel import win_rate
+from kit.registry import kpi
+
+#: ``by`` values a target can be compared with: the company, a rep, a team.
+TARGET_LEVELS = (None, "rep_id", "team")
+#: ``freq`` values a monthly target can be summed to.
+TARGET_FREQS = (None, "M", "Q", "Y")
+_PANDAS_FREQ = {"M": "M", "Q": "Q", "Y": "Y"}
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _sort(out: pd.DataFrame, keys) -> pd.DataFrame:
+    keys = list(keys)
+    if keys and len(out):
+        out = out.sort_values(keys, na_position="last", kind="mergesort")
+    return out.reset_index(drop=True)
+
+
+def _merge(left: pd.DataFrame, right: pd.DataFrame, keys, how: str = "outer") -> pd.DataFrame:
+    """Merge two small per-key results; without keys both are one row and are put side by side."""
+    keys = list(keys)
+    if not keys:
+        return pd.concat([left.reset_index(drop=True), right.reset_index(drop=True)], axis=1)
+    if "period" in keys:
+        for frame in (left, right):
+            frame["period"] = pd.to_datetime(frame["period"]).astype("datetime64[ns]")
+    for k in keys:  # align key dtypes (an empty side may have collected as float)
+        if left[k].dtype != right[k].dtype and k != "period":
+            left[k], right[k] = left[k].astype(object), right[k].astype(object)
+    return _sort(left.merge(right, on=keys, how=how), keys)
+
+
+def _check_target_options(kpi_name: str, by, freq) -> None:
+    if by not in TARGET_LEVELS:
+        raise ParameterError(
+            f"{kpi_name}: by={by!r} is not allowed, because targets are set per rep or per team; "
+            f"allowed values: None (whole company), 'rep_id', 'team'.{did_you_mean(str(by), ['rep_id', 'team'])} "
+            "For another breakdown use kit.compute(ds, 'revenue', by=...)."
+        )
+    if freq not in TARGET_FREQS:
+        raise ParameterError(
+            f"{kpi_name}: freq={freq!r} is not allowed, because targets are monthly; allowed values: "
+            "None, 'M', 'Q', 'Y'. Use freq='M' for monthly attainment."
+        )
+
+
+def _targets_by(targets, column: str, by, freq, start=None, end=None) -> pd.DataFrame:
+    """Sum the monthly ``column`` of ``targets`` per ``by`` (None, rep_id, team) and period.
+
+    Rep rows have a ``rep_id``; team rows have a ``team`` and no ``rep_id``. For
+    ``by="rep_id"`` rep rows are used. For ``by="team"`` or ``None``, team rows are
+    used when the table has any, otherwise rep rows (summed per their ``team``).
+    Returns the keys and ``target`` (missing when every target of the key is missing).
+    """
+    t = lazy(targets, "targets", needs=["period", column])
+    cols = columns(t)
+    if by == "rep_id" and "rep_id" not in cols:
+        raise ParameterError(
+            f"by='rep_id' needs targets per rep, but table 'targets' has no 'rep_id' column; "
+            f"available columns: {cols}. Use by='team' or by=None."
+        )
+    is_rep = ~nw.col("rep_id").is_null() if "rep_id" in cols else nw.lit(False)
+    if by == "rep_id":
+        t = t.filter(is_rep)
+    else:
+        team_rows = t.filter(~is_rep & ~nw.col("team").is_null()) if "team" in cols else None
+        n_team = 0 if team_rows is None else collect(team_rows.select(nw.len().alias("n")))["n"].iloc[0]
+        if n_team:
+            t = team_rows
+        else:
+            t = t.filter(is_rep)
+        if by == "team" and "team" not in cols:
+            raise ParameterError(
+                f"by='team' needs a 'team' column in table 'targets' (set on team rows, or added "
+                f"from reps at load); available columns: {cols}. Load reps with the dataset or use by='rep_id'."
+            )
+    t = window(t, "period", start, end)
+    keys, t = group_keys(t, by, freq, "period")
+    out = collect(aggregate(t, keys, [nw.col(column).sum().alias("target"),
+                                      nw.col(column).count().alias("_n_target")]), keys)
+    out["target"] = _num(out["target"]).where(_num(out["_n_target"]).fillna(0) > 0)
+    return out.drop(columns="_n_target")
+
+
+def _revenue_by(orders, by, freq, start=None, end=None, *, name="revenue") -> pd.DataFrame:
+    f = lazy(orders, "orders", needs=["ordered_at", "amount"])
+    f = window(f, "ordered_at", start, end)
+    keys, f = group_keys(f, by, freq, "ordered_at")
+    out = collect(aggregate(f, keys, [nw.col("amount").sum().alias(name)]), keys)
+    out[name] = _num(out[name]).fillna(0.0)
+    return out
+
+
+def _latest(*pairs) -> pd.Timestamp | None:
+    """Latest value of the given (frame, table, column) triples, skipping absent columns."""
+    latest = None
+    for native, table, col in pairs:
+        if native is None:
+            continue
+        f = lazy(native, table)
+        if col not in columns(f):
+            continue
+        v = collect(f.select(nw.col(col).max().alias("m")))["m"].iloc[0]
+        if v is not None and not pd.isna(v):
+            v = pd.Timestamp(v)
+            latest = v if latest is None or v > latest else latest
+    return latest
+
+
+# --------------------------------------------------------------------------- KPIs
+
+
+@kpi(
+    name="average_won_deal", family="revenue",
+    label={"en": "Average won deal", "fr": "Montant moyen d'une affaire gagnée"},
+    definition={
+        "en": "Mean amount of the opportunities won, attributed to their close date.",
+        "fr": "Montant moyen des opportunités gagnées, rattachées à leur date de clôture.",
+    },
+    unit="currency", direction="higher", tables=("opportunities",), date="opportunities.closed_at",
+    headline=False, seeds=("003",),
+)
+def average_won_deal(opportunities, *, by=None, freq=None, start=None, end=None):
+    """Mean amount of won opportunities.
+
+    Won opportunities without an ``amount`` are left out of the mean and counted in
+    ``won_without_amount``.
+
+    Parameters
+    ----------
+    opportunities : DataFrame-like
+        Needs ``status``, ``closed_at`` and ``amount``.
+    by : str or list of str, optional
+        Columns to break down by (``rep_id``, ``team``...); nulls form their own group.
+    freq : {None, "W", "M", "Q", "Y"}
+        Adds a ``period`` column: the start of the period of ``closed_at``.
+    start, end : date-like, optional
+        Keep opportunities closed in ``[start, end)``.
+
+    Returns
+    -------
+    DataFrame
+        ``by`` columns, ``period``, ``value`` (mean amount), ``numerator`` (sum of
+        amounts), ``denominator`` (won deals with an amount), ``won_without_amount``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> opps = pd.DataFrame({"status": ["won", "won", "lost"], "amount": [1000.0, 3000.0, 500.0],
+    ...                      "closed_at": pd.to_datetime(["2026-01-05", "2026-01-20", "2026-01-09"])})
+    >>> average_won_deal(opps)[["value", "numerator", "denominator"]].to_dict("records")
+    [{'value': 2000.0, 'numerator': 4000.0, 'denominator': 2.0}]
+    """
+    f = lazy(opportunities, "opportunities", needs=["status", "closed_at", "amount"])
+    f = f.filter(nw.col("status") == "won")
+    f = window(f, "closed_at", start, end)
+    keys, f = group_keys(f, by, freq, "closed_at")
+    out = collect(aggregate(f, keys, [nw.col("amount").sum().alias("numerator"),
+                                      nw.col("amount").count().alias("denominator"),
+                                      nw.len().alias("_n")]), keys)
+    out["won_without_amount"] = (_num(out["_n"]).fillna(0) - _num(out["denominator"]).fillna(0))
+    return ratio(out.drop(columns="_n"), keys)
+
+
+@kpi(
+    name="revenue", family="revenue",
+    label={"en": "Revenue", "fr": "Chiffre d'affaires"},
+    definition={
+        "en": "Sum of the net amounts of order lines, attributed to the order date.",
+        "fr": "Somme des montants nets des lignes de commande, rattachés à la date de commande.",
+    },
+    unit="currency", direction="higher", tables=("orders",), date="orders.ordered_at",
+    headline=True, seeds=("002", "003"),
+)
+def revenue(orders, *, by=None, freq=None, start=None, end=None):
+    """Revenue: the sum of ``orders.amount``.
+
+    Parameters
+    ----------
+    orders : DataFrame-like
+        Needs ``order_id``, ``ordered_at`` and ``amount``.
+    by : str or list of str, optional
+        Columns to break down by (``rep_id``, ``team``, ``product_category``...).
+    freq : {None, "W", "M", "Q", "Y"}
+        Adds a ``period`` column: the start of the period of ``ordered_at``.
+    start, end : date-like, optional
+        Keep orders placed in ``[start, end)``.
+
+    Returns
+    -------
+    DataFrame
+        ``by`` columns, ``period``, ``value`` (revenue, 0 when there is no order),
+        ``n_orders`` (distinct ``order_id``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({"order_id": ["A", "A", "B"], "amount": [100.0, 50.0, 80.0],
+    ...                        "ordered_at": pd.to_datetime(["2026-01-05", "2026-01-05", "2026-02-03"])})
+    >>> revenue(orders, freq="M")[["period", "value", "n_orders"]].to_dict("records")
+    [{'period': Timestamp('2026-01-01 00:00:00'), 'value': 150.0, 'n_orders': 1},
+     {'period': Timestamp('2026-02-01 00:00:00'), 'value': 80.0, 'n_orders': 1}]
+    """
+    f = lazy(orders, "orders", needs=["order_id", "ordered_at", "amount"])
+    f = window(f, "ordered_at", start, end)
+    keys, f = group_keys(f, by, freq, "ordered_at")
+    out = collect(aggregate(f, keys, [nw.col("amount").sum().alias("value"),
+                                      nw.col("order_id").n_unique().alias("n_orders")]), keys)
+    out["value"] = _num(out["value"]).fillna(0.0)
+    out["n_orders"] = _num(out["n_orders"]).fillna(0).astype("int64")
+    return out[list(keys) + ["value", "n_orders"]]
+
+
+@kpi(
+    name="revenue_vs_target", family="revenue",
+    label={"en": "Revenue vs target", "fr": "Chiffre d'affaires par rapport à l'objectif"},
+    definition={
+        "en": "Revenue divided by the revenue target of the same rep or team and month, with the gap "
+              "revenue minus target.",
+        "fr": "Chiffre d'affaires divisé par l'objectif de chiffre d'affaires du même commercial ou de "
+              "la même équipe et du même mois, avec l'écart chiffre d'affaires moins objectif.",
+    },
+    unit="ratio", direction="higher", tables=("orders", "targets"), date="orders.ordered_at",
+    headline=True, seeds=("003",),
+)
+def revenue_vs_target(orders, targets, *, by=None, freq="M", start=None, end=None):
+    """Attainment of the revenue target: revenue / ``revenue_target``, and the gap.
+
+    Targets are monthly rows with a ``rep_id`` (rep target) or a ``team`` and no
+    ``rep_id`` (team target). With ``by="team"`` (or ``None``) team rows are used when
+    the table has any, otherwise the rep targets are summed per team (or in total).
+
+    Parameters
+    ----------
+    orders : DataFrame-like
+        Needs ``ordered_at``, ``amount`` and the ``by`` column.
+    targets : DataFrame-like
+        Needs ``period`` (month) and ``revenue_target``; ``rep_id`` and/or ``team``.
+    by : {None, "rep_id", "team"}
+        Level of the comparison; None compares the whole company.
+    freq : {"M", "Q", "Y", None}
+        Period of the comparison (targets are summed over it); None: the whole window.
+    start, end : date-like, optional
+        Keep orders and target months in ``[start, end)``.
+
+    Returns
+    -------
+    DataFrame
+        ``by`` columns, ``period``, ``value`` (attainment, missing without a target or
+        with a zero target), ``numerator`` (revenue), ``denominator`` (target), ``gap``
+        (revenue - target). A month with a target and no revenue has revenue 0; a
+        month with revenue and no target keeps its revenue with a missing target.
+
+    Raises
+    ------
+    ParameterError
+        For ``by`` outside None, "rep_id", "team" or ``freq="W"``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({"rep_id": ["R1", "R1", "R2"], "amount": [600.0, 300.0, 500.0],
+    ...                        "ordered_at": pd.to_datetime(["2026-01-05", "2026-01-20", "2026-01-09"])})
+    >>> targets = pd.DataFrame({"period": pd.to_datetime(["2026-01-01", "2026-01-01"]),
+    ...                         "rep_id": ["R1", "R2"], "revenue_target": [1000.0, 400.0]})
+    >>> revenue_vs_target(orders, targets, by="rep_id")[["rep_id", "value", "gap"]].to_dict("records")
+    [{'rep_id': 'R1', 'value': 0.9, 'gap': -100.0}, {'rep_id': 'R2', 'value': 1.25, 'gap': 100.0}]
+    """
+    _check_target_options("revenue_vs_target", by, freq)
+    keys = as_list(by) + (["period"] if freq else [])
+    rev = _revenue_by(orders, by, freq, start, end)
+    tgt = _targets_by(targets, "revenue_target", by, freq, start, end)
+    out = _merge(rev, tgt, keys)
+    out["revenue"] = _num(out["revenue"]).fillna(0.0)
+    out["gap"] = out["revenue"] - _num(out["target"])
+    out = ratio(out, keys, numerator="revenue", denominator="target", fill_zero=False)
+    return out[keys + ["value", "numerator", "denominator", "gap"]]
+
+
+@kpi(
+    name="revenue_share", family="revenue",
+    label={"en": "Revenue share", "fr": "Répartition du chiffre d'affaires"},
+    definition={
+        "en": "Share of the revenue of each product, category or other group in the revenue of the "
+              "period; the shares sum to 1.",
+        "fr": "Part du chiffre d'affaires de chaque produit, catégorie ou autre groupe dans le chiffre "
+              "d'affaires de la période ; les parts ont pour somme 1.",
+    },
+    unit="ratio", direction="neutral", tables=("orders",), date="orders.ordered_at",
+    headline=False, seeds=("003",),
+)
+def revenue_share(orders, *, by="product_id", freq=None, start=None, end=None):
+    """Share of revenue by group (the pie chart of seed 003).
+
+    Parameters
+    ----------
+    orders : DataFrame-like
+        Needs ``ordered_at``, ``amount`` and the ``by`` column(s).
+    by : str or list of str
+        The groups sharing the revenue (``product_id``, ``product_category``, ``team``...).
+        Nulls form their own group.
+    freq : {None, "W", "M", "Q", "Y"}
+        Shares within each period (they sum to 1 in each period).
+    start, end : date-like, optional
+        Keep orders placed in ``[start, end)``.
+
+    Returns
+    -------
+    DataFrame
+        ``by`` columns, ``period``, ``value`` (share), ``numerator`` (revenue of the
+        group), ``denominator`` (revenue of the period). A period whose revenue is 0
+        has missing shares.
+
+    Raises
+    ------
+    ParameterError
+        When ``by`` is None (a share needs groups).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({"product_id": ["P1", "P2", "P1"], "amount": [100.0, 100.0, 200.0],
+    ...                        "ordered_at": pd.to_datetime(["2026-01-05", "2026-01-06", "2026-01-07"])})
+    >>> revenue_share(orders)[["product_id", "value"]].to_dict("records")
+    [{'product_id': 'P1', 'value': 0.75}, {'product_id': 'P2', 'value': 0.25}]
+    """
+    if not as_list(by):
+        raise ParameterError(
+            f"revenue_share: by={by!r} is not allowed; a share needs the groups that share the "
+            "revenue. Pass by='product_id', by='product_category' or another column of orders."
+        )
+    out = _revenue_by(orders, by, freq, start, end, name="numerator")
+    keys = as_list(by) + (["period"] if freq else [])
+    if freq:
+        out["denominator"] = out.groupby("period", dropna=False)["numerator"].transform("sum")
+    else:
+        out["denominator"] = out["numerator"].sum()
+    return ratio(out, keys)
+
+
+@kpi(
+    name="seasonality_index", family="revenue",
+    label={"en": "Seasonality index", "fr": "Indice de saisonnalité"},
+    definition={
+        "en": "Mean revenue of a calendar month divided by the mean monthly revenue, over complete months.",
+        "fr": "Chiffre d'affaires moyen d'un mois du calendrier divisé par le chiffre d'affaires mensuel "
+              "moyen, sur les mois complets.",
+    },
+    unit="ratio", direction="neutral", tables=("orders",), date="orders.ordered_at",
+    headline=False, seeds=("003",),
+)
+def seasonality_index(orders, *, by=None, start=None, end=None, as_of=None):
+    """Seasonality of revenue: one row per calendar month 1..12 (1.0 is an average month).
+
+    Months are those from the month of the first order (or the first complete month
+    from ``start``) to the last complete month: the month holding ``as_of`` counts
+    only when ``as_of`` is on its last day. Months without revenue count as 0.
+
+    Parameters
+    ----------
+    orders : DataFrame-like
+        Needs ``ordered_at`` and ``amount``.
+    by : str or list of str, optional
+        One index per group (e.g. ``product_category``), each against its own mean.
+    start, end : date-like, optional
+        Keep orders placed in ``[start, end)``; a partial first or last month is dropped.
+    as_of : date-like, optional
+        End of the data; default the latest ``ordered_at``.
+
+    Returns
+    -------
+    DataFrame
+        ``by`` columns, ``month`` (1..12), ``value`` (index), ``numerator`` (mean
+        revenue of that calendar month), ``denominator`` (mean monthly revenue),
+        ``n_months`` (how many such months were seen: with 1 the index is one year's
+        noise). A calendar month never seen has a missing value.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({"amount": [100.0, 300.0, 200.0],
+    ...                        "ordered_at": pd.to_datetime(["2026-01-05", "2026-02-10", "2026-03-31"])})
+    >>> seasonality_index(orders)[["month", "value", "n_months"]].head(3).to_dict("records")
+    [{'month': 1, 'value': 0.5, 'n_months': 1}, {'month': 2, 'value': 1.5, 'n_months': 1},
+     {'month': 3, 'value': 1.0, 'n_months': 1}]
+    """
+    keys = as_list(by)
+    f = lazy(orders, "orders", needs=["ordered_at", "amount"])
+    as_of = as_ts(as_of) if as_of is not None else _latest((orders, "orders", "ordered_at"))
+    f = window(f, "ordered_at", start, end)
+    if as_of is not None:
+        f = f.filter(nw.col("ordered_at") <= nw.lit(as_of))
+    monthly = _revenue_by(f, by, "M")
+    first = monthly["period"].min() if len(monthly) else pd.NaT
+    cols = keys + ["month", "value", "numerator", "denominator", "n_months"]
+    if pd.isna(first) or as_of is None:
+        return _empty_seasonality(keys, cols)
+    s = as_ts(start)
+    if s is not None:
+        s = pd.Timestamp(s)
+        first = max(first, s if s == s.to_period("M").start_time else (s.to_period("M") + 1).start_time)
+    last = pd.Timestamp(as_of).to_period("M")
+    if (pd.Timestamp(as_of).normalize() + pd.Timedelta(days=1)).month == pd.Timestamp(as_of).month:
+        last = last - 1  # as_of is not on the last day: its month is partial
+    e = as_ts(end)
+    if e is not None:
+        e = pd.Timestamp(e)
+        last = min(last, e.to_period("M") - 1)  # end is excluded: a month is complete before it
+    months = pd.period_range(first.to_period("M"), last, freq="M") if first.to_period("M") <= last else []
+    if len(months) == 0:
+        return _empty_seasonality(keys, cols)
+    grid = pd.DataFrame({"period": months.to_timestamp().astype("datetime64[ns]")})
+    if keys:
+        groups = monthly[keys].drop_duplicates()
+        grid = groups.merge(grid, how="cross")
+    full = grid.merge(monthly, on=keys + ["period"], how="left")
+    full["revenue"] = _num(full["revenue"]).fillna(0.0)
+    full["month"] = full["period"].dt.month
+    per_month = (full.groupby(keys + ["month"], dropna=False)["revenue"]
+                 .agg(numerator="mean", n_months="size").reset_index())
+    overall = full.groupby(keys, dropna=False)["revenue"].mean() if keys else full["revenue"].mean()
+    cal = pd.DataFrame({"month": range(1, 13)})
+    if keys:
+        overall = overall.rename("denominator").reset_index()
+        cal = overall.merge(cal, how="cross")
+        out = cal.merge(per_month, on=keys + ["month"], how="left")
+    else:
+        out = cal.merge(per_month, on="month", how="left")
+        out["denominator"] = overall
+    out["n_months"] = _num(out["n_months"]).fillna(0).astype("int64")
+    out = ratio(out, keys + ["month"], fill_zero=False)
+    return _sort(out[cols], keys + ["month"])
+
+
+def _empty_seasonality(keys, cols) -> pd.DataFrame:
+    if keys:
+        return empty_result(keys, cols[len(keys):])
+    return pd.DataFrame({"month": range(1, 13), "value": np.nan, "numerator": np.nan,
+                         "denominator": np.nan, "n_months": 0})
+
+
+@kpi(
+    name="gross_margin", family="revenue",
+    label={"en": "Gross margin", "fr": "Marge commerciale"},
+    definition={
+        "en": "Sum of amount minus cost of the order lines whose cost is known, with the margin rate "
+              "(margin / revenue) and the margin target when targets are given.",
+        "fr": "Somme du montant moins le coût des lignes de commande dont le coût est connu, avec le taux "
+              "de marge (marge / chiffre d'affaires) et l'objectif de marge quand les objectifs sont fournis.",
+    },
+    unit="currency", direction="higher", tables=("orders",), date="orders.ordered_at",
+    optional_tables=("targets",), headline=True, seeds=("002", "003"),
+)
+def gross_margin(orders, *, by=None, freq=None, start=None, end=None, targets=None):
+    """Gross margin: sum of ``amount - cost``, the margin rate and the margin target.
+
+    Lines without a ``cost`` have an unknown margin: they are left out of ``value``
+    and ``revenue`` (so the rate compares like with like) and counted in
+    ``lines_without_cost`` and ``revenue_without_cost``.
+
+    Parameters
+    ----------
+    orders : DataFrame-like
+        Needs ``ordered_at``, ``amount`` and ``cost``.
+    by : str or list of str, optional
+        Columns to break down by; nulls form their own group.
+    freq : {None, "W", "M", "Q", "Y"}
+        Adds a ``period`` column: the start of the period of ``ordered_at``.
+    start, end : date-like, optional
+        Keep orders placed (and target months) in ``[start, end)``.
+    targets : DataFrame-like, optional
+        With a ``margin_target`` column; compared when ``by`` is None, "rep_id" or
+        "team" and ``freq`` is not "W" (targets are monthly per rep or team). With
+        another breakdown the targets are not used and no target columns are added.
+
+    Returns
+    -------
+    DataFrame
+        ``by`` columns, ``period``, ``value`` (margin), ``revenue``, ``margin_rate``
+        (missing when revenue is 0), ``lines_without_cost``, ``revenue_without_cost``;
+        with targets also ``margin_target``, ``gap`` (margin - target) and
+        ``attainment`` (margin / target, missing for a zero or missing target).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({"amount": [100.0, 200.0, 50.0], "cost": [60.0, 120.0, None],
+    ...                        "ordered_at": pd.to_datetime(["2026-01-05", "2026-01-06", "2026-01-07"])})
+    >>> gross_margin(orders)[["value", "revenue", "margin_rate", "lines_without_cost"]].to_dict("records")
+    [{'value': 120.0, 'revenue': 300.0, 'margin_rate': 0.4, 'lines_without_cost': 1}]
+    """
+    f = lazy(orders, "orders", needs=["ordered_at", "amount", "cost"])
+    f = window(f, "ordered_at", start, end)
+    costed = ~nw.col("cost").is_null() & ~nw.col("amount").is_null()
+    f = f.with_columns(
+        _margin=nw.when(costed).then(nw.col("amount") - nw.col("cost")).otherwise(nw.lit(0.0)),
+        _rev=nw.when(costed).then(nw.col("amount")).otherwise(nw.lit(0.0)),
+        _rev_nc=nw.when(costed).then(nw.lit(0.0)).otherwise(nw.col("amount")),
+        _nc=flag(~costed),
+    )
+    keys, f = group_keys(f, by, freq, "ordered_at")
+    out = collect(aggregate(f, keys, [nw.col("_margin").sum().alias("value"),
+                                      nw.col("_rev").sum().alias("revenue"),
+                                      nw.col("_nc").sum().alias("lines_without_cost"),
+                                      nw.col("_rev_nc").sum().alias("revenue_without_cost")]), keys)
+    for c in ("value", "revenue", "revenue_without_cost"):
+        out[c] = _num(out[c]).fillna(0.0)
+    out["lines_without_cost"] = _num(out["lines_without_cost"]).fillna(0).astype("int64")
+    cols = keys + ["value", "revenue", "margin_rate", "lines_without_cost", "revenue_without_cost"]
+    use_targets = (targets is not None and by in TARGET_LEVELS and freq in TARGET_FREQS
+                   and "margin_target" in columns(lazy(targets, "targets")))
+    if use_targets:
+        tgt = _targets_by(targets, "margin_target", by, freq, start, end).rename(
+            columns={"target": "margin_target"})
+        out = _merge(out, tgt, keys)
+        for c in ("value", "revenue", "revenue_without_cost"):
+            out[c] = _num(out[c]).fillna(0.0)
+        out["lines_without_cost"] = _num(out["lines_without_cost"]).fillna(0).astype("int64")
+        out["gap"] = out["value"] - out["margin_target"]
+        out["attainment"] = _safe_div(out["value"], out["margin_target"])
+        cols += ["margin_target", "gap", "attainment"]
+    out["margin_rate"] = _safe_div(out["value"], out["revenue"])
+    return _sort(out[cols], keys)
+
+
+def _safe_div(num, den) -> pd.Series:
+    num, den = _num(pd.Series(num)), _num(pd.Series(den))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return pd.Series(np.where(den != 0, num / den.where(den != 0, 1.0), np.nan), index=num.index)
+
+
+@kpi(
+    name="average_basket", family="revenue",
+    label={"en": "Average basket", "fr": "Panier moyen"},
+    definition={
+        "en": "Revenue divided by the number of distinct orders.",
+        "fr": "Chiffre d'affaires divisé par le nombre de commandes distinctes.",
+    },
+    unit="currency", direction="higher", tables=("orders",), date="orders.ordered_at",
+    headline=True, seeds=("002",),
+)
+def average_basket(orders, *, by=None, freq=None, start=None, end=None):
+    """Average basket: revenue / number of distinct ``order_id``.
+
+    Parameters
+    ----------
+    orders : DataFrame-like
+        Needs ``order_id``, ``ordered_at`` and ``amount``.
+    by : str or list of str, optional
+        Columns to break down by (with ``by="product_id"`` an order holding two
+        products counts once in each).
+    freq : {None, "W", "M", "Q", "Y"}
+        Adds a ``period`` column: the start of the period of ``ordered_at``.
+    start, end : date-like, optional
+        Keep orders placed in ``[start, end)``.
+
+    Returns
+    -------
+    DataFrame
+        ``by`` columns, ``period``, ``value``, ``numerator`` (revenue),
+        ``denominator`` (distinct orders).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({"order_id": ["A", "A", "B"], "amount": [100.0, 50.0, 90.0],
+    ...                        "ordered_at": pd.to_datetime(["2026-01-05", "2026-01-05", "2026-01-07"])})
+    >>> average_basket(orders)[["value", "numerator", "denominator"]].to_dict("records")
+    [{'value': 120.0, 'numerator': 240.0, 'denominator': 2.0}]
+    """
+    f = lazy(orders, "orders", needs=["order_id", "ordered_at", "amount"])
+    f = window(f, "ordered_at", start, end)
+    keys, f = group_keys(f, by, freq, "ordered_at")
+    out = collect(aggregate(f, keys, [nw.col("amount").sum().alias("numerator"),
+                                      nw.col("order_id").n_unique().alias("denominator")]), keys)
+    return ratio(out, keys)
+
+
+@kpi(
+    name="deals_needed", family="revenue",
+    label={"en": "Deals needed to reach target", "fr": "Affaires nécessaires pour atteindre l'objectif"},
+    definition={
+        "en": "Remaining target of the current period divided by the average won deal, and the "
+              "opportunities needed at the recent win rate.",
+        "fr": "Objectif restant de la période en cours divisé par le montant moyen d'une affaire gagnée, "
+              "et les opportunités nécessaires au taux de réussite récent.",
+    },
+    unit="count", direction="lower", tables=("orders", "targets", "opportunities"),
+    date="orders.ordered_at", headline=False, seeds=("003",),
+)
+def deals_needed(orders, targets, opportunities, *, by=None, freq="M", as_of=None, history=12):
+    """Deals (and opportunities) still needed to reach the revenue target of the current period.
+
+    The current period is the month (quarter, year) holding ``as_of``. Remaining
+    target = target of the period - revenue ordered from its start up to ``as_of``
+    (never below 0). Deals needed = remaining / average won deal, opportunities
+    needed = deals / win rate, both over the ``history`` months before ``as_of``, and
+    rounded up (a fraction of a deal still has to be signed).
+
+    Parameters
+    ----------
+    orders : DataFrame-like
+        Needs ``ordered_at``, ``amount`` and the ``by`` column.
+    targets : DataFrame-like
+        Needs ``period`` and ``revenue_target``; ``rep_id`` and/or ``team``.
+    opportunities : DataFrame-like
+        Needs ``status``, ``closed_at``, ``amount`` and the ``by`` column.
+    by : {None, "rep_id", "team"}
+        Level of the target.
+    freq : {"M", "Q", "Y"}
+        Length of the target period.
+    as_of : date-like, optional
+        Today for the computation; default the latest order or close date.
+    history : int
+        Months of closed deals used for the average won deal and the win rate.
+
+    Returns
+    -------
+    DataFrame
+        ``by`` columns, ``period`` (start of the current period), ``value`` (deals
+        needed; 0 once the target is reached; missing without a target or without a
+        won deal in the history), ``opportunities_needed`` (missing when the win
+        rate is 0), ``target``, ``revenue``, ``remaining``, ``average_won_deal``,
+        ``win_rate``, ``won_deals``, ``closed_deals``.
+
+    Raises
+    ------
+    ParameterError
+        For ``by`` outside None, "rep_id", "team", ``freq`` outside M, Q, Y or a
+        ``history`` that is not a positive whole number of months.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({"amount": [3000.0], "ordered_at": pd.to_datetime(["2026-03-04"])})
+    >>> targets = pd.DataFrame({"period": pd.to_datetime(["2026-03-01"]), "team": ["Nord"],
+    ...                         "revenue_target": [10000.0]})
+    >>> opps = pd.DataFrame({"status": ["won", "won", "lost"], "amount": [2000.0, 1000.0, 900.0],
+    ...                      "closed_at": pd.to_datetime(["2026-01-05", "2026-02-10", "2026-02-20"])})
+    >>> out = deals_needed(orders, targets, opps, as_of="2026-03-10")
+    >>> out[["remaining", "average_won_deal", "value", "opportunities_needed"]].to_dict("records")
+    [{'remaining': 7000.0, 'average_won_deal': 1500.0, 'value': 5.0, 'opportunities_needed': 7.0}]
+    """
+    _check_target_options("deals_needed", by, freq)
+    if freq is None:
+        raise ParameterError(
+            "deals_needed: freq=None is not allowed; the remaining target is that of the current "
+            "period. Allowed values: 'M', 'Q', 'Y'."
+        )
+    if isinstance(history, bool) or not isinstance(history, (int, np.integer)) or history < 1:
+        raise ParameterError(
+            f"deals_needed: history={history!r} is not allowed; it is the number of months of closed "
+            "deals used for the average deal and the win rate, a whole number >= 1 (default 12)."
+        )
+    keys = as_list(by)
+    as_of = (pd.Timestamp(as_ts(as_of)) if as_of is not None
+             else _latest((orders, "orders", "ordered_at"), (opportunities, "opportunities", "closed_at")))
+    cols = keys + ["period", "value", "opportunities_needed", "target", "revenue", "remaining",
+                   "average_won_deal", "win_rate", "won_deals", "closed_deals"]
+    if as_of is None:
+        return empty_result(keys, cols[len(keys):])
+    p_start = pd.Timestamp(as_of).to_period(_PANDAS_FREQ[freq]).start_time
+    p_end = (pd.Timestamp(as_of).to_period(_PANDAS_FREQ[freq]) + 1).start_time
+    upto = as_of + pd.Timedelta(microseconds=1)  # as_of itself is included
+    since = as_of - pd.DateOffset(months=int(history))
+    rev = _revenue_by(orders, by, None, p_start, upto)
+    tgt = _targets_by(targets, "revenue_target", by, None, p_start, p_end)
+    out = _merge(rev, tgt, keys)
+    awd = average_won_deal(opportunities, by=by, start=since, end=upto)
+    awd = awd[keys + ["value", "denominator"]].rename(
+        columns={"value": "average_won_deal", "denominator": "won_deals"})
+    wr = win_rate(opportunities, by=by, start=since, end=upto)
+    wr = wr[keys + ["value", "denominator"]].rename(columns={"value": "win_rate",
+                                                            "denominator": "closed_deals"})
+    out = _merge(out, awd, keys, how="left")
+    out = _merge(out, wr, keys, how="left")
+    out["revenue"] = _num(out["revenue"]).fillna(0.0)
+    out["target"] = _num(out["target"])
+    out["remaining"] = (out["target"] - out["revenue"]).clip(lower=0.0)
+    avg, rate = _num(out["average_won_deal"]), _num(out["win_rate"])
+    exact = _safe_div(out["remaining"], avg.where(avg > 0))
+    reached = out["remaining"] == 0
+    out["value"] = np.ceil(exact.where(~reached, 0.0) - 1e-9)
+    opp = _safe_div(exact, rate.where(rate > 0))
+    out["opportunities_needed"] = np.ceil(opp.where(~reached, 0.0) - 1e-9)
+    out["value"] = out["value"].clip(lower=0.0)
+    out["opportunities_needed"] = out["opportunities_needed"].clip(lower=0.0)
+    for c in ("won_deals", "closed_deals"):
+        out[c] = _num(out[c]).fillna(0.0)
+    out["period"] = pd.Timestamp(p_start)
+    out["period"] = out["period"].astype("datetime64[ns]")
+    return _sort(out[cols], keys)
+
+
+@kpi(
+    name="recurring_revenue", family="revenue",
+    label={"en": "Recurring revenue share", "fr": "Part du chiffre d'affaires récurrent"},
+    definition={
+        "en": "Share of revenue from customers who had already bought in the 12 months before the order.",
+        "fr": "Part du chiffre d'affaires réalisée avec des clients qui avaient déjà acheté dans les "
+              "12 mois précédant la commande.",
+    },
+    unit="ratio", direction="higher", tables=("orders",), date="orders.ordered_at",
+    headline=False, seeds=("003",),
+)
+def recurring_revenue(orders, *, by=None, freq=None, start=None, end=None, lookback=12):
+    """Recurring revenue: revenue of customers who also bought in the previous ``lookback`` months.
+
+    An order line is recurring when its customer placed an order at an earlier time
+    within the ``lookback`` months before it (lines of the same order do not count as
+    an earlier purchase). Earlier orders before ``start`` are looked at too.
+
+    Parameters
+    ----------
+    orders : DataFrame-like
+        Needs ``ordered_at``, ``customer_id`` and ``amount``.
+    by : str or list of str, optional
+        Columns to break down by.
+    freq : {None, "W", "M", "Q", "Y"}
+        Adds a ``period`` column: the start of the period of ``ordered_at``.
+    start, end : date-like, optional
+        Keep order lines placed in ``[start, end)``.
+    lookback : int
+        Months before an order in which an earlier purchase makes it recurring.
+
+    Returns
+    -------
+    DataFrame
+        ``by`` columns, ``period``, ``value`` (share of revenue that is recurring),
+        ``numerator`` (recurring revenue), ``denominator`` (revenue),
+        ``history_complete`` (False when the data does not reach ``lookback`` months
+        before the period: the share is then underestimated).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({"customer_id": ["C1", "C1", "C2"], "amount": [100.0, 300.0, 100.0],
+    ...                        "ordered_at": pd.to_datetime(["2025-03-01", "2026-02-01", "2026-02-03"])})
+    >>> recurring_revenue(orders, start="2026-01-01")[["value", "numerator", "denominator"]].to_dict("records")
+    [{'value': 0.75, 'numerator': 300.0, 'denominator': 400.0}]
+    """
+    if isinstance(lookback, bool) or not isinstance(lookback, (int, np.integer)) or lookback < 1:
+        raise ParameterError(
+            f"recurring_revenue: lookback={lookback!r} is not allowed; it is a whole number of months "
+            ">= 1 (default 12)."
+        )
+    f = lazy(orders, "orders", needs=["ordered_at", "customer_id", "amount"])
+    first = collect(f.select(nw.col("ordered_at").min().alias("m")))["m"].iloc[0]
+    moments = (f.filter(~nw.col("customer_id").is_null()).select("customer_id", "ordered_at").unique()
+               .with_columns(_prev=nw.col("ordered_at").shift(1).over("customer_id", order_by="ordered_at")))
+    f = f.join(moments, on=["customer_id", "ordered_at"], how="left")
+    recurring = (~nw.col("_prev").is_null()
+                 & (nw.col("_prev") >= nw.col("ordered_at").dt.offset_by(f"-{int(lookback)}mo")))
+    f = f.with_columns(_rec=nw.when(recurring).then(nw.col("amount")).otherwise(nw.lit(0.0)))
+    f = window(f, "ordered_at", start, end)
+    keys, f = group_keys(f, by, freq, "ordered_at")
+    out = collect(aggregate(f, keys, [nw.col("_rec").sum().alias("numerator"),
+                                      nw.col("amount").sum().alias("denominator"),
+                                      nw.col("ordered_at").min().alias("_first")]), keys)
+    out = ratio(out, keys)
+    if pd.isna(first):
+        out["history_complete"] = pd.Series(False, index=out.index, dtype=bool)
+    else:
+        ref = out["period"] if freq else pd.Series(
+            as_ts(start) if start is not None else pd.to_datetime(out["_first"]), index=out.index)
+        ref = pd.to_datetime(ref)
+        out["history_complete"] = (ref - pd.DateOffset(months=int(lookback))) >= pd.Timestamp(first)
+    return out[keys + ["value", "numerator", "denominator", "history_complete"]]
+
+
+__all__ = [
+    "average_won_deal", "revenue", "revenue_vs_target", "revenue_share", "seasonality_index",
+    "gross_margin", "average_basket", "deals_needed", "recurring_revenue",
+]

@@ -1,0 +1,446 @@
+"""The headline scorecard of a month (DESIGN §7, §8).
+
+:func:`scorecard` computes every KPI the registry marks ``headline=True`` for one
+month, with the previous month, the same month a year before, the target where one
+exists and a good/bad/neutral status. :func:`report_dataset` loads a dataset as it
+was known at the end of a month, for one team. Numbers stay numbers: formatting is
+:func:`kit.i18n.format_value`'s job.
+
+Examples
+--------
+>>> import pandas as pd, kit
+>>> from kit.scorecard import month_bounds, scorecard
+>>> month_bounds("2026-02")
+(Timestamp('2026-02-01 00:00:00'), Timestamp('2026-03-01 00:00:00'))
+>>> ds = kit.Dataset({"opportunities": pd.DataFrame({
+...     "opportunity_id": ["O1", "O2", "O3"], "status": ["won", "lost", "won"],
+...     "created_at": pd.to_datetime(["2025-12-01", "2026-01-03", "2026-01-04"]),
+...     "closed_at": pd.to_datetime(["2026-01-05", "2026-02-09", "2026-02-11"])})})
+>>> row = scorecard(ds, "2026-02").set_index("name").loc["win_rate"]
+>>> float(row["value"]), float(row["previous"]), float(row["change"]), row["status"]
+(0.5, 1.0, -0.5, 'bad')
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+import warnings
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+
+from kit import registry
+from kit.dataset import Dataset
+from kit.errors import DataError, KitError, KitWarning, ParameterError, check_choice, did_you_mean
+
+#: Columns of :func:`scorecard`, in order.
+COLUMNS = [
+    "name", "label", "unit", "direction", "value", "numerator", "denominator",
+    "ci_low", "ci_high", "low_sample", "previous", "change", "same_month_last_year",
+    "target", "status",
+]
+
+#: Headline KPI -> (KPI whose result holds its monthly target, column of that result).
+TARGETS = {
+    "revenue": ("revenue_vs_target", "denominator"),
+    "gross_margin": ("gross_margin", "margin_target"),
+}
+
+_MONTH = re.compile(r"^\s*(\d{4})-(\d{2})\s*$")
+_STATS = ["value", "numerator", "denominator", "ci_low", "ci_high"]
+
+
+def parse_month(month) -> pd.Period:
+    """Parse ``"YYYY-MM"`` (or a date, Timestamp or monthly Period) into a monthly Period.
+
+    Raises
+    ------
+    ParameterError
+        For anything that is not a month in the form ``YYYY-MM``.
+
+    Examples
+    --------
+    >>> parse_month("2026-10")
+    Period('2026-10', 'M')
+    >>> parse_month("2026-13")
+    Traceback (most recent call last):
+    ...
+    kit.errors.ParameterError: month='2026-13' is not a month: the month number must be 01 to 12. ...
+    """
+    if isinstance(month, pd.Period):
+        return month.asfreq("M")
+    if isinstance(month, (pd.Timestamp, np.datetime64)) or hasattr(month, "year") and hasattr(month, "month"):
+        return pd.Timestamp(month).to_period("M")
+    text = str(month)
+    m = _MONTH.match(text)
+    allowed = "Pass the month as YYYY-MM, e.g. month='2026-10'."
+    if not m:
+        raise ParameterError(
+            f"month={month!r} is not a month in the form YYYY-MM (four-digit year, dash, "
+            f"two-digit month). {allowed}"
+        )
+    year, mon = int(m.group(1)), int(m.group(2))
+    if not 1 <= mon <= 12:
+        raise ParameterError(
+            f"month={month!r} is not a month: the month number must be 01 to 12. {allowed}"
+        )
+    return pd.Period(year=year, month=mon, freq="M")
+
+
+def month_bounds(month) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First instant of ``month`` and first instant of the next month (end excluded).
+
+    These are the ``start`` and ``end`` the KPIs take: ``[start, end)``.
+
+    Examples
+    --------
+    >>> month_bounds("2025-12")
+    (Timestamp('2025-12-01 00:00:00'), Timestamp('2026-01-01 00:00:00'))
+    """
+    p = parse_month(month)
+    return p.start_time.normalize(), (p + 1).start_time.normalize()
+
+
+def shift_month(month, n: int) -> str:
+    """The month ``n`` months after ``month`` (before when ``n < 0``), as ``YYYY-MM``.
+
+    Examples
+    --------
+    >>> shift_month("2026-01", -1), shift_month("2026-01", -12)
+    ('2025-12', '2025-01')
+    """
+    return str(parse_month(month) + n)
+
+
+def month_range(first, last) -> list[str]:
+    """Every month from ``first`` to ``last`` included, as ``YYYY-MM`` strings.
+
+    Raises
+    ------
+    ParameterError
+        When ``last`` is before ``first``.
+
+    Examples
+    --------
+    >>> month_range("2025-11", "2026-02")
+    ['2025-11', '2025-12', '2026-01', '2026-02']
+    """
+    a, b = parse_month(first), parse_month(last)
+    if b < a:
+        raise ParameterError(
+            f"the last month {str(b)!r} is before the first month {str(a)!r}. "
+            "Give the earlier month first (e.g. --month 2026-10 --to 2026-12)."
+        )
+    return [str(p) for p in pd.period_range(a, b, freq="M")]
+
+
+def last_complete_month(ds: Dataset) -> str:
+    """The last month whose end is covered by ``ds.as_of``, as ``YYYY-MM``.
+
+    A month is complete when ``as_of`` falls on its last day or later, so data
+    loaded with ``as_of="2026-10-31"`` (or ending on 31 October at any hour) has
+    October as its last complete month.
+
+    Raises
+    ------
+    DataError
+        When the dataset has no date at all (``as_of`` is missing).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ds = Dataset({"leads": pd.DataFrame({"lead_id": ["L1", "L2"],
+    ...     "created_at": pd.to_datetime(["2026-09-03 09:00", "2026-10-30 18:00"])})})
+    >>> last_complete_month(ds)
+    '2026-09'
+    >>> last_complete_month(replace(ds, as_of=pd.Timestamp("2026-10-31")))
+    '2026-10'
+    """
+    as_of = ds.as_of
+    if as_of is None or pd.isna(as_of):
+        raise DataError(
+            "the dataset has no date (as_of is missing), so there is no last complete month. "
+            "Check that the tables hold their date columns, or pass month='YYYY-MM'."
+        )
+    as_of = pd.Timestamp(as_of)
+    p = as_of.to_period("M")
+    last_day = (p + 1).start_time.normalize() - pd.Timedelta(days=1)
+    return str(p if as_of.normalize() >= last_day else p - 1)
+
+
+def teams(ds: Dataset) -> list[str]:
+    """Sorted distinct values of the ``team`` column over the tables that have one.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> teams(Dataset({"reps": pd.DataFrame({"rep_id": ["R1", "R2", "R3"],
+    ...     "team": ["Sud", "Nord", None]})}))
+    ['Nord', 'Sud']
+    """
+    import narwhals as nw
+
+    found: set[str] = set()
+    for frame in ds.tables.values():
+        f = nw.from_native(frame)
+        if "team" not in f.collect_schema().names():
+            continue
+        vals = f.select(nw.col("team")).unique()
+        vals = vals.collect() if isinstance(vals, nw.LazyFrame) else vals
+        found |= {str(v) for v in vals.to_pandas()["team"].tolist() if v is not None and not pd.isna(v)}
+    return sorted(found)
+
+
+def filter_team(ds: Dataset, team: str | None) -> Dataset:
+    """``ds`` restricted to ``team`` (unchanged when ``team`` is empty or None).
+
+    Tables without a ``team`` column (surveys, costs, social...) are kept whole.
+
+    Raises
+    ------
+    ParameterError
+        When no table has a team column, or the team is not in the data.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ds = Dataset({"reps": pd.DataFrame({"rep_id": ["R1", "R2"], "team": ["Nord", "Sud"]})})
+    >>> filter_team(ds, "Sud").reps["rep_id"].tolist()
+    ['R2']
+    >>> filter_team(ds, "Nrd")
+    Traceback (most recent call last):
+    ...
+    kit.errors.ParameterError: team='Nrd' is not in the data (did you mean 'Nord'?); teams: 'Nord', 'Sud'. ...
+    """
+    if team is None or team == "":
+        return ds
+    known = teams(ds)
+    if not known:
+        raise ParameterError(
+            f"team={team!r}: no table of the dataset has a team column, so it cannot be "
+            "restricted to a team. Add reps.csv with a team column, or leave team empty."
+        )
+    if team not in known:
+        raise ParameterError(
+            f"team={team!r} is not in the data{did_you_mean(team, known)}; teams: "
+            f"{', '.join(repr(t) for t in known)}. Pass one of them, or leave team empty for all teams."
+        )
+    return ds.filter(team=team)
+
+
+def report_dataset(source, month, team: str = "", **load_kw) -> Dataset:
+    """The dataset as it was known at the end of ``month``, restricted to ``team``.
+
+    Loads ``source`` with :func:`kit.load_dataset` and ``as_of`` at the end of the
+    month, then keeps the rows dated before the end of the month (each table's date
+    column) and, when ``team`` is given, the rows of that team. ``source`` may also
+    be a loaded :class:`~kit.dataset.Dataset`, which is then not reloaded.
+
+    Parameters
+    ----------
+    source : str, path, dict or Dataset
+        What :func:`kit.load_dataset` takes (folder, database URL, dict of frames).
+    month : str
+        ``"YYYY-MM"``.
+    team : str
+        Empty for every team.
+    **load_kw
+        Passed to :func:`kit.load_dataset` (``preset=``, ``backend=``...).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ds = Dataset({"orders": pd.DataFrame({"order_id": ["A", "B", "C"],
+    ...     "ordered_at": pd.to_datetime(["2026-01-05", "2026-02-05", "2026-03-05"]),
+    ...     "amount": [1.0, 2.0, 3.0]})})
+    >>> cut = report_dataset(ds, "2026-02")
+    >>> cut.orders["order_id"].tolist(), str(cut.as_of)
+    (['A', 'B'], '2026-02-28 23:59:59.999999')
+    """
+    start, end = month_bounds(month)
+    if isinstance(source, Dataset):
+        ds = source
+    else:
+        from kit import load_dataset
+
+        ds = load_dataset(source, as_of=end - pd.Timedelta(microseconds=1), **load_kw)
+        latest = ds.latest_timestamp()
+        if latest is not None and ds.as_of is not None and latest < ds.as_of:
+            # the data stops before the month does: as_of says how far it goes
+            ds = replace(ds, as_of=latest)
+    ds = ds.filter(end=end)
+    return filter_team(ds, team)
+
+
+def scorecard(ds: Dataset, month, *, lang: str = "en", team: str | None = None) -> pd.DataFrame:
+    """One row per headline KPI of the registry for ``month``.
+
+    Each KPI is computed on the data known at the end of the month (``ds`` cut at
+    the month's end, so cohort KPIs censor at that date), with ``start``/``end`` set
+    to the month when the KPI takes them, else with ``freq="M"`` and the month's row,
+    else on everything known at the month's end. The same is done for the previous
+    month and for the same month a year before. KPIs whose tables the dataset lacks
+    are left out; so are KPIs that fail on a missing column or option
+    (:class:`~kit.errors.DataError`, :class:`~kit.errors.ParameterError`), with a
+    :class:`~kit.errors.KitWarning` naming them and the reason in
+    ``result.attrs["skipped"]``.
+
+    Parameters
+    ----------
+    ds : Dataset
+    month : str
+        ``"YYYY-MM"``.
+    lang : {"en", "fr"}
+        Language of ``label``.
+    team : str, optional
+        Restrict to one team first.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`COLUMNS`: ``name``, ``label``, ``unit``, ``direction``,
+        ``value``, ``numerator``, ``denominator``, ``ci_low``, ``ci_high`` (95 %
+        interval, proportions only), ``low_sample``, ``previous`` (previous month's
+        value), ``change`` (``value - previous``, in the KPI's unit),
+        ``same_month_last_year``, ``target`` (the month's ``revenue_target`` for
+        revenue, ``margin_target`` for gross margin, as :data:`TARGETS` says), ``status``: ``"good"`` or
+        ``"bad"`` when the value beats or misses the target (else the previous
+        month) in the KPI's direction, ``"neutral"`` when the KPI has no direction,
+        a value is missing, or the previous value lies inside the 95 % interval.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> opps = pd.DataFrame({"opportunity_id": [f"O{i}" for i in range(80)],
+    ...     "status": ["won"] * 10 + ["lost"] * 30 + ["won"] * 30 + ["lost"] * 10,
+    ...     "created_at": [pd.Timestamp("2025-12-01")] * 80,
+    ...     "closed_at": [pd.Timestamp("2026-01-10")] * 40 + [pd.Timestamp("2026-02-10")] * 40})
+    >>> sc = scorecard(Dataset({"opportunities": opps}), "2026-02", lang="fr")
+    >>> row = sc.set_index("name").loc["win_rate"]
+    >>> row["label"], float(row["value"]), float(row["previous"]), row["status"]
+    ('Taux de réussite', 0.75, 0.25, 'good')
+    """
+    check_choice("lang", lang, registry.LANGS, what_next="Pass lang='en' or lang='fr'.")
+    ds = filter_team(ds, team)
+    p = parse_month(month)
+    months = {"value": p, "previous": p - 1, "same_month_last_year": p - 12}
+    cuts = {key: ds.filter(end=month_bounds(m)[1]) for key, m in months.items()}
+    rows, skipped = [], {}
+    for spec in registry.specs():
+        if not spec.headline or any(t not in ds.tables for t in spec.tables):
+            continue
+        try:
+            values = {key: _month_values(cuts[key], spec, m) for key, m in months.items()}
+        except (DataError, ParameterError) as exc:
+            skipped[spec.name] = str(exc)
+            continue
+        row = {"name": spec.name, "label": spec.label[lang], "unit": spec.unit,
+               "direction": spec.direction, **values["value"]}
+        row["previous"] = values["previous"]["value"]
+        row["same_month_last_year"] = values["same_month_last_year"]["value"]
+        row["change"] = row["value"] - row["previous"]
+        row["target"] = _target(cuts["value"], spec, months["value"])
+        row["status"] = status(row)
+        rows.append(row)
+    out = pd.DataFrame(rows, columns=COLUMNS)
+    for col in ["value", "numerator", "denominator", "ci_low", "ci_high", "previous",
+                "change", "same_month_last_year", "target"]:
+        out[col] = pd.to_numeric(out[col], errors="coerce").astype(float)
+    out["low_sample"] = out["low_sample"].astype("boolean")
+    out = out.reset_index(drop=True)
+    out.attrs["skipped"] = skipped
+    if skipped:
+        warnings.warn(
+            "scorecard: left out " + "; ".join(f"{k} ({v})" for k, v in skipped.items()),
+            KitWarning, stacklevel=2)
+    return out
+
+
+def status(row) -> str:
+    """``"good"``, ``"bad"`` or ``"neutral"`` for one scorecard row.
+
+    The reference is the target when there is one, else the previous month. A
+    change within the 95 % interval of a proportion is not called good or bad.
+
+    Examples
+    --------
+    >>> status({"direction": "lower", "value": 3.0, "previous": 5.0, "target": float("nan")})
+    'good'
+    >>> status({"direction": "higher", "value": 0.5, "previous": 0.55,
+    ...         "ci_low": 0.4, "ci_high": 0.6, "target": float("nan")})
+    'neutral'
+    """
+    value = _float(row.get("value"))
+    target = _float(row.get("target"))
+    use_target = not np.isnan(target)
+    ref = target if use_target else _float(row.get("previous"))
+    if row.get("direction") not in ("higher", "lower") or np.isnan(value) or np.isnan(ref) or value == ref:
+        return "neutral"
+    lo, hi = _float(row.get("ci_low")), _float(row.get("ci_high"))
+    if not use_target and not np.isnan(lo) and not np.isnan(hi) and lo <= ref <= hi:
+        return "neutral"
+    better = value > ref if row["direction"] == "higher" else value < ref
+    return "good" if better else "bad"
+
+
+def _float(v) -> float:
+    try:
+        return float(v) if v is not None and not pd.isna(v) else float("nan")
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+def _options(spec) -> list[str]:
+    params = inspect.signature(spec.func).parameters
+    return [p for p, v in params.items() if v.kind == inspect.Parameter.KEYWORD_ONLY]
+
+
+def _month_values(ds: Dataset, spec, month: pd.Period) -> dict:
+    """value, numerator, denominator, ci_low, ci_high, low_sample of ``spec`` for ``month``."""
+    from kit.api import compute
+
+    start, end = month_bounds(month)
+    opts = _options(spec)
+    if "start" in opts and "end" in opts:
+        res = compute(ds, spec.name, start=start, end=end)
+    elif "freq" in opts:
+        res = compute(ds, spec.name, freq="M")
+        if "period" in res.columns:
+            res = res[pd.to_datetime(res["period"]) == start]
+    else:
+        res = compute(ds, spec.name)
+    if len(res) > 1:
+        raise KitError(
+            f"headline KPI {spec.name!r} returned {len(res)} rows for {month}; a headline KPI "
+            "must return one row when called without by=. Set headline=False in its @kpi "
+            "entry, or make it return one row."
+        )
+    out = {c: float("nan") for c in _STATS}
+    out["low_sample"] = None
+    if len(res) == 1:
+        rec = res.iloc[0]
+        for c in _STATS:
+            if c in res.columns:
+                out[c] = _float(rec[c])
+        if "low_sample" in res.columns and not pd.isna(rec["low_sample"]):
+            out["low_sample"] = bool(rec["low_sample"])
+    return out
+
+
+def _target(ds: Dataset, spec, month: pd.Period) -> float:
+    """The month's target for ``spec`` as the KPI layer computes it; NaN when there is none."""
+    if spec.name not in TARGETS or "targets" not in ds.tables:
+        return float("nan")
+    from kit.api import compute
+
+    name, column = TARGETS[spec.name]
+    start, end = month_bounds(month)
+    try:
+        res = compute(ds, name, start=start, end=end)
+    except (DataError, ParameterError):  # e.g. targets without this target column
+        return float("nan")
+    if column not in res.columns or len(res) != 1:
+        return float("nan")
+    return _float(res[column].iloc[0])

@@ -1,0 +1,753 @@
+"""ipywidgets for notebooks and the Voilà dashboard: filter bar, KPI explorer, dashboard.
+
+Results are written into ``widgets.HTML`` (tables, text) and ``widgets.Image``
+(figures rendered to PNG), never through ``widgets.Output``, which can hang a kernel
+run without a browser (DESIGN §7). Every value from the data is HTML-escaped.
+
+Changes are debounced: inside a running kernel, a change waits ``debounce`` seconds
+on the kernel's event loop and rapid changes are coalesced into one recomputation;
+without an event loop (tests, scripts) it runs at once. Setting several widgets at
+once inside ``with bar.hold():`` also gives one recomputation, and a selection equal
+to the last one computes nothing.
+
+Examples
+--------
+>>> import pandas as pd, kit
+>>> ds = kit.Dataset({"opportunities": pd.DataFrame({
+...     "opportunity_id": ["O1", "O2", "O3"], "status": ["won", "lost", "won"],
+...     "team": ["Nord", "Sud", "Nord"],
+...     "created_at": pd.to_datetime(["2026-01-05", "2026-01-09", "2026-02-01"]),
+...     "closed_at": pd.to_datetime(["2026-01-20", "2026-02-09", "2026-02-15"])})})
+>>> seen = []
+>>> bar = filter_bar(ds, lambda d: seen.append(len(d.opportunities)), lang="fr")
+>>> bar.team.description, [label for label, _ in bar.team.options]
+('Équipe', ['Tous', 'Nord', 'Sud'])
+>>> bar.team.value = "Nord"
+>>> seen
+[2]
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import html
+import inspect
+import io
+
+import ipywidgets as widgets
+import matplotlib.figure
+import narwhals as nw
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+from kit import registry
+from kit.api import compute
+from kit.contract import CONTRACT
+from kit.errors import DataError, ParameterError
+from kit.i18n import check_lang, column_label, format_frame, format_month, kpi_label, t
+from kit.plot import plot_bars, plot_funnel, plot_kpi
+
+#: Columns offered as filters: (column, UI word).
+FILTER_COLUMNS = (("team", "team"), ("rep_id", "rep"), ("source", "source"))
+#: Columns offered as breakdowns by the KPI explorer, when the KPI's table has them.
+BREAKDOWNS = ("team", "rep_id", "region", "manager", "source", "segment", "product_id",
+              "product_category", "category", "method", "network", "type", "kind")
+#: Tables whose dates give the months of the period filter.
+_EVENT_TABLES_SKIP = ("reps", "products", "customers", "targets")
+FREQ_CHOICES = (None, "W", "M", "Q", "Y")
+MAX_TABLE_ROWS = 200
+
+
+class _All:
+    """The "all values" choice of a dropdown (distinct from any data value)."""
+
+    def __repr__(self):
+        return "ALL"
+
+
+ALL = _All()
+
+
+# ---------------------------------------------------------------------------
+# reading options from a dataset
+# ---------------------------------------------------------------------------
+
+def _collect(f) -> pd.DataFrame:
+    f = f.collect() if isinstance(f, nw.LazyFrame) else f
+    return f.to_pandas()
+
+
+def _columns(frame) -> list[str]:
+    return nw.from_native(frame).collect_schema().names()
+
+
+def month_options(ds) -> list[pd.Timestamp]:
+    """First days of every month from the earliest to the latest event of ``ds``.
+
+    Events are the date columns of the contract (``created_at`` of leads,
+    ``ordered_at`` of orders...); reps, products, customers and targets are left out.
+
+    Examples
+    --------
+    >>> import pandas as pd, kit
+    >>> ds = kit.Dataset({"leads": pd.DataFrame({"lead_id": ["L1", "L2"],
+    ...     "created_at": pd.to_datetime(["2026-01-20", "2026-03-02"])})})
+    >>> [m.strftime("%Y-%m") for m in month_options(ds)]
+    ['2026-01', '2026-02', '2026-03']
+    """
+    lows, highs = [], []
+    for name, frame in ds.tables.items():
+        spec = CONTRACT.get(name)
+        if spec is None or spec.date_column is None or name in _EVENT_TABLES_SKIP:
+            continue
+        col = spec.date_column
+        if col not in _columns(frame):
+            continue
+        b = _collect(nw.from_native(frame).select(nw.col(col).min().alias("lo"),
+                                                  nw.col(col).max().alias("hi")))
+        if len(b) and pd.notna(b["lo"].iloc[0]):
+            lows.append(pd.Timestamp(b["lo"].iloc[0]))
+            highs.append(pd.Timestamp(b["hi"].iloc[0]))
+    if not lows:
+        return []
+    first, last = min(lows).to_period("M"), max(highs).to_period("M")
+    return list(pd.period_range(first, last, freq="M").to_timestamp())
+
+
+def column_values(ds, column: str) -> list:
+    """Sorted distinct non-null values of ``column`` over every table that has it.
+
+    Examples
+    --------
+    >>> import pandas as pd, kit
+    >>> ds = kit.Dataset({"leads": pd.DataFrame({"lead_id": ["L1", "L2", "L3"],
+    ...     "created_at": pd.to_datetime(["2026-01-05"] * 3), "source": ["web", None, "salon"]})})
+    >>> column_values(ds, "source")
+    ['salon', 'web']
+    """
+    values = set()
+    for frame in ds.tables.values():
+        if column in _columns(frame):
+            u = _collect(nw.from_native(frame).select(nw.col(column)).unique())
+            values |= {v for v in u[column].tolist() if v is not None and not pd.isna(v)}
+    return sorted(values, key=str)
+
+
+def rep_names(ds) -> dict:
+    """``{rep_id: name}`` from the ``reps`` table (empty without one or without names).
+
+    Examples
+    --------
+    >>> import pandas as pd, kit
+    >>> ds = kit.Dataset({"reps": pd.DataFrame({"rep_id": ["R1", "R2"], "name": ["Ana", None]})})
+    >>> rep_names(ds)
+    {'R1': 'Ana'}
+    """
+    reps = ds.tables.get("reps")
+    if reps is None or not {"rep_id", "name"} <= set(_columns(reps)):
+        return {}
+    df = _collect(nw.from_native(reps).select("rep_id", "name"))
+    return {r: n for r, n in zip(df["rep_id"], df["name"]) if n is not None and not pd.isna(n)}
+
+
+def _rep_choices(ds, ids) -> list[tuple[str, object]]:
+    names = rep_names(ds)
+    labels = [names.get(r, str(r)) for r in ids]
+    dup = {lab for lab in labels if labels.count(lab) > 1}
+    return sorted(((f"{lab} ({r})" if lab in dup else lab, r) for lab, r in zip(labels, ids)),
+                  key=lambda p: p[0].lower())
+
+
+# ---------------------------------------------------------------------------
+# debouncing
+# ---------------------------------------------------------------------------
+
+def _running_loop():
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+class _Debounced:
+    """Coalesce calls to ``func``: the last one wins after ``delay`` seconds.
+
+    Without a running event loop (or with ``delay <= 0``) the call runs at once.
+    """
+
+    def __init__(self, func, delay: float):
+        self.func, self.delay = func, float(delay)
+        self._handle = None
+        self._hold = 0
+        self._pending = False
+
+    def __call__(self):
+        if self._hold:
+            self._pending = True
+            return
+        loop = _running_loop()
+        if loop is None or self.delay <= 0:
+            self.flush()
+            return
+        self.cancel()
+        self._pending = True
+        self._handle = loop.call_later(self.delay, self.flush)
+
+    def cancel(self):
+        if self._handle is not None:
+            self._handle.cancel()
+            self._handle = None
+
+    def flush(self):
+        self.cancel()
+        self._pending = False
+        self.func()
+
+    @contextlib.contextmanager
+    def hold(self):
+        self._hold += 1
+        try:
+            yield
+        finally:
+            self._hold -= 1
+            if not self._hold and self._pending:
+                self._pending = False
+                self()
+
+
+def _error_html(exc: Exception, lang: str) -> str:
+    return (f'<div class="kit-error" style="color:#b42318"><b>{html.escape(t("error", lang))}</b> '
+            f"({html.escape(type(exc).__name__)}): {html.escape(str(exc))}</div>")
+
+
+# ---------------------------------------------------------------------------
+# filter bar
+# ---------------------------------------------------------------------------
+
+class FilterBar(widgets.VBox):
+    """Period and dimension dropdowns that call back with a filtered dataset.
+
+    Build it with :func:`filter_bar`. Attributes ``start``, ``end`` (month
+    dropdowns) and ``team``, ``rep``, ``source`` (with an "all" choice; absent when
+    no table has the column) are the widgets; :attr:`filters` is the current
+    selection as keyword arguments of :meth:`kit.Dataset.filter` and
+    :attr:`dataset` the filtered dataset.
+    """
+
+    def __init__(self, ds, on_change=None, *, lang: str = "en", debounce: float = 0.3):
+        check_lang(lang)
+        self.source_dataset, self.lang = ds, lang
+        self.months = month_options(ds)
+        self._callbacks = [] if on_change is None else [on_change]
+        self.last_error = None
+        rows = []
+        self.start = self.end = None
+        if self.months:
+            opts = [(format_month(m, lang), m) for m in self.months]
+            self.start = widgets.Dropdown(options=opts, value=self.months[0],
+                                          description=t("start", lang))
+            self.end = widgets.Dropdown(options=opts, value=self.months[-1],
+                                        description=t("end", lang))
+            rows.append(widgets.HBox([self.start, self.end]))
+        self.dimensions = {}
+        for column, word in FILTER_COLUMNS:
+            values = column_values(ds, column)
+            if not values:
+                continue
+            choices = _rep_choices(ds, values) if column == "rep_id" else [(str(v), v) for v in values]
+            dd = widgets.Dropdown(options=[(t("all", lang), ALL)] + choices, value=ALL,
+                                  description=t(word, lang))
+            self.dimensions[column] = dd
+            setattr(self, word, dd)
+        for _, word in FILTER_COLUMNS:
+            if not hasattr(self, word):
+                setattr(self, word, None)
+        if self.dimensions:
+            rows.append(widgets.HBox(list(self.dimensions.values())))
+        self.status = widgets.HTML()
+        super().__init__(rows + [self.status])
+        self._last = self._key()
+        self._debounced = _Debounced(self._fire, debounce)
+        for w in self._controls():
+            w.observe(lambda _change: self._debounced(), names="value")
+
+    def _controls(self):
+        return [w for w in (self.start, self.end) if w is not None] + list(self.dimensions.values())
+
+    @property
+    def filters(self) -> dict:
+        """The selection as ``ds.filter`` arguments; ``{}`` when nothing is restricted."""
+        out = {}
+        if self.months:
+            lo, hi = sorted([self.start.value, self.end.value])
+            if lo != self.months[0]:
+                out["start"] = lo
+            if hi != self.months[-1]:
+                out["end"] = hi + pd.offsets.MonthBegin(1)
+        for column, dd in self.dimensions.items():
+            if dd.value is not ALL:
+                out[column] = dd.value
+        return out
+
+    @property
+    def dataset(self):
+        """The dataset restricted to the selection (the dataset itself when unrestricted)."""
+        f = self.filters
+        return self.source_dataset.filter(**f) if f else self.source_dataset
+
+    def _key(self):
+        return tuple(sorted((k, str(v)) for k, v in self.filters.items()))
+
+    def on_change(self, callback) -> None:
+        """Also call ``callback(dataset)`` after each change of the selection."""
+        self._callbacks.append(callback)
+
+    def hold(self):
+        """Context manager: change several widgets, recompute once at the end."""
+        return self._debounced.hold()
+
+    def flush(self) -> None:
+        """Run a pending (debounced) recomputation now."""
+        if self._debounced._pending:
+            self._debounced.flush()
+
+    def _fire(self):
+        key = self._key()
+        if key == self._last:
+            return
+        self._last = key
+        try:
+            ds = self.dataset
+            for cb in self._callbacks:
+                cb(ds)
+        except Exception as exc:  # shown in the bar: a widget callback must not die silently
+            self.last_error = exc
+            self.status.value = _error_html(exc, self.lang)
+            return
+        self.last_error = None
+        self.status.value = ""
+
+
+def filter_bar(ds, on_change=None, *, lang: str = "en", debounce: float = 0.3) -> FilterBar:
+    """A filter bar over ``ds``: start and end month, team, rep and source.
+
+    Parameters
+    ----------
+    ds : kit.Dataset
+        The dataset whose months and values fill the dropdowns.
+    on_change : callable, optional
+        Called with the filtered :class:`kit.Dataset` after each change.
+    lang : {"en", "fr"}
+        Language of the labels and month names.
+    debounce : float
+        Seconds to wait for more changes inside a running kernel (0: at once).
+
+    Returns
+    -------
+    FilterBar
+        A ``widgets.VBox``; see :class:`FilterBar` for its attributes.
+
+    Examples
+    --------
+    >>> import pandas as pd, kit
+    >>> ds = kit.Dataset({"leads": pd.DataFrame({"lead_id": ["L1", "L2", "L3"],
+    ...     "created_at": pd.to_datetime(["2026-01-05", "2026-02-05", "2026-03-05"])})})
+    >>> bar = filter_bar(ds, lang="en")
+    >>> bar.start.value = pd.Timestamp("2026-02-01")
+    >>> bar.filters
+    {'start': Timestamp('2026-02-01 00:00:00')}
+    >>> bar.dataset.leads["lead_id"].tolist()
+    ['L2', 'L3']
+    """
+    return FilterBar(ds, on_change, lang=lang, debounce=debounce)
+
+
+# ---------------------------------------------------------------------------
+# rendering helpers
+# ---------------------------------------------------------------------------
+
+def figure_png(fig, *, dpi: int = 100) -> bytes:
+    """PNG bytes of a matplotlib figure (or of the figure of an Axes).
+
+    Examples
+    --------
+    >>> fig = new_figure()
+    >>> _ = fig.add_subplot().plot([1, 2])
+    >>> figure_png(fig)[:4]
+    b'\\x89PNG'
+    """
+    if isinstance(fig, Axes):
+        fig = fig.figure
+    if fig.canvas is None or not hasattr(fig.canvas, "print_png"):
+        FigureCanvasAgg(fig)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return buf.getvalue()
+
+
+def new_figure(figsize=(8, 4.5)) -> matplotlib.figure.Figure:
+    """A figure outside pyplot (never shown by the inline backend, freed with its widget).
+
+    Examples
+    --------
+    >>> new_figure().get_size_inches().tolist()
+    [8.0, 4.5]
+    """
+    fig = matplotlib.figure.Figure(figsize=figsize, layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def table_html(df: pd.DataFrame, *, max_rows: int = MAX_TABLE_ROWS, lang: str = "en") -> str:
+    """An escaped HTML table of a (formatted) frame, cut at ``max_rows`` rows.
+
+    Examples
+    --------
+    >>> html_ = table_html(pd.DataFrame({"rep": ["<script>alert(1)</script>"]}))
+    >>> "<script>" in html_, "&lt;script&gt;" in html_
+    (False, True)
+    """
+    check_lang(lang)
+    shown = df.head(max_rows)
+    out = shown.to_html(index=False, escape=True, border=0, classes="kit-table", na_rep="–")
+    if len(df) > max_rows:
+        out += f"<p><i>{html.escape(t('rows', lang, n=f'{max_rows} / {len(df)}'))}</i></p>"
+    return out
+
+
+def _signature_options(name: str) -> set:
+    params = inspect.signature(registry.get(name).func).parameters
+    return {p for p, v in params.items() if v.kind == inspect.Parameter.KEYWORD_ONLY}
+
+
+def kpi_figure(result: pd.DataFrame, name: str, *, by=None, lang: str = "en",
+               currency: str = "EUR", figsize=(8, 4.5)):
+    """Draw a KPI result with the plot helper that fits its shape; ``None`` if none fits.
+
+    A ``period`` column gives a line (one per ``by`` value), ``by`` alone gives
+    bars, a funnel result (``stage``/``count``) a funnel, a single row one bar.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"team": ["Nord", "Sud"], "value": [0.4, 0.2]})
+    >>> fig = kpi_figure(df, "win_rate", by="team", lang="fr")
+    >>> [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    ['Nord', 'Sud']
+    """
+    fig = new_figure(figsize)
+    ax = fig.add_subplot()
+    cols = set(result.columns)
+    if {"stage", "count"} <= cols and "value" not in cols:
+        plot_funnel(result, rate="rate" if "rate" in cols else None, ax=ax, lang=lang)
+    elif "value" not in cols or len(result) == 0:
+        return None
+    elif "period" in cols:
+        plot_kpi(result, x="period", hue=by, ax=ax, name=name, lang=lang, currency=currency)
+    elif by is not None:
+        plot_bars(result, x=by, ax=ax, name=name, lang=lang, currency=currency,
+                  orient="h" if result[by].nunique() > 8 else "v")
+    elif len(result) == 1:
+        one = result.assign(kpi=kpi_label(name, lang))
+        plot_bars(one, x="kpi", ax=ax, name=name, lang=lang, currency=currency)
+    else:
+        return None
+    return fig
+
+
+# ---------------------------------------------------------------------------
+# KPI explorer
+# ---------------------------------------------------------------------------
+
+class KPIExplorer(widgets.VBox):
+    """Choose a KPI, a breakdown and a frequency; see its table and figure.
+
+    Build it with :func:`kpi_explorer`. Widgets: ``kpi``, ``breakdown``, ``freq``
+    (dropdowns), ``table`` (``widgets.HTML``), ``image`` (``widgets.Image`` holding
+    the figure as PNG), ``status`` (``widgets.HTML`` for messages) and, when asked,
+    ``filter_bar``. :attr:`result` is the last KPI frame computed.
+    """
+
+    def __init__(self, ds, *, lang: str = "en", kpis=None, filters: bool = True,
+                 debounce: float = 0.3, currency: str | None = None, figsize=(8, 4.5)):
+        check_lang(lang)
+        self.lang, self.figsize = lang, figsize
+        self.dataset = ds
+        self.currency = currency or getattr(ds, "currency", "EUR")
+        names = list(kpis) if kpis is not None else registry.names()
+        specs = [registry.get(n) for n in names]
+        usable = [s for s in specs if all(tb in ds.tables for tb in s.tables)]
+        if not usable:
+            raise DataError(
+                f"None of the KPIs {names} can run on this dataset: it has tables "
+                f"{sorted(ds.tables)}, and each KPI needs "
+                f"{ {s.name: list(s.tables) for s in specs} }. Load the tables they need, "
+                "or pass kpis= with KPIs of the tables you have."
+            )
+        self.kpi = widgets.Dropdown(options=[(s.label[lang], s.name) for s in usable],
+                                    value=usable[0].name, description=t("kpi", lang))
+        self.breakdown = widgets.Dropdown(description=t("breakdown", lang))
+        self.freq = widgets.Dropdown(description=t("frequency", lang))
+        self.table = widgets.HTML()
+        self.image = widgets.Image(format="png")
+        self.status = widgets.HTML()
+        self.result = None
+        self.filter_bar = filter_bar(ds, self.set_dataset, lang=lang, debounce=debounce) \
+            if filters else None
+        self._update_choices()
+        children = ([self.filter_bar] if self.filter_bar is not None else []) + [
+            widgets.HBox([self.kpi, self.breakdown, self.freq]), self.status, self.image, self.table]
+        super().__init__(children)
+        self._debounced = _Debounced(self.refresh, debounce)
+        self.kpi.observe(self._kpi_changed, names="value")
+        self.breakdown.observe(lambda _c: self._debounced(), names="value")
+        self.freq.observe(lambda _c: self._debounced(), names="value")
+        self.refresh()
+
+    def _breakdowns(self, name: str) -> list[str]:
+        spec = registry.get(name)
+        if "by" not in _signature_options(name):
+            return []
+        cols = _columns(self.dataset.tables[spec.tables[0]])
+        return [c for c in BREAKDOWNS if c in cols]
+
+    def _update_choices(self):
+        name, lang = self.kpi.value, self.lang
+        by = [(t("none", lang), None)] + [(column_label(c, lang), c) for c in self._breakdowns(name)]
+        freqs = FREQ_CHOICES if "freq" in _signature_options(name) else (None,)
+        fopts = [(t("freq_none" if f is None else f"freq_{f}", lang), f) for f in freqs]
+        old_by, old_f = self.breakdown.value, self.freq.value
+        self.breakdown.options = by
+        self.breakdown.value = old_by if old_by in [v for _, v in by] else None
+        self.freq.options = fopts
+        default_f = "M" if "M" in freqs else None
+        self.freq.value = old_f if (old_f in freqs and self.result is not None) else default_f
+
+    def _kpi_changed(self, _change):
+        with self._debounced.hold():
+            self._update_choices()
+            self._debounced()
+
+    def set_dataset(self, ds) -> None:
+        """Show the KPI on another (e.g. filtered) dataset."""
+        self.dataset = ds
+        self._debounced()
+
+    def hold(self):
+        """Context manager: change several widgets, recompute once at the end."""
+        return self._debounced.hold()
+
+    def flush(self) -> None:
+        """Run a pending (debounced) recomputation now."""
+        if self._debounced._pending:
+            self._debounced.flush()
+
+    @property
+    def options(self) -> dict:
+        """The options passed to :func:`kit.compute` for the current choice."""
+        out = {}
+        if self.breakdown.value is not None:
+            out["by"] = self.breakdown.value
+        if self.freq.value is not None:
+            out["freq"] = self.freq.value
+        return out
+
+    def refresh(self) -> None:
+        """Compute the chosen KPI and redraw the table and the figure."""
+        name, lang, by = self.kpi.value, self.lang, self.breakdown.value
+        try:
+            res = compute(self.dataset, name, **self.options)
+        except Exception as exc:  # shown in the widget, not raised in a callback
+            self.result = None
+            self.status.value = _error_html(exc, lang)
+            self.table.value = ""
+            self.image.value = b""
+            return
+        self.result = res
+        if len(res) == 0:
+            self.status.value = f"<p>{html.escape(t('no_data', lang))}</p>"
+            self.table.value = ""
+            self.image.value = b""
+            return
+        self.status.value = ""
+        shown = format_frame(res, name, lang, currency=self.currency)
+        names = rep_names(self.dataset) if by == "rep_id" else {}
+        if names:
+            pos = list(res.columns).index("rep_id") + 1
+            shown.insert(pos, t("name", lang), [names.get(r, "–") for r in res["rep_id"]])
+        self.table.value = table_html(shown, lang=lang)
+        fig = kpi_figure(res, name, by=by, lang=lang, currency=self.currency, figsize=self.figsize)
+        self.image.value = figure_png(fig) if fig is not None else b""
+
+
+def kpi_explorer(ds, *, lang: str = "en", kpis=None, filters: bool = True,
+                 debounce: float = 0.3) -> KPIExplorer:
+    """A KPI explorer over ``ds``: pick a KPI, a breakdown and a frequency.
+
+    Parameters
+    ----------
+    ds : kit.Dataset
+    lang : {"en", "fr"}
+    kpis : list of str, optional
+        KPI names offered (default: every registered KPI the dataset has tables for).
+    filters : bool
+        Put a :func:`filter_bar` above the explorer.
+    debounce : float
+        Seconds to wait for more changes inside a running kernel.
+
+    Returns
+    -------
+    KPIExplorer
+        A ``widgets.VBox``; the table is in ``.table.value`` (HTML), the figure in
+        ``.image.value`` (PNG bytes).
+
+    Raises
+    ------
+    DataError
+        When no KPI can run on the tables of ``ds``.
+
+    Examples
+    --------
+    >>> import pandas as pd, kit
+    >>> ds = kit.Dataset({"opportunities": pd.DataFrame({
+    ...     "opportunity_id": ["O1", "O2", "O3"], "status": ["won", "lost", "won"],
+    ...     "team": ["Nord", "Sud", "Nord"],
+    ...     "created_at": pd.to_datetime(["2026-01-05", "2026-01-09", "2026-02-01"]),
+    ...     "closed_at": pd.to_datetime(["2026-01-20", "2026-02-09", "2026-02-15"])})})
+    >>> ex = kpi_explorer(ds, lang="fr", kpis=["win_rate"])
+    >>> ex.freq.value = None
+    >>> "66,7" in ex.table.value
+    True
+    >>> bytes(ex.image.value[:4])
+    b'\\x89PNG'
+    """
+    return KPIExplorer(ds, lang=lang, kpis=kpis, filters=filters, debounce=debounce)
+
+
+# ---------------------------------------------------------------------------
+# dashboard
+# ---------------------------------------------------------------------------
+
+class Dashboard(widgets.VBox):
+    """A filter bar tied to renderers; each renderer gets its own panel.
+
+    A renderer is a callable taking a :class:`kit.Dataset` and returning a
+    matplotlib Figure or Axes (shown as a PNG image), a DataFrame (shown as an
+    escaped table), a pandas Styler (its HTML), or a string of HTML (inserted as
+    it is: escape data in it, e.g. with :func:`html.escape` or :func:`table_html`).
+    A renderer that raises shows the error in its panel; the others still update.
+
+    Attributes ``filter_bar``, ``panels`` (``{title: (widgets.HTML, widgets.Image)}``).
+    """
+
+    def __init__(self, ds, renderers, *, lang: str = "en", filters: bool = True,
+                 debounce: float = 0.3):
+        check_lang(lang)
+        self.lang = lang
+        items = list(renderers.items()) if isinstance(renderers, dict) else [
+            (r if isinstance(r, tuple) else (getattr(r, "__name__", f"panel {i + 1}"), r))
+            for i, r in enumerate(renderers)]
+        if not items:
+            raise ParameterError(
+                "Dashboard needs at least one renderer, received none. Pass renderers= as "
+                "{title: function(dataset) -> Figure | DataFrame | HTML string}."
+            )
+        bad = [title for title, r in items if not callable(r)]
+        if bad:
+            raise ParameterError(
+                f"Dashboard renderers must be callables taking a Dataset; {bad} are not "
+                f"(received {[type(r).__name__ for title, r in items if title in bad]}). "
+                "Pass functions, e.g. {'Win rate': lambda ds: kit.compute(ds, 'win_rate')}."
+            )
+        self.renderers = dict(items)
+        self.panels = {}
+        boxes = []
+        for title in self.renderers:
+            body, image = widgets.HTML(), widgets.Image(format="png")
+            self.panels[title] = (body, image)
+            boxes.append(widgets.VBox([widgets.HTML(f"<h3>{html.escape(str(title))}</h3>"),
+                                       image, body]))
+        self.filter_bar = filter_bar(ds, self.update, lang=lang, debounce=debounce) \
+            if filters else None
+        super().__init__(([self.filter_bar] if self.filter_bar is not None else []) + boxes)
+        self.update(ds)
+
+    def update(self, ds) -> None:
+        """Re-run every renderer on ``ds`` and refresh the panels."""
+        for title, render in self.renderers.items():
+            body, image = self.panels[title]
+            try:
+                out = render(ds)
+                html_value, png = _render_output(out)
+            except Exception as exc:  # one failing panel must not blank the others
+                html_value, png = _error_html(exc, self.lang), b""
+            body.value = html_value
+            image.value = png
+            image.layout.display = None if png else "none"
+
+
+def _render_output(out):
+    if isinstance(out, (matplotlib.figure.Figure, Axes)):
+        fig = out.figure if isinstance(out, Axes) else out
+        png = figure_png(fig)
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+        return "", png
+    if isinstance(out, pd.DataFrame):
+        return table_html(out), b""
+    if hasattr(out, "to_html") and type(out).__name__ == "Styler":
+        return out.to_html(), b""
+    if isinstance(out, str):
+        return out, b""
+    if out is None:
+        return "", b""
+    return f"<pre>{html.escape(str(out))}</pre>", b""
+
+
+def dashboard(ds, renderers, *, lang: str = "en", filters: bool = True,
+              debounce: float = 0.3) -> Dashboard:
+    """A :class:`Dashboard`: a filter bar over ``ds`` redrawing ``renderers``.
+
+    Parameters
+    ----------
+    ds : kit.Dataset
+    renderers : dict or list
+        ``{title: function(dataset)}``, or a list of functions (titled by name).
+    lang : {"en", "fr"}
+    filters : bool
+        Show the filter bar (False: call :meth:`Dashboard.update` yourself).
+    debounce : float
+
+    Examples
+    --------
+    >>> import pandas as pd, kit
+    >>> ds = kit.Dataset({"opportunities": pd.DataFrame({
+    ...     "opportunity_id": ["O1", "O2", "O3"], "status": ["won", "lost", "won"],
+    ...     "team": ["Nord", "Sud", "Nord"],
+    ...     "created_at": pd.to_datetime(["2026-01-05", "2026-01-09", "2026-02-01"]),
+    ...     "closed_at": pd.to_datetime(["2026-01-20", "2026-02-09", "2026-02-15"])})})
+    >>> board = dashboard(ds, {"n": lambda d: f"<b>{len(d.opportunities)}</b>"})
+    >>> board.filter_bar.team.value = "Sud"
+    >>> board.panels["n"][0].value
+    '<b>1</b>'
+    """
+    return Dashboard(ds, renderers, lang=lang, filters=filters, debounce=debounce)
+
+
+def png_data_uri(png: bytes) -> str:
+    """A ``data:`` URI for PNG bytes, to put a figure inside HTML (``<img src=...>``).
+
+    Examples
+    --------
+    >>> png_data_uri(b"\\x89PNG")[:22]
+    'data:image/png;base64,'
+    """
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+__all__ = ["ALL", "Dashboard", "FilterBar", "KPIExplorer", "column_values", "dashboard",
+           "figure_png", "filter_bar", "kpi_explorer", "kpi_figure", "month_options",
+           "new_figure", "png_data_uri", "rep_names", "table_html"]

@@ -1,0 +1,244 @@
+"""Generate the notebooks from short cell lists, and execute them in place.
+
+Each notebook is a list of cells: an import cell, the ``parameters`` cell (the
+notebook's signature, read by :func:`papermill.inspect_notebook`), then calls into
+:mod:`kit.story` that display the results. Static results come first (tables and
+figures kept by papermill and the HTML export); the widgets come last.
+
+Usage::
+
+    python -m notebooks._build             # (re)write notebooks/*.ipynb without outputs
+    python -m notebooks._build --execute   # ... then run them with papermill, in place
+    python -m notebooks._build --execute 01-funnel dashboard   # only these
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+HERE = Path(__file__).resolve().parent
+
+#: The parameters cell of every notebook (DESIGN §7); one annotated line per parameter.
+PARAMETERS = """\
+data: str = "../data/sample"  # folder or database URL of the dataset
+month: str = ""  # report month YYYY-MM; empty: the last complete month in the data
+history: int = 12  # months shown in trends
+team: str = ""  # restrict to one team; empty: all teams
+lang: str = "en"  # labels and number format: "en" or "fr"
+"""
+
+IMPORTS = """\
+import matplotlib.pyplot as plt
+
+from kit import story"""
+
+OPEN = """\
+rep = story.open_report(data, month=month, history=history, team=team, lang=lang)
+rep.intro("{key}")"""
+
+#: Cells whose output holds widgets: their model ids change on every run.
+WIDGET_TAGS = ["nbval-ignore-output", "widgets"]
+
+#: Seconds a single cell may run before papermill stops the notebook.
+EXECUTION_TIMEOUT = 120
+
+
+def md(text: str):
+    return new_markdown_cell(text)
+
+
+def code(text: str, tags=()):
+    cell = new_code_cell(text)
+    if tags:
+        cell.metadata["tags"] = list(tags)
+    return cell
+
+
+def widgets(text: str):
+    return code(text, WIDGET_TAGS)
+
+
+NOTEBOOKS: dict[str, list] = {
+    "00-scorecard": [
+        code("rep.scorecard()"),
+        code('rep.trend("revenue")'),
+        code("rep.warnings()"),
+        widgets("rep.explorer()"),
+    ],
+    "01-funnel": [
+        code('rep.headline(["leads_generated", "lead_conversion_rate", "win_rate", "offer_loss_rate",\n'
+             '              "never_engaged_rate", "sales_cycle", "call_to_meeting_rate"])'),
+        code("rep.funnel()"),
+        code('rep.trend("lead_conversion_rate")'),
+        code('rep.breakdown("lead_conversion_rate", by="source")'),
+        code("rep.time_to_convert()"),
+        code('rep.trend("never_engaged_rate")'),
+        code('rep.trend("offer_loss_rate")'),
+        code('rep.breakdown("win_rate", by="rep_id")'),
+        code('rep.breakdown("win_rate", by="method")'),
+        code('rep.trend("sales_cycle")'),
+        code('rep.trend("call_to_meeting_rate")'),
+        code('rep.breakdown("call_to_meeting_rate", by="rep_id")'),
+        code("rep.warnings()"),
+        widgets('rep.explorer(["lead_conversion_rate", "win_rate", "offer_loss_rate", "sales_cycle",\n'
+                '              "call_to_meeting_rate", "never_engaged_rate"])'),
+    ],
+    "02-costs": [
+        code('rep.headline(["cac", "ltv", "ltv_cac_ratio", "cac_payback_months", "gross_margin"])'),
+        code('rep.trend("cac")'),
+        code('rep.matrix("cac", by="source")'),
+        code('rep.cohorts("ltv")'),
+        code('rep.breakdown("ltv_cac_ratio", by="source", window="all")'),
+        code('rep.breakdown("cac_payback_months", by="source", window="all")'),
+        code('rep.trend("gross_margin")'),
+        code('rep.trend("gross_margin", column="margin_rate")'),
+        code("rep.warnings()"),
+        widgets('rep.explorer(["cac", "gross_margin", "ltv"])'),
+    ],
+    "03-satisfaction": [
+        code('rep.headline(["csat", "nps", "repeat_purchase_rate", "referral_rate",\n'
+             '              "returning_customer_rate"])'),
+        code('rep.trend("csat")'),
+        code('rep.trend("nps")'),
+        code('rep.cohorts("repeat_purchase_rate")'),
+        code('rep.cohorts("referral_rate")'),
+        code('rep.breakdown("returning_customer_rate", by="source", window="all")'),
+        code("rep.satisfaction_vs_repeat()"),
+        code("rep.warnings()"),
+        widgets('rep.explorer(["csat", "nps", "repeat_purchase_rate", "referral_rate"])'),
+    ],
+    "04-team": [
+        code('rep.headline(["revenue", "revenue_vs_target", "deals_needed", "conversations",\n'
+             '              "conversations_to_close"])'),
+        code('rep.breakdown("revenue_vs_target", by="rep_id")'),
+        code('rep.table("deals_needed", by="rep_id")'),
+        code('rep.matrix("conversations", by="rep_id", columns="type")'),
+        code('rep.table("activity_profile", by="rep_id", window="history")'),
+        code('rep.trend("conversations_to_close")'),
+        code('rep.table("email_call_balance", by="rep_id", window="history")'),
+        code("rep.warnings()"),
+        widgets('rep.explorer(["revenue", "revenue_vs_target", "conversations", "win_rate"])'),
+    ],
+    "05-products": [
+        code('rep.headline(["revenue", "average_basket", "average_won_deal"])'),
+        code('rep.breakdown("revenue_share", by="product_category", window="history")'),
+        code('rep.breakdown("revenue_share", by="product_id", window="history")'),
+        code("rep.product_timeline()"),
+        code('rep.trend("average_basket")'),
+        code('rep.breakdown("average_basket", by="product_category")'),
+        code("rep.warnings()"),
+        widgets('rep.explorer(["revenue", "revenue_share", "average_basket"])'),
+    ],
+    "06-prospecting": [
+        code('rep.headline(["leads_generated", "email_response_rate", "social_engagement_rate",\n'
+             '              "prospect_calls", "prospecting_emails"])'),
+        code('rep.trend("leads_generated")'),
+        code('rep.breakdown("leads_generated", by="source")'),
+        code('rep.trend("email_response_rate")'),
+        code('rep.breakdown("email_response_rate", by="rep_id")'),
+        code('rep.trend("social_engagement_rate")'),
+        code('rep.breakdown("social_engagement_rate", by="network")'),
+        code('rep.trend("prospect_calls")'),
+        code('rep.breakdown("prospect_calls", by="rep_id")'),
+        code("rep.warnings()"),
+        widgets('rep.explorer(["leads_generated", "email_response_rate", "social_engagement_rate",\n'
+                '              "prospect_calls"])'),
+    ],
+    "07-data-quality": [
+        code("rep.quality()"),
+        code("rep.rejected()"),
+    ],
+    "dashboard": [
+        code("rep.scorecard()"),
+        code("rep.dashboard_figures()"),
+        widgets("rep.dashboard()"),
+    ],
+}
+
+
+def build(key: str) -> nbformat.NotebookNode:
+    """The notebook ``key`` as an nbformat node (no outputs)."""
+    cells = [
+        code(IMPORTS),
+        code(PARAMETERS.strip(), ["parameters"]),
+        code(OPEN.format(key=key)),
+        *NOTEBOOKS[key],
+    ]
+    nb = new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["language_info"] = {"name": "python"}
+    return nb
+
+
+def path_of(key: str) -> Path:
+    return HERE / f"{key}.ipynb"
+
+
+def write(keys) -> list[Path]:
+    """Write the notebooks ``keys`` (without outputs); return their paths."""
+    paths = []
+    for key in keys:
+        nb = build(key)
+        # stable cell ids, so that a rebuild only shows real changes in a diff
+        for i, cell in enumerate(nb.cells):
+            cell["id"] = f"{key.replace('-', '')}-{i:02d}"
+        nbformat.write(nb, path_of(key))
+        paths.append(path_of(key))
+    return paths
+
+
+def execute(key: str, parameters: dict | None = None, output: Path | None = None) -> Path:
+    """Run notebook ``key`` with papermill; in place unless ``output`` is given."""
+    import papermill as pm
+
+    src = path_of(key)
+    out = output or src
+    pm.execute_notebook(
+        str(src), str(out), parameters=parameters or {}, cwd=str(HERE),
+        progress_bar=False, execution_timeout=EXECUTION_TIMEOUT, kernel_name="python3",
+    )
+    if output is None:
+        _strip_run_metadata(out)
+    return out
+
+
+def _strip_run_metadata(path: Path) -> None:
+    """Drop papermill's timings so that re-executing an unchanged notebook gives no diff."""
+    nb = nbformat.read(path, as_version=4)
+    pm_meta = nb.metadata.get("papermill", {})
+    for k in ("start_time", "end_time", "duration", "input_path", "output_path"):
+        pm_meta.pop(k, None)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        cell.metadata.get("papermill", {}).clear()
+        cell.metadata.pop("papermill", None)
+    nbformat.write(nb, path)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m notebooks._build", description=__doc__.splitlines()[0])
+    parser.add_argument("keys", nargs="*", help=f"notebooks to build (default: all of {list(NOTEBOOKS)})")
+    parser.add_argument("--execute", action="store_true", help="run them in place with papermill")
+    parser.add_argument("--jobs", type=int, default=2, help="notebooks executed in parallel")
+    args = parser.parse_args(argv)
+    unknown = [k for k in args.keys if k not in NOTEBOOKS]
+    if unknown:
+        parser.error(f"unknown notebook(s) {unknown}; known: {list(NOTEBOOKS)}")
+    keys = args.keys or list(NOTEBOOKS)
+    for p in write(keys):
+        print(f"wrote {p.relative_to(HERE.parent)}")
+    if args.execute:
+        with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+            for key, p in zip(keys, pool.map(execute, keys)):
+                print(f"executed {p.relative_to(HERE.parent)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,689 @@
+"""Funnel KPIs on hand-sized frames, on pandas, polars and DuckDB inputs.
+
+Every expected value is computed by hand in the comment next to it.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats as st
+
+import kit
+from kit.errors import ParameterError
+from kit.kpis.funnel import (call_to_meeting_rate, funnel, lead_conversion_rate, leads_generated,
+                             offer_loss_rate)
+from kit.kpis.funnel_time import (conversations_to_close, never_engaged_rate, pipeline_velocity,
+                                  sales_cycle, time_to_convert)
+from tests.conftest import to_engine
+
+T = pd.Timestamp
+NAN = float("nan")
+
+
+def tables(engine, **frames):
+    """Convert the frames of one KPI call, all on one DuckDB connection so joins work."""
+    if engine == "duckdb":
+        import duckdb
+
+        con = duckdb.connect()
+        return [con.from_df(df) for df in frames.values()]
+    return [to_engine(df, engine) for df in frames.values()]
+
+
+def one(engine, df):
+    return tables(engine, t=df)[0]
+
+
+def rec(out, cols):
+    """Records with floats rounded to 6 places and every kind of null as None."""
+    rows = []
+    for row in out[cols].to_dict("records"):
+        clean = {}
+        for k, v in row.items():
+            if v is None or (not isinstance(v, str) and pd.isna(v)):
+                clean[k] = None
+            elif isinstance(v, (float, np.floating)):
+                clean[k] = round(float(v), 6) if math.isfinite(v) else float(v)
+            elif isinstance(v, (bool, np.bool_)):
+                clean[k] = bool(v)
+            elif isinstance(v, (int, np.integer)):
+                clean[k] = float(v)
+            else:
+                clean[k] = v
+        rows.append(clean)
+    return rows
+
+
+def wilson(k, n, z=1.959963984540054):
+    """Independent Wilson score interval (textbook formula)."""
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return centre - half, centre + half
+
+
+def dt(values):
+    return pd.to_datetime(pd.Series(values, dtype="object"), format="ISO8601")
+
+
+# ---------------------------------------------------------------------------- leads
+
+LEADS = pd.DataFrame({
+    "lead_id": ["L1", "L2", "L3", "L4", "L5", "L6"],
+    "created_at": dt(["2026-01-05", "2026-01-10", "2026-01-20", "2026-02-03", "2026-02-10",
+                      "2026-02-15"]),
+    "source": ["web", "web", "salon", None, "web", "salon"],
+    "engaged_at": dt(["2026-01-06", "2026-01-12", None, "2026-02-04", None, "2026-03-30"]),
+    "qualified_at": dt(["2026-01-10", None, None, "2026-02-05", None, None]),
+    # L5 converted before it was created: inconsistent
+    "converted_at": dt(["2026-01-25", None, None, "2026-03-05", "2026-02-01", None]),
+})
+
+
+def test_leads_generated_total_month_and_source(engine):
+    f = one(engine, LEADS)
+    assert rec(leads_generated(f), ["value"]) == [{"value": 6.0}]
+    # January: L1 L2 L3; February: L4 L5 L6
+    assert rec(leads_generated(f, freq="M"), ["period", "value"]) == [
+        {"period": T("2026-01-01"), "value": 3.0}, {"period": T("2026-02-01"), "value": 3.0}]
+    # salon: L3 L6; web: L1 L2 L5; no source: L4 (own group, last)
+    assert rec(leads_generated(f, by="source"), ["source", "value"]) == [
+        {"source": "salon", "value": 2.0}, {"source": "web", "value": 3.0},
+        {"source": None, "value": 1.0}]
+    # window [2026-01-10, 2026-02-10): L2 L3 L4
+    assert rec(leads_generated(f, start="2026-01-10", end="2026-02-10"), ["value"]) == [
+        {"value": 3.0}]
+
+
+def test_leads_generated_empty(engine):
+    f = one(engine, LEADS.iloc[:0])
+    assert rec(leads_generated(f), ["value"]) == [{"value": 0.0}]
+    out = leads_generated(f, by="source", freq="M")
+    assert out.empty and list(out.columns) == ["source", "period", "value"]
+
+
+def test_leads_generated_bad_freq_and_by(engine):
+    f = one(engine, LEADS)
+    with pytest.raises(ParameterError, match=r"freq='month' is not allowed.*'M'"):
+        leads_generated(f, freq="month")
+    with pytest.raises(ParameterError, match=r"column\(s\) \['sourc'\] not found.*did you mean 'source'"):
+        leads_generated(f, by="sourc")
+
+
+def test_lead_conversion_rate_flags_conversion_before_creation(engine):
+    out = lead_conversion_rate(one(engine, LEADS))
+    # converted: L1, L4 (L5 converted before creation: left out of the numerator, kept in
+    # the denominator, flagged); 2 / 6
+    assert rec(out, ["value", "numerator", "denominator", "n_inconsistent"]) == [
+        {"value": round(2 / 6, 6), "numerator": 2.0, "denominator": 6.0, "n_inconsistent": 1.0}]
+    lo, hi = wilson(2, 6)
+    assert out["ci_low"][0] == pytest.approx(lo) and out["ci_high"][0] == pytest.approx(hi)
+    assert bool(out["low_sample"][0]) is True  # 6 < 30
+    assert list(out.columns) == ["value", "numerator", "denominator", "ci_low", "ci_high",
+                                 "low_sample", "n_inconsistent"]
+
+
+def test_lead_conversion_rate_by_cohort_month_and_source(engine):
+    f = one(engine, LEADS)
+    # January cohort: L1 converted of L1 L2 L3; February: L4 of L4 L5 L6, L5 inconsistent
+    assert rec(lead_conversion_rate(f, freq="M"), ["period", "numerator", "denominator",
+                                                    "n_inconsistent"]) == [
+        {"period": T("2026-01-01"), "numerator": 1.0, "denominator": 3.0, "n_inconsistent": 0.0},
+        {"period": T("2026-02-01"), "numerator": 1.0, "denominator": 3.0, "n_inconsistent": 1.0}]
+    # salon 0/2; web L1 of L1 L2 L5 = 1/3; null source L4 = 1/1
+    assert rec(lead_conversion_rate(f, by="source"), ["source", "value", "numerator",
+                                                       "denominator"]) == [
+        {"source": "salon", "value": 0.0, "numerator": 0.0, "denominator": 2.0},
+        {"source": "web", "value": round(1 / 3, 6), "numerator": 1.0, "denominator": 3.0},
+        {"source": None, "value": 1.0, "numerator": 1.0, "denominator": 1.0}]
+
+
+def test_lead_conversion_rate_empty_and_zero_denominator(engine):
+    out = lead_conversion_rate(one(engine, LEADS.iloc[:0]))
+    assert rec(out, ["value", "numerator", "denominator", "ci_low"]) == [
+        {"value": None, "numerator": 0.0, "denominator": 0.0, "ci_low": None}]
+    # a window with no lead: zero denominator, missing value, never inf
+    out = lead_conversion_rate(one(engine, LEADS), start="2027-01-01")
+    assert out["denominator"].tolist() == [0.0] and np.isnan(out["value"][0])
+    out = lead_conversion_rate(one(engine, LEADS.iloc[:0]), by="source")
+    assert out.empty and "value" in out.columns and "n_inconsistent" in out.columns
+
+
+def test_lead_conversion_rate_needs_converted_at(engine):
+    with pytest.raises(ParameterError, match=r"lacks column\(s\) \['converted_at'\].*mapping"):
+        lead_conversion_rate(one(engine, LEADS.drop(columns="converted_at")))
+
+
+# ---------------------------------------------------------------------------- funnel
+
+OPPS_FUNNEL = pd.DataFrame({
+    "opportunity_id": ["O1", "O2", "O3", "O4", "O5"],
+    "lead_id": ["L1", "L2", "L4", None, "L1"],  # L1 has two opportunities; O4 no lead
+    "status": ["won", "lost", "open", "won", "lost"],
+    "proposal_at": dt(["2026-01-20", None, "2026-02-20", "2026-01-01", None]),
+})
+STAGE_COLS = ["stage", "value", "step_rate", "numerator", "denominator", "rate_from_created"]
+
+
+def test_funnel_counts_and_step_rates(engine):
+    leads, opps = tables(engine, leads=LEADS, opps=OPPS_FUNNEL)
+    out = funnel(leads, opps)
+    # deepest stage per lead: L1 won (O1), L2 opportunity (counts as engaged and qualified
+    # too), L3 created, L4 proposal (O3), L5 created, L6 engaged.
+    # created 6; engaged L1 L2 L4 L6 = 4; qualified L1 L2 L4 = 3; opportunity 3;
+    # proposal L1 L4 = 2; won L1 = 1. Step rates: -, 4/6, 3/4, 3/3, 2/3, 1/2.
+    assert rec(out, STAGE_COLS) == [
+        {"stage": "created", "value": 6.0, "step_rate": None, "numerator": 6.0,
+         "denominator": None, "rate_from_created": 1.0},
+        {"stage": "engaged", "value": 4.0, "step_rate": round(4 / 6, 6), "numerator": 4.0,
+         "denominator": 6.0, "rate_from_created": round(4 / 6, 6)},
+        {"stage": "qualified", "value": 3.0, "step_rate": 0.75, "numerator": 3.0,
+         "denominator": 4.0, "rate_from_created": 0.5},
+        {"stage": "opportunity", "value": 3.0, "step_rate": 1.0, "numerator": 3.0,
+         "denominator": 3.0, "rate_from_created": 0.5},
+        {"stage": "proposal", "value": 2.0, "step_rate": round(2 / 3, 6), "numerator": 2.0,
+         "denominator": 3.0, "rate_from_created": round(2 / 6, 6)},
+        {"stage": "won", "value": 1.0, "step_rate": 0.5, "numerator": 1.0, "denominator": 2.0,
+         "rate_from_created": round(1 / 6, 6)},
+    ]
+    lo, hi = wilson(3, 4)
+    assert out["ci_low"][2] == pytest.approx(lo) and out["ci_high"][2] == pytest.approx(hi)
+    assert np.isnan(out["ci_low"][0])
+    assert out["stage"].cat.ordered and list(out["stage"].cat.categories) == list(kit.kpis.funnel.STAGES)
+
+
+def test_funnel_by_source_with_null_group_and_zero_step(engine):
+    leads, opps = tables(engine, leads=LEADS, opps=OPPS_FUNNEL)
+    out = funnel(leads, opps, by="source")
+    assert len(out) == 18 and out["source"].iloc[:6].tolist() == ["salon"] * 6
+    # salon: L3 (created), L6 (engaged): 2, 1, 0, 0, 0, 0; step 1/2, 0/1, then 0/0 missing
+    assert rec(out.iloc[:6], ["value", "step_rate"]) == [
+        {"value": 2.0, "step_rate": None}, {"value": 1.0, "step_rate": 0.5},
+        {"value": 0.0, "step_rate": 0.0}, {"value": 0.0, "step_rate": None},
+        {"value": 0.0, "step_rate": None}, {"value": 0.0, "step_rate": None}]
+    # web: L1 won, L2 opportunity, L5 created: 3, 2, 2, 2, 1, 1
+    assert out["value"].iloc[6:12].tolist() == [3.0, 2.0, 2.0, 2.0, 1.0, 1.0]
+    # null source: L4 proposal: 1, 1, 1, 1, 1, 0
+    assert out["source"].iloc[12:].isna().all()
+    assert out["value"].iloc[12:].tolist() == [1.0, 1.0, 1.0, 1.0, 1.0, 0.0]
+
+
+def test_funnel_by_month_and_empty(engine):
+    leads, opps = tables(engine, leads=LEADS, opps=OPPS_FUNNEL)
+    out = funnel(leads, opps, freq="M")
+    # January: L1 won, L2 opportunity, L3 created: 3, 2, 2, 2, 1, 1
+    jan = out[out["period"] == T("2026-01-01")]
+    assert jan["value"].tolist() == [3.0, 2.0, 2.0, 2.0, 1.0, 1.0]
+    # February: L4 proposal, L5 created, L6 engaged: 3, 2, 1, 1, 1, 0
+    assert out[out["period"] == T("2026-02-01")]["value"].tolist() == [3.0, 2.0, 1.0, 1.0, 1.0, 0.0]
+    leads, opps = tables(engine, leads=LEADS.iloc[:0], opps=OPPS_FUNNEL.iloc[:0])
+    empty = funnel(leads, opps)
+    assert empty["value"].tolist() == [0.0] * 6 and empty["step_rate"].isna().all()
+    leads, opps = tables(engine, leads=LEADS.iloc[:0], opps=OPPS_FUNNEL)
+    grouped = funnel(leads, opps, by="source")
+    assert grouped.empty and list(grouped.columns)[:3] == ["source", "stage", "value"]
+
+
+def test_funnel_without_optional_stage_columns(engine):
+    leads, opps = tables(engine, leads=LEADS[["lead_id", "created_at"]],
+                         opps=OPPS_FUNNEL.drop(columns="proposal_at"))
+    # no engaged_at/qualified_at/proposal_at: only the opportunity and won stages are known;
+    # L1 won, L2 and L4 opportunity: 6, 3, 3, 3, 1, 1
+    assert funnel(leads, opps)["value"].tolist() == [6.0, 3.0, 3.0, 3.0, 1.0, 1.0]
+
+
+def test_funnel_needs_lead_id_on_opportunities(engine):
+    leads, opps = tables(engine, leads=LEADS, opps=OPPS_FUNNEL.drop(columns="lead_id"))
+    with pytest.raises(ParameterError, match=r"'opportunities' lacks column\(s\) \['lead_id'\]"):
+        funnel(leads, opps)
+
+
+# ---------------------------------------------------------------------------- calls
+
+def test_call_to_meeting_rate_seed_000(engine):
+    # seed 000: 50 prospects phoned, 15 appointments: 30 %
+    acts = pd.DataFrame({"type": ["call"] * 50, "purpose": ["prospecting"] * 50,
+                         "outcome": ["appointment_set"] * 15 + ["no_answer"] * 35,
+                         "occurred_at": pd.date_range("2026-03-02", periods=50, freq="h")})
+    out = call_to_meeting_rate(one(engine, acts))
+    assert rec(out, ["value", "numerator", "denominator", "low_sample"]) == [
+        {"value": 0.3, "numerator": 15.0, "denominator": 50.0, "low_sample": False}]
+    lo, hi = wilson(15, 50)
+    assert out["ci_low"][0] == pytest.approx(lo) and out["ci_high"][0] == pytest.approx(hi)
+
+
+ACTS = pd.DataFrame({
+    "activity_id": ["A1", "A2", "A3", "A4", "A5", "A6"],
+    "occurred_at": dt(["2026-01-15", "2026-01-20", "2026-02-01", "2026-02-02", "2026-02-03",
+                       "2026-02-04"]),
+    "rep_id": ["R1", "R1", "R2", "R2", None, "R1"],
+    "type": ["call", "call", "call", "voicemail", "meeting", "call"],
+    "lead_id": ["L2", "L1", "L1", "L3", "L2", None],
+    "customer_id": [None, None, None, None, None, "C1"],
+    "outcome": ["appointment_set", "no_answer", "appointment_set", None, "appointment_set",
+                "appointment_set"],
+})
+
+
+def test_call_to_meeting_rate_derives_purpose_from_leads(engine):
+    acts, leads = tables(engine, acts=ACTS, leads=LEADS)
+    # L1 converted 2026-01-25: A2 (01-20) is prospecting, A3 (02-01) is sales; A1 and A4 are
+    # on unconverted leads; A5 is a meeting, A6 a customer call. Calls: A1 A2 A4; set: A1.
+    out = call_to_meeting_rate(acts, leads=leads)
+    assert rec(out, ["value", "numerator", "denominator"]) == [
+        {"value": round(1 / 3, 6), "numerator": 1.0, "denominator": 3.0}]
+    # voicemails excluded: A1 A2, set A1
+    assert rec(call_to_meeting_rate(acts, leads=leads, types=("call",)), ["value"]) == [
+        {"value": 0.5}]
+    # by rep: R1 has A1 A2 (1/2); R2 has A4 (0/1)
+    assert rec(call_to_meeting_rate(acts, leads=leads, by="rep_id"),
+               ["rep_id", "numerator", "denominator"]) == [
+        {"rep_id": "R1", "numerator": 1.0, "denominator": 2.0},
+        {"rep_id": "R2", "numerator": 0.0, "denominator": 1.0}]
+    # by month: January A1 A2 (1/2); February A4 (0/1)
+    assert rec(call_to_meeting_rate(acts, leads=leads, freq="M"),
+               ["period", "numerator", "denominator"]) == [
+        {"period": T("2026-01-01"), "numerator": 1.0, "denominator": 2.0},
+        {"period": T("2026-02-01"), "numerator": 0.0, "denominator": 1.0}]
+
+
+def test_call_to_meeting_rate_without_leads_uses_customer_id(engine):
+    # without leads, A3 (lead, no customer) is prospecting too: A1 A2 A3 A4, set A1 A3 = 2/4
+    out = call_to_meeting_rate(one(engine, ACTS))
+    assert rec(out, ["value", "numerator", "denominator"]) == [
+        {"value": 0.5, "numerator": 2.0, "denominator": 4.0}]
+
+
+def test_call_to_meeting_rate_purpose_column_wins_and_fills(engine):
+    acts = ACTS.assign(purpose=[None, "sales", None, None, None, "prospecting"])
+    acts, leads = tables(engine, acts=acts, leads=LEADS)
+    # A2 given sales; A6 given prospecting (set); A1 A4 derived prospecting, A3 derived sales
+    # calls: A1 A4 A6; set: A1 A6 = 2/3
+    out = call_to_meeting_rate(acts, leads=leads)
+    assert rec(out, ["numerator", "denominator"]) == [{"numerator": 2.0, "denominator": 3.0}]
+
+
+def test_call_to_meeting_rate_empty_and_errors(engine):
+    out = call_to_meeting_rate(one(engine, ACTS.iloc[:0]))
+    assert rec(out, ["value", "numerator", "denominator"]) == [
+        {"value": None, "numerator": 0.0, "denominator": 0.0}]
+    with pytest.raises(ParameterError, match=r"neither 'purpose' nor 'lead_id'.*Add a 'purpose'"):
+        call_to_meeting_rate(one(engine, ACTS.drop(columns=["lead_id"])))
+
+
+# ---------------------------------------------------------------------------- offers
+
+def _offers():
+    # January 1 lost of 4, February 2 of 4, March 4 of 4 (all with a proposal);
+    # plus a lost deal without proposal and an open one, which never count
+    rows = []
+    for month, lost in (("2026-01", 1), ("2026-02", 2), ("2026-03", 4)):
+        for i in range(4):
+            rows.append({"status": "lost" if i < lost else "won", "team": "A" if i % 2 else "B",
+                         "proposal_at": T(f"{month}-02"), "closed_at": T(f"{month}-1{i}")})
+    rows.append({"status": "lost", "team": "A", "proposal_at": pd.NaT, "closed_at": T("2026-01-20")})
+    rows.append({"status": "open", "team": "A", "proposal_at": T("2026-01-02"), "closed_at": pd.NaT})
+    return pd.DataFrame(rows)
+
+
+def test_offer_loss_rate_level_and_monthly_trend(engine):
+    f = one(engine, _offers())
+    # 7 lost of 12 closed with a proposal
+    out = offer_loss_rate(f)
+    assert rec(out, ["value", "numerator", "denominator", "trend_slope"]) == [
+        {"value": round(7 / 12, 6), "numerator": 7.0, "denominator": 12.0, "trend_slope": None}]
+    out = offer_loss_rate(f, freq="M")
+    assert out["value"].tolist() == [0.25, 0.5, 1.0]
+    # equal weights (4 each): ordinary least squares, slope (1 - 0.25) / 2 = 0.375 per month;
+    # compared with scipy's linregress
+    ref = st.linregress([1, 2, 3], [0.25, 0.5, 1.0])
+    assert out["trend_slope"].tolist() == pytest.approx([0.375] * 3)
+    assert out["trend_p_value"].tolist() == pytest.approx([ref.pvalue] * 3)
+
+
+def test_offer_loss_rate_trend_per_group(engine):
+    out = offer_loss_rate(one(engine, _offers()), by="team", freq="M")
+    # team A holds rows i = 1, 3; team B i = 0, 2 of each month.
+    # A: Jan 0/2, Feb 1/2 (i=1 lost), Mar 2/2 -> slope 0.5; B: Jan 1/2, Feb 1/2, Mar 2/2
+    a, b = out[out["team"] == "A"], out[out["team"] == "B"]
+    assert a["value"].tolist() == [0.0, 0.5, 1.0] and b["value"].tolist() == [0.5, 0.5, 1.0]
+    assert a["trend_slope"].tolist() == pytest.approx([0.5] * 3)
+    assert b["trend_slope"].tolist() == pytest.approx([0.25] * 3)
+    assert b["trend_p_value"].iloc[0] == pytest.approx(st.linregress([1, 2, 3], [.5, .5, 1]).pvalue)
+
+
+def test_offer_loss_rate_empty_and_short_trend(engine):
+    out = offer_loss_rate(one(engine, _offers().iloc[:0]), freq="M")
+    assert out.empty and {"trend_slope", "trend_p_value", "ci_low"} <= set(out.columns)
+    # two months only: no trend
+    out = offer_loss_rate(one(engine, _offers()), freq="M", end="2026-03-01")
+    assert out["trend_slope"].isna().all() and len(out) == 2
+
+
+# ---------------------------------------------------------------------------- never engaged
+
+NEVER = pd.DataFrame({
+    "lead_id": [f"N{i}" for i in range(1, 9)],
+    "created_at": dt(["2026-01-05", "2026-01-20", "2026-02-15", "2026-01-01",
+                      "2026-03-01 00:00:00", "2026-03-01 12:00:00", "2026-03-20", "2026-04-05"]),
+    "engaged_at": dt(["2026-01-06", None, "2026-03-30", "2026-01-31", None, None, "2026-03-21",
+                      None]),
+    "source": ["web", "web", "salon", None, "web", "web", "web", "web"],
+})
+
+
+def test_never_engaged_rate_censoring_boundary(engine):
+    out = never_engaged_rate(one(engine, NEVER), as_of="2026-03-31")
+    # cutoff 2026-03-01 00:00: N5 is exactly 30 days old and counts, N6 (12 hours younger)
+    # and N7 are censored, N8 is after as_of. N4 engaged exactly 30 days after creation: in
+    # time. Never engaged in time: N2, N3 (43 days), N5 -> 3 / 5 (N1..N5)
+    assert rec(out, ["value", "numerator", "denominator", "n_censored"]) == [
+        {"value": 0.6, "numerator": 3.0, "denominator": 5.0, "n_censored": 2.0}]
+
+
+def test_never_engaged_rate_default_as_of_is_latest_date(engine):
+    # as_of = 2026-04-05 (N8): cutoff 2026-03-06, N6 now old enough and never engaged;
+    # N7, N8 censored -> N2 N3 N5 N6 of N1..N6 = 4 / 6
+    out = never_engaged_rate(one(engine, NEVER))
+    assert rec(out, ["numerator", "denominator", "n_censored"]) == [
+        {"numerator": 4.0, "denominator": 6.0, "n_censored": 2.0}]
+
+
+def test_never_engaged_rate_by_month_source_and_days(engine):
+    f = one(engine, NEVER)
+    # Jan: N1 N2 N4 -> 1/3; Feb: N3 -> 1/1; Mar: N5 old (1/1), N6 N7 censored; N8 dropped
+    assert rec(never_engaged_rate(f, as_of="2026-03-31", freq="M"),
+               ["period", "numerator", "denominator", "n_censored"]) == [
+        {"period": T("2026-01-01"), "numerator": 1.0, "denominator": 3.0, "n_censored": 0.0},
+        {"period": T("2026-02-01"), "numerator": 1.0, "denominator": 1.0, "n_censored": 0.0},
+        {"period": T("2026-03-01"), "numerator": 1.0, "denominator": 1.0, "n_censored": 2.0}]
+    # salon N3 1/1; web N1 N2 N5 -> 2/3 (N6 N7 censored); null source N4 0/1
+    assert rec(never_engaged_rate(f, as_of="2026-03-31", by="source"),
+               ["source", "numerator", "denominator", "n_censored"]) == [
+        {"source": "salon", "numerator": 1.0, "denominator": 1.0, "n_censored": 0.0},
+        {"source": "web", "numerator": 2.0, "denominator": 3.0, "n_censored": 2.0},
+        {"source": None, "numerator": 0.0, "denominator": 1.0, "n_censored": 0.0}]
+    # days=60: cutoff 2026-01-30: N1 N2 N4 old; N2 never -> 1/3, 4 censored (N3 N5 N6 N7)
+    assert rec(never_engaged_rate(f, as_of="2026-03-31", days=60),
+               ["numerator", "denominator", "n_censored"]) == [
+        {"numerator": 1.0, "denominator": 3.0, "n_censored": 4.0}]
+
+
+def test_never_engaged_rate_all_censored_and_empty(engine):
+    out = never_engaged_rate(one(engine, NEVER), as_of="2026-01-10")
+    # only N1 and N4 exist at as_of, both younger than 30 days: 0 / 0, missing value
+    assert rec(out, ["value", "numerator", "denominator", "n_censored"]) == [
+        {"value": None, "numerator": 0.0, "denominator": 0.0, "n_censored": 2.0}]
+    out = never_engaged_rate(one(engine, NEVER.iloc[:0]))
+    assert rec(out, ["value", "denominator", "n_censored"]) == [
+        {"value": None, "denominator": 0.0, "n_censored": 0.0}]
+
+
+@pytest.mark.parametrize("days", [0, -5, "30", True, float("nan")])
+def test_never_engaged_rate_rejects_bad_days(days):
+    with pytest.raises(ParameterError, match=r"days=.* is not allowed; it must be a positive number"):
+        never_engaged_rate(NEVER, days=days)
+
+
+def test_never_engaged_rate_through_compute_uses_dataset_as_of():
+    ds = kit.Dataset({"leads": NEVER}, as_of="2026-03-31")
+    assert kit.compute(ds, "never_engaged_rate")["numerator"].tolist() == [3.0]
+
+
+# ---------------------------------------------------------------------------- time to convert
+
+CONV = pd.DataFrame({
+    "lead_id": ["T1", "T2", "T3", "T4", "T5", "T6"],
+    "created_at": dt(["2026-01-01", "2026-01-01", "2026-01-01", "2026-06-20", "2026-02-01",
+                      "2026-05-01"]),
+    # T5 converted before creation (inconsistent); T6 converts after as_of (still open)
+    "converted_at": dt(["2026-01-11", "2026-03-02", None, None, "2026-01-15", "2026-07-10"]),
+    "source": ["a", "a", "b", "b", "a", None],
+})
+TTC_COLS = ["value", "mean", "n", "km_median", "n_leads", "n_censored", "n_inconsistent",
+            "share_30d", "share_30d_n", "share_90d", "share_90d_n"]
+
+
+def test_time_to_convert_total(engine):
+    out = time_to_convert(one(engine, CONV), as_of="2026-06-30")
+    # converted by as_of: T1 10 days, T2 60 days -> median 35, mean 35, n 2.
+    # Kaplan-Meier without T5: T1 10 event, T4 10 censored, T2 60 event, T6 60 censored,
+    # T3 180 censored: S(10) = 4/5, S(60) = 4/5 * 2/3 = 0.53 > 0.5: median not reached, inf.
+    # 30 days: created by 2026-05-31 (T1 T2 T3 T6), converted within 30: T1 -> 1/4.
+    # 90 days: created by 2026-04-01 (T1 T2 T3), converted within 90: T1 T2 -> 2/3.
+    assert rec(out, TTC_COLS) == [{
+        "value": 35.0, "mean": 35.0, "n": 2.0, "km_median": math.inf, "n_leads": 6.0,
+        "n_censored": 3.0, "n_inconsistent": 1.0, "share_30d": 0.25, "share_30d_n": 4.0,
+        "share_90d": round(2 / 3, 6), "share_90d_n": 3.0}]
+
+
+def test_time_to_convert_by_source_km_all_censored(engine):
+    out = time_to_convert(one(engine, CONV), by="source", as_of="2026-06-30")
+    rows = rec(out, ["source"] + TTC_COLS)
+    # a: T1 10, T2 60 (T5 left out): KM S(10) = 1/2 -> median 10; shares 1/2 and 2/2
+    assert rows[0] == {"source": "a", "value": 35.0, "mean": 35.0, "n": 2.0, "km_median": 10.0,
+                       "n_leads": 3.0, "n_censored": 0.0, "n_inconsistent": 1.0,
+                       "share_30d": 0.5, "share_30d_n": 2.0, "share_90d": 1.0, "share_90d_n": 2.0}
+    # b: T3 and T4 both open, all censored: no median among converted, KM median inf;
+    # T3 old enough for both horizons, T4 for none
+    assert rows[1] == {"source": "b", "value": None, "mean": None, "n": 0.0, "km_median": math.inf,
+                       "n_leads": 2.0, "n_censored": 2.0, "n_inconsistent": 0.0,
+                       "share_30d": 0.0, "share_30d_n": 1.0, "share_90d": 0.0, "share_90d_n": 1.0}
+    # null source: T6 open at as_of (converts later), 60 days old: not old enough for 90 days
+    assert rows[2] == {"source": None, "value": None, "mean": None, "n": 0.0,
+                       "km_median": math.inf, "n_leads": 1.0, "n_censored": 1.0,
+                       "n_inconsistent": 0.0, "share_30d": 0.0, "share_30d_n": 1.0,
+                       "share_90d": None, "share_90d_n": 0.0}
+
+
+def test_time_to_convert_by_cohort_month(engine):
+    out = time_to_convert(one(engine, CONV), freq="M", as_of="2026-06-30")
+    rows = rec(out, ["period", "value", "n", "km_median", "n_leads", "n_inconsistent"])
+    # January: T1 10, T2 60 events, T3 180 censored: S(10) = 2/3, S(60) = 1/3 -> KM median 60
+    assert rows[0] == {"period": T("2026-01-01"), "value": 35.0, "n": 2.0, "km_median": 60.0,
+                       "n_leads": 3.0, "n_inconsistent": 0.0}
+    # February: only T5, inconsistent: nothing to estimate, KM median missing
+    assert rows[1] == {"period": T("2026-02-01"), "value": None, "n": 0.0, "km_median": None,
+                       "n_leads": 1.0, "n_inconsistent": 1.0}
+    assert [r["period"] for r in rows[2:]] == [T("2026-05-01"), T("2026-06-01")]
+
+
+def test_time_to_convert_empty_custom_horizon_and_errors(engine):
+    out = time_to_convert(one(engine, CONV.iloc[:0]))
+    assert rec(out, ["value", "n", "km_median", "n_leads", "share_30d"]) == [
+        {"value": None, "n": 0.0, "km_median": None, "n_leads": 0.0, "share_30d": None}]
+    out = time_to_convert(one(engine, CONV), as_of="2026-06-30", horizons=(7,))
+    # 7 days: created by 2026-06-23 (all but T5): T1 T2 T3 T4 T6, none within 7 days
+    assert rec(out, ["share_7d", "share_7d_n"]) == [{"share_7d": 0.0, "share_7d_n": 5.0}]
+    with pytest.raises(ParameterError, match=r"horizons=0 is not allowed"):
+        time_to_convert(CONV, horizons=(30, 0))
+
+
+def test_time_to_convert_default_as_of_is_latest_date():
+    # latest date: T6 converted 2026-07-10, so T6 counts as converted after 70 days
+    out = time_to_convert(CONV)
+    assert out["n"].tolist() == [3.0] and out["value"].tolist() == [60.0]
+
+
+# ---------------------------------------------------------------------------- sales cycle
+
+CYCLE = pd.DataFrame({
+    "opportunity_id": ["S1", "S2", "S3", "S4", "S5", "S6"],
+    "status": ["won", "lost", "won", "open", "won", "lost"],
+    "rep_id": ["R1", "R1", "R2", "R2", "R2", None],
+    "created_at": dt(["2026-01-01", "2026-01-01", "2026-01-15", "2026-01-20", "2026-02-10",
+                      "2026-02-01"]),
+    # S5 closed before it was created
+    "closed_at": dt(["2026-01-11", "2026-01-31", "2026-02-14", None, "2026-02-01", "2026-03-03"]),
+})
+
+
+def test_sales_cycle(engine):
+    f = one(engine, CYCLE)
+    # S1 10, S2 30, S3 30, S6 30 days (February 2026 has 28 days): median 30, mean 25
+    assert rec(sales_cycle(f), ["value", "mean", "n", "n_inconsistent"]) == [
+        {"value": 30.0, "mean": 25.0, "n": 4.0, "n_inconsistent": 1.0}]
+    # lost S2 S6: 30, 30; won S1 S3: 10, 30 -> median 20
+    assert rec(sales_cycle(f, by="status"), ["status", "value", "n", "n_inconsistent"]) == [
+        {"status": "lost", "value": 30.0, "n": 2.0, "n_inconsistent": 0.0},
+        {"status": "won", "value": 20.0, "n": 2.0, "n_inconsistent": 1.0}]
+    # by close month: Jan S1 S2 -> 20; Feb S3 30 (S5 flagged); Mar S6 30
+    assert rec(sales_cycle(f, freq="M"), ["period", "value", "n", "n_inconsistent"]) == [
+        {"period": T("2026-01-01"), "value": 20.0, "n": 2.0, "n_inconsistent": 0.0},
+        {"period": T("2026-02-01"), "value": 30.0, "n": 1.0, "n_inconsistent": 1.0},
+        {"period": T("2026-03-01"), "value": 30.0, "n": 1.0, "n_inconsistent": 0.0}]
+    # null rep is its own group, last
+    assert rec(sales_cycle(f, by="rep_id"), ["rep_id", "value", "n"]) == [
+        {"rep_id": "R1", "value": 20.0, "n": 2.0}, {"rep_id": "R2", "value": 30.0, "n": 1.0},
+        {"rep_id": None, "value": 30.0, "n": 1.0}]
+
+
+def test_sales_cycle_only_open_and_empty(engine):
+    only_open = CYCLE[CYCLE["status"] == "open"]
+    assert rec(sales_cycle(one(engine, only_open)), ["value", "mean", "n"]) == [
+        {"value": None, "mean": None, "n": 0.0}]
+    out = sales_cycle(one(engine, CYCLE.iloc[:0]), by="rep_id", freq="M")
+    assert out.empty and list(out.columns) == ["rep_id", "period", "value", "mean", "n",
+                                               "n_inconsistent"]
+
+
+# ---------------------------------------------------------------------------- conversations
+
+C_OPPS = pd.DataFrame({
+    "opportunity_id": ["C1", "C2", "C3", "C4"],
+    "status": ["won", "won", "lost", "won"],
+    "rep_id": ["R1", "R2", "R1", "R1"],
+    "created_at": dt(["2026-01-01", "2026-01-05", "2026-01-01", "2026-02-01"]),
+    "qualified_at": dt(["2026-01-10", None, "2026-01-02", "2026-02-05"]),
+    "closed_at": dt(["2026-01-31", "2026-02-15", "2026-01-20", "2026-02-28"]),
+})
+C_ACTS = pd.DataFrame({
+    "opportunity_id": ["C1"] * 8 + ["C2"] * 3 + ["C3", None],
+    "type": ["call", "call", "meeting", "video_call", "call", "email", "meeting", "call",
+             "meeting", "call", "meeting", "meeting", "meeting"],
+    "outcome": ["connected", "connected", None, None, "no_answer", None, None, "connected",
+                None, "connected", None, None, None],
+    "purpose": [None, "sales", "sales", None, None, "sales", "customer_service", None,
+                None, None, None, "sales", "sales"],
+    "occurred_at": dt(["2026-01-05", "2026-01-10", "2026-01-20", "2026-01-31", "2026-01-15",
+                       "2026-01-16", "2026-01-25", "2026-02-05", "2026-01-06", "2026-02-01",
+                       "2026-02-20", "2026-01-10", "2026-01-10"]),
+})
+
+
+def test_conversations_to_close(engine):
+    opps, acts = tables(engine, opps=C_OPPS, acts=C_ACTS)
+    # C1 (from qualified 01-10 to 01-31, both included): connected call 01-10, meeting 01-20,
+    # video call 01-31 = 3 (call 01-05 before qualification, no_answer, email, customer
+    # service meeting and call after close do not count).
+    # C2 (no qualified_at: from creation 01-05): meeting 01-06, connected call 02-01 = 2.
+    # C4: nothing logged = 0. C3 is lost. Mean 5/3, median 2.
+    out = conversations_to_close(opps, acts)
+    assert rec(out, ["value", "median", "n", "trend_slope"]) == [
+        {"value": round(5 / 3, 6), "median": 2.0, "n": 3.0, "trend_slope": None}]
+    # by rep: R1 C1 3, C4 0 -> 1.5; R2 C2 2
+    assert rec(conversations_to_close(opps, acts, by="rep_id"), ["rep_id", "value", "n"]) == [
+        {"rep_id": "R1", "value": 1.5, "n": 2.0}, {"rep_id": "R2", "value": 2.0, "n": 1.0}]
+    # by close month: January C1 3; February C2 2, C4 0 -> 1
+    assert rec(conversations_to_close(opps, acts, freq="M"), ["period", "value", "median"]) == [
+        {"period": T("2026-01-01"), "value": 3.0, "median": 3.0},
+        {"period": T("2026-02-01"), "value": 1.0, "median": 1.0}]
+
+
+def test_conversations_to_close_trend(engine):
+    # one won deal a month with 5, 3, then 2 meetings: OLS slope (2 - 5) / 2 = -1.5 per month
+    opps = pd.DataFrame({"opportunity_id": ["D1", "D2", "D3"], "status": ["won"] * 3,
+                         "created_at": dt(["2026-01-01", "2026-02-01", "2026-03-01"]),
+                         "closed_at": dt(["2026-01-28", "2026-02-28", "2026-03-28"])})
+    acts = pd.DataFrame({"opportunity_id": ["D1"] * 5 + ["D2"] * 3 + ["D3"] * 2,
+                         "type": ["meeting"] * 10, "outcome": [None] * 10,
+                         "occurred_at": dt(["2026-01-10"] * 5 + ["2026-02-10"] * 3
+                                           + ["2026-03-10"] * 2)})
+    o, a = tables(engine, opps=opps, acts=acts)
+    out = conversations_to_close(o, a, freq="M")
+    assert out["value"].tolist() == [5.0, 3.0, 2.0]
+    ref = st.linregress([1, 2, 3], [5, 3, 2])
+    assert out["trend_slope"].tolist() == pytest.approx([-1.5] * 3)
+    assert out["trend_p_value"].tolist() == pytest.approx([ref.pvalue] * 3)
+
+
+def test_conversations_to_close_empty_and_missing_column(engine):
+    opps, acts = tables(engine, opps=C_OPPS.iloc[:0], acts=C_ACTS)
+    assert rec(conversations_to_close(opps, acts), ["value", "median", "n"]) == [
+        {"value": None, "median": None, "n": 0.0}]
+    opps, acts = tables(engine, opps=C_OPPS, acts=C_ACTS.drop(columns="outcome"))
+    with pytest.raises(ParameterError, match=r"'activities' lacks column\(s\) \['outcome'\]"):
+        conversations_to_close(opps, acts)
+
+
+# ---------------------------------------------------------------------------- velocity
+
+VELO = pd.DataFrame({
+    "opportunity_id": ["P1", "P2", "P3", "P4", "P5"],
+    "status": ["won", "lost", "open", "open", "won"],
+    "rep_id": ["R1", "R1", "R1", "R2", "R2"],
+    "amount": [9000.0, 4000.0, 5000.0, 2000.0, 3000.0],
+    "created_at": dt(["2026-01-01", "2026-01-01", "2026-02-01", "2026-02-01", "2026-02-01"]),
+    "closed_at": dt(["2026-01-31", "2026-01-31", None, None, "2026-02-11"]),
+})
+VELO_COLS = ["value", "n_open", "win_rate", "average_won_deal", "sales_cycle_days"]
+
+
+def test_pipeline_velocity(engine):
+    f = one(engine, VELO)
+    # 2 open x win rate 2/3 x average won deal (9000 + 3000) / 2 = 6000 / median cycle of
+    # 30, 30, 10 days = 30 -> 266.67 per day
+    assert rec(pipeline_velocity(f), VELO_COLS) == [
+        {"value": round(2 * 2 / 3 * 6000 / 30, 6), "n_open": 2.0, "win_rate": round(2 / 3, 6),
+         "average_won_deal": 6000.0, "sales_cycle_days": 30.0}]
+    # R1: 1 x 1/2 x 9000 / 30 = 150; R2: 1 x 1 x 3000 / 10 = 300
+    assert rec(pipeline_velocity(f, by="rep_id"), ["rep_id"] + VELO_COLS) == [
+        {"rep_id": "R1", "value": 150.0, "n_open": 1.0, "win_rate": 0.5,
+         "average_won_deal": 9000.0, "sales_cycle_days": 30.0},
+        {"rep_id": "R2", "value": 300.0, "n_open": 1.0, "win_rate": 1.0,
+         "average_won_deal": 3000.0, "sales_cycle_days": 10.0}]
+
+
+def test_pipeline_velocity_only_open_opportunities(engine):
+    out = pipeline_velocity(one(engine, VELO[VELO["status"] == "open"]))
+    # no closed deal: win rate unknown, so velocity is missing (not 0, not inf)
+    assert rec(out, VELO_COLS) == [{"value": None, "n_open": 2.0, "win_rate": None,
+                                    "average_won_deal": None, "sales_cycle_days": None}]
+
+
+def test_pipeline_velocity_zero_cycle_and_group_without_open(engine):
+    same_day = VELO.assign(closed_at=VELO["created_at"].where(VELO["status"] != "open"))
+    out = pipeline_velocity(one(engine, same_day))
+    assert out["sales_cycle_days"].tolist() == [0.0] and np.isnan(out["value"][0])
+    # R2 has no open deal: velocity 0; a rep with only closed deals still appears
+    no_r2_open = VELO[VELO["opportunity_id"] != "P4"]
+    out = pipeline_velocity(one(engine, no_r2_open), by="rep_id")
+    assert rec(out, ["rep_id", "value", "n_open"]) == [
+        {"rep_id": "R1", "value": 150.0, "n_open": 1.0}, {"rep_id": "R2", "value": 0.0, "n_open": 0.0}]
+
+
+# ---------------------------------------------------------------------------- registry
+
+FUNNEL_KPIS = ["leads_generated", "lead_conversion_rate", "funnel", "call_to_meeting_rate",
+               "win_rate", "offer_loss_rate", "never_engaged_rate", "time_to_convert",
+               "sales_cycle", "conversations_to_close", "pipeline_velocity"]
+
+
+def test_funnel_family_is_registered_with_french_metadata():
+    cat = kit.catalog("fr").set_index("name")
+    assert set(FUNNEL_KPIS) <= set(cat.index)
+    assert (cat.loc[FUNNEL_KPIS, "family"] == "funnel").all()
+    assert cat.loc["never_engaged_rate", "label"] == "Taux de leads jamais engagés"
+    assert "création" in cat.loc["lead_conversion_rate", "definition"]
+    spec = kit.registry.get("call_to_meeting_rate")
+    assert spec.optional_tables == ("leads",) and spec.seeds == ("000",)
+
+
+def test_compute_passes_optional_leads_table():
+    ds = kit.Dataset({"activities": ACTS, "leads": LEADS})
+    # with leads from the dataset, A3 is a sales call: 1/3 as in the direct call
+    assert kit.compute(ds, "call_to_meeting_rate")["denominator"].tolist() == [3.0]
