@@ -359,6 +359,8 @@ def plot_trend(data, *, x="period", y="value", target="target", hue=None, ax=Non
     target : str or float, optional
         A column of per-period targets (drawn when the column exists), or a
         constant drawn as a horizontal line (e.g. ``1.0`` for 100 % of target).
+    x, y, hue, freq, band
+        As in :func:`plot_kpi`.
     {shared}
     Returns
     -------
@@ -733,7 +735,7 @@ def style_scorecard(df: pd.DataFrame, lang: str = "en", *, currency: str = "EUR"
     df : DataFrame
         One row per KPI: ``name`` (registry name), ``value``, ``change`` (value
         minus the reference), and optionally ``previous``, ``target`` and other
-        columns (shown as text).
+        columns (dates shown as periods, numbers and text as they are).
     lang : {"en", "fr"}
     currency : str
     caption : str, optional
@@ -769,6 +771,9 @@ def style_scorecard(df: pd.DataFrame, lang: str = "en", *, currency: str = "EUR"
             cells = [format_change(v, s.unit, lang, currency=currency) for v, s in zip(df[col], specs)]
         elif col in ("value", "previous", "target", "ci_low", "ci_high"):
             cells = [format_value(v, s.unit, lang, currency=currency) for v, s in zip(df[col], specs)]
+        elif pd.api.types.is_datetime64_any_dtype(df[col]):
+            f = infer_freq(df[col])
+            cells = [format_period(v, f, lang) for v in df[col]]
         else:
             cells = [MISSING if (not isinstance(v, str) and pd.isna(v)) else
                      (format_number(v, lang) if isinstance(v, (int, float, np.number))

@@ -51,6 +51,7 @@ DEFAULT_END = "2026-10"
 DEFAULT_LEADS = 3600
 MIN_LEADS = 500
 MONTHS = 24
+WARMUP = 4  # months simulated before the data so that the pipeline is full from the start
 PARQUET_FROM = 100_000  # --leads from which the command line writes Parquet by default
 FORMATS = ("csv", "parquet")
 
@@ -59,7 +60,7 @@ HOUR = 3_600
 NEVER = np.int64(2**62)  # "did not happen (yet)": later than any real time
 
 # Revenue and lead seasonality by calendar month (January first): summer dip, year-end peak.
-SEASON = np.array([1.00, 1.02, 1.08, 1.00, 0.95, 1.00, 0.66, 0.48, 1.05, 1.10, 1.30, 1.38])
+SEASON = np.array([1.00, 1.00, 1.05, 1.00, 0.95, 1.00, 0.62, 0.45, 1.05, 1.10, 1.40, 1.50])
 SALON_MONTHS = (3, 6, 10)  # trade fairs: salon leads and costs concentrate there
 
 # Channels: share of leads, engagement, qualification, win given a proposal, email reply.
@@ -68,11 +69,11 @@ SOURCE_SHARE = np.array([0.27, 0.18, 0.17, 0.13, 0.12, 0.11, 0.004])
 ENGAGE = np.array([0.70, 0.55, 0.38, 0.82, 0.86, 0.92, 0.50])
 QUALIFY = np.array([0.50, 0.42, 0.34, 0.60, 0.66, 0.75, 0.40])
 WIN = np.array([0.40, 0.34, 0.28, 0.48, 0.52, 0.62, 0.36])
-REPLY = np.array([0.12, 0.10, 0.05, 0.14, 0.18, 0.24, 0.10])
+REPLY = np.array([0.07, 0.06, 0.03, 0.09, 0.11, 0.15, 0.06])
 
 SEGMENTS = ("TPE", "PME", "ETI", "Grands comptes", None)
 SEGMENT_SHARE = np.array([0.30, 0.40, 0.20, 0.10, 0.003])
-SEGMENT_SIZE = np.array([0.4, 1.0, 2.5, 5.0, 1.0])  # quantity multiplier
+SEGMENT_SIZE = np.array([0.4, 1.0, 2.0, 3.2, 1.0])  # quantity multiplier
 SEGMENT_WIN = np.array([1.10, 1.00, 0.92, 0.80, 1.00])
 SEGMENT_REORDER = np.array([0.10, 0.15, 0.21, 0.28, 0.15])  # repeat orders per month
 
@@ -91,8 +92,8 @@ TEAMS = {
     "Île-de-France": ("Caroline Petit", ("Île-de-France", "Centre-Val de Loire", "Bourgogne-Franche-Comté")),
 }
 PROFILES = ("hunter", "farmer", "mixed")
-LEAD_WEIGHT = np.array([3.0, 0.3, 1.1])  # by profile: share of new leads
-ACCOUNT_WEIGHT = np.array([0.0, 2.0, 1.2])  # by profile: share of existing accounts
+LEAD_WEIGHT = np.array([3.0, 0.3, 0.9])  # by profile: share of new leads
+ACCOUNT_WEIGHT = np.array([0.0, 2.0, 1.6])  # by profile: share of existing accounts
 # rep_id, name, team, profile, skill, days hired before the first month (negative: after it)
 REPS = (
     ("R01", "Camille Lefèvre", "Nord", "hunter", 1.12, 2050),
@@ -146,7 +147,7 @@ ACTIVITY_MIX = {  # purpose -> (types, shares)
 }
 TYPES = ("call", "voicemail", "email", "meeting", "video_call", "social_message")
 OUTCOMES = ("connected", "no_answer", "appointment_set", "voicemail", "wrong_number",
-            "sent", "held", "no_show")
+            "sent", "held", "no_show", "received")
 PURPOSES = ("prospecting", "sales", "customer_service")
 
 NETWORKS = ("linkedin", "facebook", "instagram", "youtube")
@@ -181,7 +182,9 @@ def generate(seed: int = DEFAULT_SEED, end: str = DEFAULT_END, leads: int | None
         Seed of the random generator; the same seed and ``end`` give the same tables.
     end : str
         Last month of the data, ``"YYYY-MM"``; the data covers the 24 months up to
-        the end of that month.
+        the end of that month. Four earlier months are simulated but not written,
+        so that the pipeline is full from the first month: opportunities still
+        open when the data starts are kept, created earlier and without a lead.
     leads : int, optional
         Number of leads (default 3,600, at least 500). Activities, opportunities,
         customers, orders and costs scale with it; reps, products and social posts
@@ -222,7 +225,10 @@ def generate(seed: int = DEFAULT_SEED, end: str = DEFAULT_END, leads: int | None
     refs = _simulate_referrals(rng, w, lead, cust)
     orders = _simulate_orders(rng, w, products, lead, opp, cust)
     acts = _simulate_activities(rng, w, reps, lead, opp, cust)
-    lead.ids, opp.ids, cust.ids = _ids("L", lead.n, 6), _ids("OP", opp.n, 6), _ids("C", cust.n, 5)
+    lead.ids = np.concatenate([np.full(lead.n_warm, None, dtype=object), _ids("L", lead.n - lead.n_warm, 6)])
+    opp.ids = np.full(opp.n, None, dtype=object)
+    opp.ids[opp.kept] = _ids("OP", int(opp.kept.sum()), 6)
+    cust.ids = _ids("C", cust.n, 5)
     surveys = _simulate_surveys(rng, w, orders, cust)
     tables = {
         "leads": _leads_table(w, reps, lead, cust),
@@ -371,6 +377,9 @@ class _Window:
         months = pd.period_range(first, last + 1, freq="M")
         self.starts = _seconds(months.start_time)  # MONTHS + 1 entries
         self.cal = months.month.to_numpy()[:MONTHS]
+        sim = pd.period_range(first - WARMUP, last + 1, freq="M")  # with the warm-up months
+        self.sim_starts = _seconds(sim.start_time)
+        self.sim_cal = sim.month.to_numpy()[:-1]
         self.start = int(self.starts[0])
         self.end = int(self.starts[-1]) - 1  # last second of the last month
         self.first = first
@@ -393,6 +402,33 @@ def _office(t):
     dow = (day + 3) % 7  # 0 is Monday: 1970-01-01 was a Thursday
     day = day + np.where(dow == 5, 2, np.where(dow == 6, 1, 0))
     return day * DAY + 8 * HOUR + (t % DAY) * 11 // 24
+
+
+def _next_office(t):
+    """The first office-hours instant at or after ``t``."""
+    day, sec = t // DAY, t % DAY
+    day = np.where(sec >= 19 * HOUR, day + 1, day)
+    sec = np.where(sec >= 19 * HOUR, 8 * HOUR, np.maximum(sec, 8 * HOUR))
+    dow = (day + 3) % 7
+    shift = np.where(dow == 5, 2, np.where(dow == 6, 1, 0))
+    return np.where(shift > 0, (day + shift) * DAY + 8 * HOUR, day * DAY + sec)
+
+
+def _prev_office(t):
+    """The last office-hours instant at or before ``t``."""
+    day, sec = t // DAY, t % DAY
+    day = np.where(sec < 8 * HOUR, day - 1, day)
+    sec = np.where(sec < 8 * HOUR, 19 * HOUR - 1, np.minimum(sec, 19 * HOUR - 1))
+    dow = (day + 3) % 7
+    shift = np.where(dow == 5, 1, np.where(dow == 6, 2, 0))
+    return np.where(shift > 0, (day - shift) * DAY + 19 * HOUR - 1, day * DAY + sec)
+
+
+def _office_within(t, lo, hi):
+    """:func:`_office` of ``t``, kept in ``[lo, hi]`` (a weekend at the end goes back to Thursday)."""
+    o = _office(t)
+    o = np.where(o > hi, _office(t - 3 * DAY), o)
+    return np.minimum(np.maximum(o, lo), hi)
 
 
 def _delay(rng, n, median_days, sigma=0.8, floor=600):
@@ -431,6 +467,11 @@ def _take(values, idx) -> np.ndarray:
     return out
 
 
+def _frame(columns: dict) -> pd.DataFrame:
+    """A DataFrame that keeps each column as its own array (no copy into blocks)."""
+    return pd.DataFrame(columns, copy=False)
+
+
 def _labels(labels, idx) -> np.ndarray:
     return np.asarray(labels, dtype=object)[idx]
 
@@ -453,7 +494,7 @@ class _Reps:
 
     def table(self) -> pd.DataFrame:
         teams = [self.team_names[t] for t in self.team]
-        return pd.DataFrame({
+        return _frame({
             "rep_id": self.ids, "name": self.names, "team": teams,
             "manager": [TEAMS[t][0] for t in teams], "region": [TEAMS[t][1][0] for t in teams],
             "hired_at": _ts(self.hired),
@@ -490,7 +531,7 @@ class _Products:
         return out
 
     def table(self) -> pd.DataFrame:
-        return pd.DataFrame({
+        return _frame({
             "product_id": self.ids, "name": [p[0] for p in PRODUCTS],
             "category": _labels(CATEGORIES, self.category),
             "launched_at": _ts(self.launch), "retired_at": _ts(self.retire),
@@ -513,24 +554,28 @@ class _Sim(dict):
     __setattr__ = dict.__setitem__
 
 
-def _simulate_leads(rng, w, reps, n):
-    weight = SEASON[w.cal - 1] * (1 + 0.25 * np.arange(MONTHS) / MONTHS)
-    counts = rng.multinomial(n, weight / weight.sum())
-    month = np.repeat(np.arange(MONTHS), counts)
+def _simulate_leads(rng, w, reps, n_data):
+    """Leads of the warm-up months (index < ``n_warm``, not written) then ``n_data`` leads."""
+    weight = SEASON[w.sim_cal - 1] * (1 + 0.12 * np.arange(-WARMUP, MONTHS) / MONTHS)
+    n_warm = int(round(n_data * weight[:WARMUP].sum() / weight[WARMUP:].sum()))
+    counts = np.concatenate([rng.multinomial(n_warm, weight[:WARMUP] / weight[:WARMUP].sum()),
+                             rng.multinomial(n_data, weight[WARMUP:] / weight[WARMUP:].sum())])
+    n = n_warm + n_data
+    month = np.repeat(np.arange(WARMUP + MONTHS), counts)
     bounds = np.concatenate([[0], np.cumsum(counts)])
     src = np.empty(n, dtype=np.int64)
     rep = np.empty(n, dtype=np.int64)
-    for m in range(MONTHS):
+    for m in range(WARMUP + MONTHS):
         sl = slice(bounds[m], bounds[m + 1])
         share = SOURCE_SHARE.copy()
-        share[SOURCES.index("salon")] *= 3.0 if w.cal[m] in SALON_MONTHS else 0.45
+        share[SOURCES.index("salon")] *= 3.0 if w.sim_cal[m] in SALON_MONTHS else 0.45
         src[sl] = _pick(rng, share, counts[m])
-        hired = reps.hired <= w.starts[m]
+        hired = reps.hired <= w.sim_starts[m]
         rep[sl] = _pick(rng, LEAD_WEIGHT[reps.profile] * hired, counts[m])
-    lo, hi = w.starts[month], w.starts[month + 1]
+    lo, hi = w.sim_starts[month], w.sim_starts[month + 1]
     created = lo + (rng.random(n) * (hi - lo)).astype(np.int64)
     web = src == SOURCES.index("site_web")
-    created = np.where(web, created, np.minimum(_office(created), hi - 1))
+    created = np.where(web, created, _office_within(created, lo, hi - 1))
     order = np.argsort(created, kind="stable")
     created, src, rep = created[order], src[order], rep[order]
     seg = _pick(rng, SEGMENT_SHARE, n)
@@ -548,7 +593,7 @@ def _simulate_leads(rng, w, reps, n):
     dropped = np.where(qualified, _office(qualified_at + _delay(rng, n, 15, 0.6, DAY)), dropped)
     last = np.where(qualified, qualified_at, np.where(engaged, engaged_at, created))
     dropped = np.where(dropped < NEVER, np.maximum(dropped, last + 600), NEVER)
-    return _Sim(n=n, created=created, src=src, rep=rep, seg=seg, engaged_at=engaged_at,
+    return _Sim(n=n, n_warm=n_warm, created=created, src=src, rep=rep, seg=seg, engaged_at=engaged_at,
                 qualified_at=qualified_at, has_opp=has_opp, dropped=dropped,
                 qualified=qualified, engaged=engaged)
 
@@ -565,7 +610,7 @@ def _simulate_opportunities(rng, w, reps, lead):
     rep, src, seg = lead.rep[li], lead.src[li], lead.seg[li]
     method = _pick(rng, METHOD_SHARE, n)
     qual_ok = rng.random(n) < 0.92
-    qual = np.where(qual_ok, created + _delay(rng, n, 2, 0.7, 1800), NEVER)
+    qual = np.where(qual_ok, np.maximum(_office(created + _delay(rng, n, 2, 0.7, 1800)), created + 600), NEVER)
     prop_ok = qual_ok & (rng.random(n) < 0.80)
     prop = np.where(prop_ok, np.maximum(_office(qual + _delay(rng, n, 9, 0.6, DAY)), qual + 600), NEVER)
     progress = (created - w.start) / (w.end - w.start)
@@ -574,11 +619,15 @@ def _simulate_opportunities(rng, w, reps, lead):
              * (0.9 + 0.2 * progress) * np.where(np.isin(prop_cal, (10, 11, 12)), 1.15, 1.0))
     won = prop_ok & (rng.random(n) < np.clip(p_win, 0.05, 0.9))
     nego_ok = prop_ok & (rng.random(n) < np.where(won, 0.8, 0.35))
-    nego = np.where(nego_ok, prop + _delay(rng, n, 6, 0.6, HOUR), NEVER)
+    nego = np.where(nego_ok, np.maximum(_office(prop + _delay(rng, n, 6, 0.6, HOUR)), prop + 600), NEVER)
     last = np.where(nego_ok, nego, np.where(prop_ok, prop, np.where(qual_ok, qual, created)))
-    slow = np.isin(pd.DatetimeIndex(_ts(last)).month.to_numpy(), (7, 8))  # summer holidays
-    wait = _delay(rng, n, 13, 0.7, HOUR) * np.where(slow, 2.2, 1.0)
-    closed = np.maximum(_office(last + wait.astype(np.int64)), last + 600)
+    closed = np.maximum(_office(last + _delay(rng, n, 13, 0.7, HOUR)), last + 600)
+    # summer holidays: most decisions due in July or August wait for September
+    when = _ts(closed)
+    summer = np.isin(pd.DatetimeIndex(when).month.to_numpy(), (7, 8)) & (rng.random(n) < 0.75)
+    september = (when.astype("datetime64[Y]").astype("datetime64[M]") + np.timedelta64(8, "M"))
+    september = september.astype("datetime64[s]").astype(np.int64)
+    closed = np.where(summer, _office(september + _delay(rng, n, 8, 0.6, DAY)), closed)
     done = closed <= w.end
     status = np.where(done, np.where(won, 1, 2), 0)  # 0 open, 1 won, 2 lost
     reason = np.where(prop_ok, 10 + _pick(rng, LOST_LATE_SHARE, n), _pick(rng, LOST_EARLY_SHARE, n))
@@ -587,7 +636,9 @@ def _simulate_opportunities(rng, w, reps, lead):
     lead.dropped[lead.has_opp] = NEVER
     lost = status == 2
     lead.dropped[li[lost]] = closed[lost]
-    return _Sim(n=n, lead=li, created=created, rep=rep, src=src, seg=seg, method=method,
+    # opportunities closed before the data starts are history: not written
+    kept = closed >= w.start
+    return _Sim(n=n, kept=kept, lead=li, created=created, rep=rep, src=src, seg=seg, method=method,
                 qual=cens(qual), prop=cens(prop), nego=cens(nego), closed=cens(closed),
                 closed_raw=closed, status=status, won=won, reason=reason)
 
@@ -595,7 +646,7 @@ def _simulate_opportunities(rng, w, reps, lead):
 def _simulate_customers(rng, w, reps, lead, opp, scale):
     """Customers acquired before the data plus those converted from leads, by acquisition."""
     wi = np.flatnonzero(opp.status == 1)
-    n_new, n_old = len(wi), int(round(320 * scale))
+    n_new, n_old = len(wi), int(round(800 * scale))
     old_acq = _office(w.start - (rng.random(n_old) * 6 * 365 * DAY).astype(np.int64) - 30 * DAY)
     old_src = _pick(rng, SOURCE_SHARE[:-1], n_old)
     old_seg = _pick(rng, SEGMENT_SHARE[:-1], n_old)
@@ -626,6 +677,8 @@ def _simulate_customers(rng, w, reps, lead, opp, scale):
         share = np.array([3.0] + [1.0] * (len(regions) - 1))
         region[sel] = _labels(regions, _pick(rng, share, len(sel)))
     sat = rng.normal(0, 1, n)
+    # customers leave after about three years on average, satisfied ones later
+    churn = acq + (rng.exponential(40 * 30.4 * DAY, n) * np.exp(0.45 * sat)).astype(np.int64)
     # an older customer referred by an even older one (index = acquisition rank)
     referred_by = np.full(n, -1)
     old_reco = np.flatnonzero((lead_idx < 0) & (src == SOURCES.index("recommandation")))
@@ -634,7 +687,7 @@ def _simulate_customers(rng, w, reps, lead, opp, scale):
     by_lead[lead_idx[lead_idx >= 0]] = np.flatnonzero(lead_idx >= 0)
     by_opp = np.full(opp.n, -1)
     by_opp[opp_idx[opp_idx >= 0]] = np.flatnonzero(opp_idx >= 0)
-    return _Sim(n=n, acq=acq, lead=lead_idx, opp=opp_idx, src=src, seg=seg, seller=seller,
+    return _Sim(n=n, acq=acq, churn=churn, lead=lead_idx, opp=opp_idx, src=src, seg=seg, seller=seller,
                 account=account, region=region, sat=sat, referred_by=referred_by,
                 by_lead=by_lead, by_opp=by_opp)
 
@@ -644,16 +697,18 @@ def _simulate_referrals(rng, w, lead, cust):
     reco = np.flatnonzero(lead.src == SOURCES.index("recommandation"))
     n_extra = int(round(0.15 * len(reco)))
     extra_at = w.start + (rng.random(n_extra) * (w.end - w.start)).astype(np.int64)
-    at = np.concatenate([lead.created[reco] - (rng.random(len(reco)) * 3 * DAY).astype(np.int64),
+    at = np.concatenate([_office(lead.created[reco] - (rng.random(len(reco)) * 3 * DAY).astype(np.int64)),
                          _office(extra_at)])
     lead_idx = np.concatenate([reco, np.full(n_extra, -1)])
-    month = np.clip(w.month_of(np.concatenate([lead.created[reco], extra_at])), 0, MONTHS - 1)
+    month = np.searchsorted(w.sim_starts, np.concatenate([lead.created[reco], extra_at]), side="right") - 1
     referrer = np.empty(len(at), dtype=np.int64)
-    for m in range(MONTHS):
+    for m in range(WARMUP + MONTHS):
         sel = np.flatnonzero(month == m)
-        eligible = int(np.searchsorted(cust.acq, w.starts[m], side="left"))
-        recent = cust.acq[:eligible] >= w.starts[m] - 182 * DAY
-        weight = np.exp(0.9 * cust.sat[:eligible]) * np.where(recent, 3.5, 1.0)
+        start = w.sim_starts[m]
+        eligible = int(np.searchsorted(cust.acq, start, side="left"))
+        recent = cust.acq[:eligible] >= start - 182 * DAY
+        weight = (np.exp(0.9 * cust.sat[:eligible]) * np.where(recent, 3.5, 1.0)
+                  * np.where(cust.churn[:eligible] > start, 1.0, 0.1))
         referrer[sel] = _pick(rng, weight, len(sel))
     at = np.minimum(np.maximum(at, cust.acq[referrer] + HOUR),
                     np.where(lead_idx >= 0, lead.created[np.maximum(lead_idx, 0)], w.end))
@@ -666,7 +721,8 @@ def _simulate_referrals(rng, w, lead, cust):
     conv = np.full(len(at), -1)
     conv[has] = cust.by_lead[lead_idx[has]]
     cust.referred_by[conv[conv >= 0]] = referrer[conv >= 0]
-    return _Sim(n=len(at), at=at, lead=lead_idx, referrer=referrer, valid=valid)
+    keep = (at >= w.start) & ((lead_idx < 0) | (lead_idx >= lead.n_warm))
+    return _Sim(n=int(keep.sum()), at=at[keep], lead=lead_idx[keep], referrer=referrer[keep], valid=valid[keep])
 
 
 def _lines(rng, products, month, n_orders, seg, share, extra_lines, qty_scale, max_discount):
@@ -695,19 +751,20 @@ def _simulate_orders(rng, w, products, lead, opp, cust):
     opp.product = q_prod[first_line]
     # reorders: a Poisson number per customer and month, more for satisfied customers
     rate = SEGMENT_REORDER[cust.seg] * np.exp(0.55 * cust.sat)
-    growth = 1 + 0.1 * np.arange(MONTHS) / MONTHS
+    growth = 1 - 0.1 * np.arange(MONTHS) / MONTHS  # the base grows: keep revenue growth moderate
     r_cust, r_at = [], []
     for m in range(MONTHS):
         lo = np.maximum(w.starts[m], cust.acq + DAY)
-        ok = np.flatnonzero(lo < w.starts[m + 1] - HOUR)
-        k = rng.poisson(rate[ok] * SEASON[w.cal[m] - 1] * growth[m] * (w.starts[m + 1] - lo[ok]) / (30 * DAY))
+        hi = np.minimum(w.starts[m + 1], cust.churn)
+        ok = np.flatnonzero(lo < hi - HOUR)
+        k = rng.poisson(rate[ok] * SEASON[w.cal[m] - 1] * growth[m] * (hi[ok] - lo[ok]) / (30 * DAY))
         c = np.repeat(ok, k)
-        t = lo[c] + (rng.random(len(c)) * (w.starts[m + 1] - lo[c])).astype(np.int64)
-        t = np.minimum(np.maximum(_office(t), lo[c]), w.starts[m + 1] - 1)
+        t = lo[c] + (rng.random(len(c)) * (hi[c] - lo[c])).astype(np.int64)
+        t = _office_within(t, lo[c], hi[c] - 1)
         r_cust.append(c)
         r_at.append(t)
     r_cust, r_at = np.concatenate(r_cust), np.concatenate(r_at)
-    won = np.flatnonzero(opp.status == 1)
+    won = np.flatnonzero((opp.status == 1) & (first_at >= w.start))
     at = np.concatenate([first_at[won], r_at])
     customer = np.concatenate([cust.by_opp[won], r_cust])
     opp_idx = np.concatenate([won, np.full(len(r_cust), -1)])
@@ -740,28 +797,29 @@ def _activity_fields(rng, reps, rep, purpose_code, inbound_p, call_outcome, repl
     """Type, direction, outcome and replied for activities of one purpose."""
     n = len(rep)
     types_, share = ACTIVITY_MIX[PURPOSES[purpose_code]]
-    kind = np.empty(n, dtype=np.int64)
+    kind = np.empty(n, dtype=np.int8)
     for r in range(reps.n):  # reps differ in their email / call balance
         sel = np.flatnonzero(rep == r)
         s = share.copy()
         if "email" in types_:
             s[types_.index("email")] *= 0.6 + 0.08 * ((5 * r) % 12)
         kind[sel] = _pick(rng, s, len(sel))
-    kind = np.array([TYPES.index(t) for t in types_])[kind]
+    kind = np.array([TYPES.index(t) for t in types_], dtype=np.int8)[kind]
     inbound = rng.random(n) < inbound_p
     inbound &= np.isin(kind, (TYPES.index("call"), TYPES.index("email"), TYPES.index("social_message")))
     u = rng.random(n)
-    outcome = np.full(n, OUTCOMES.index("sent"))
+    outcome = np.full(n, OUTCOMES.index("sent"), dtype=np.int8)
     is_call = kind == TYPES.index("call")
     outcome[is_call] = call_outcome(u[is_call], np.flatnonzero(is_call))
     outcome[kind == TYPES.index("voicemail")] = OUTCOMES.index("voicemail")
     live = np.isin(kind, (TYPES.index("meeting"), TYPES.index("video_call")))
     outcome[live] = np.where(u[live] < 0.92, OUTCOMES.index("held"), OUTCOMES.index("no_show"))
     outcome[is_call & inbound] = OUTCOMES.index("connected")
+    outcome[inbound & ~is_call] = OUTCOMES.index("received")
     replied = np.full(n, -1, dtype=np.int8)  # -1: not an email
     is_mail = kind == TYPES.index("email")
     replied[is_mail] = rng.random(int(is_mail.sum())) < reply_p[is_mail]
-    return kind, np.where(inbound, 1, 0), outcome, replied
+    return kind, inbound.astype(np.int8), outcome, replied
 
 
 def _call_outcome(p_appt, p_connected):
@@ -775,11 +833,16 @@ def _call_outcome(p_appt, p_connected):
 
 
 def _spread(rng, lo, hi, n_each):
-    """``n_each[i]`` office-hour times in ``[lo[i], hi[i]]`` for each i, with the owner index."""
+    """``n_each[i]`` office-hour times in ``]lo[i], hi[i]]`` for each i, with the owner index.
+
+    Owners whose interval holds no office time get none.
+    """
+    a, b = _next_office(lo + 300), _prev_office(hi)
+    n_each = np.where(a <= b, n_each, 0)
     owner = np.repeat(np.arange(len(lo)), n_each)
-    a, b = lo[owner], hi[owner]
+    a, b = a[owner], b[owner]
     t = a + (rng.random(len(owner)) * (b - a)).astype(np.int64)
-    return owner, np.minimum(np.maximum(_office(t), a + 300), b)
+    return owner, _office_within(t, a, b)
 
 
 def _simulate_activities(rng, w, reps, lead, opp, cust):
@@ -788,6 +851,7 @@ def _simulate_activities(rng, w, reps, lead, opp, cust):
     n_each = 1 + rng.poisson(2.3, lead.n) + lead.engaged * rng.poisson(1.3, lead.n) + lead.qualified
     hi = np.where(lead.qualified, lead.qualified_at, np.where(lead.dropped < NEVER, lead.dropped,
                                                                lead.created + 60 * DAY))
+    n_each[:lead.n_warm] = 0
     owner, t = _spread(rng, lead.created, hi, n_each)
     rep = lead.rep[owner]
     after = t >= lead.engaged_at[owner]
@@ -809,9 +873,10 @@ def _simulate_activities(rng, w, reps, lead, opp, cust):
     c_owner, c_t = [], []
     for m in range(MONTHS):
         lo = np.maximum(w.starts[m], cust.acq + HOUR)
-        ok = np.flatnonzero(lo < w.starts[m + 1] - HOUR)
-        k = rng.poisson(rate[ok] * (w.starts[m + 1] - lo[ok]) / (30 * DAY))
-        o, t = _spread(rng, lo[ok], np.full(len(ok), w.starts[m + 1] - 1), k)
+        hi = np.minimum(w.starts[m + 1], cust.churn + 30 * DAY) - 1  # a last call after leaving
+        ok = np.flatnonzero(lo < hi - HOUR)
+        k = rng.poisson(rate[ok] * (hi[ok] - lo[ok]) / (30 * DAY))
+        o, t = _spread(rng, lo[ok], hi[ok], k)
         c_owner.append(ok[o])
         c_t.append(t)
     owner, t = np.concatenate(c_owner), np.concatenate(c_t)
@@ -824,7 +889,7 @@ def _simulate_activities(rng, w, reps, lead, opp, cust):
         parts.append((t[sel], rep[sel], purpose, np.full(len(sel), -1), owner[sel], np.full(len(sel), -1),
                       fields))
     t = np.concatenate([p[0] for p in parts])
-    keep = t <= w.end
+    keep = (t >= w.start) & (t <= w.end)
     cols = _Sim(
         at=t, rep=np.concatenate([p[1] for p in parts]),
         purpose=np.concatenate([np.full(len(p[0]), p[2]) for p in parts]),
@@ -849,7 +914,7 @@ def _leads_table(w, reps, lead, cust):
     converted_at = np.where(converted, cust.acq[np.maximum(conv_cust, 0)], NEVER)
     lost_at = np.where(converted, NEVER, lead.dropped)
     cens = lambda t: np.where(t <= w.end, t, NEVER)  # noqa: E731
-    return pd.DataFrame({
+    return _frame({
         "lead_id": lead.ids, "created_at": _ts(lead.created),
         "source": _labels(SOURCES, lead.src), "rep_id": reps.ids[lead.rep],
         "segment": _labels(SEGMENTS, lead.seg),
@@ -857,7 +922,7 @@ def _leads_table(w, reps, lead, cust):
         "converted_at": _ts(converted_at),
         "customer_id": _take(cust.ids, conv_cust),
         "lost_at": _ts(cens(lost_at)),
-    })
+    }).iloc[lead.n_warm:]  # the warm-up leads are not written
 
 
 def _activities_table(reps, lead, opp, cust, a):
@@ -865,7 +930,7 @@ def _activities_table(reps, lead, opp, cust, a):
     purpose[a.no_purpose] = None
     replied = pd.array(np.where(a.replied >= 0, a.replied == 1, False), dtype="boolean")
     replied[a.replied < 0] = pd.NA
-    return pd.DataFrame({
+    return _frame({
         "activity_id": _ids("A", len(a.at), 7), "occurred_at": _ts(a.at), "rep_id": reps.ids[a.rep],
         "type": _labels(TYPES, a.kind), "purpose": purpose,
         "lead_id": _take(lead.ids, a.lead),
@@ -881,7 +946,7 @@ def _opportunities_table(reps, products, lead, opp, cust):
     lost = opp.status == 2
     reason = np.where(lost, opp.reason, -1)
     reasons = LOST_EARLY + tuple([None] * (10 - len(LOST_EARLY))) + LOST_LATE
-    return pd.DataFrame({
+    return _frame({
         "opportunity_id": opp.ids, "created_at": _ts(opp.created), "rep_id": reps.ids[opp.rep],
         "status": _labels(("open", "won", "lost"), opp.status), "amount": opp.amount,
         "closed_at": _ts(opp.closed), "lead_id": lead.ids[opp.lead],
@@ -889,7 +954,7 @@ def _opportunities_table(reps, products, lead, opp, cust):
         "product_id": products.ids[opp.product], "qualified_at": _ts(opp.qual),
         "proposal_at": _ts(opp.prop), "stage": stage,
         "method": _labels(METHODS, opp.method), "lost_reason": _take(reasons, reason),
-    })
+    })[opp.kept]
 
 
 STAGES = ("new", "qualified", "proposal", "negotiation", "won", "lost")
@@ -914,7 +979,7 @@ def _stage_history_table(opp):
     ids = opp.ids
     frames = []
     for s, t in enumerate(times):
-        sel = np.flatnonzero(t < NEVER)
+        sel = np.flatnonzero((t < NEVER) & opp.kept)
         frames.append(pd.DataFrame({"opportunity_id": ids[sel], "stage": STAGES[s], "entered_at": _ts(t[sel]),
                                     "_o": sel, "_s": s}))
     df = pd.concat(frames, ignore_index=True).sort_values(["_o", "_s"], kind="stable")  # id, then time
@@ -923,7 +988,7 @@ def _stage_history_table(opp):
 
 def _orders_table(reps, products, opp, cust, o):
     ln = o.lines
-    return pd.DataFrame({
+    return _frame({
         "order_id": _ids("CMD", o.n, 6)[ln.order], "ordered_at": _ts(o.at[ln.order]),
         "customer_id": cust.ids[o.customer[ln.order]], "amount": ln.amount, "cost": ln.cost,
         "product_id": products.ids[ln.product], "quantity": ln.qty.astype(np.int64),
@@ -933,7 +998,7 @@ def _orders_table(reps, products, opp, cust, o):
 
 def _customers_table(cust):
     ids = cust.ids
-    return pd.DataFrame({
+    return _frame({
         "customer_id": ids, "acquired_at": _ts(cust.acq), "source": _labels(SOURCES, cust.src),
         "segment": _labels(SEGMENTS, cust.seg), "region": cust.region,
         "referred_by": _take(ids, cust.referred_by),
@@ -941,7 +1006,7 @@ def _customers_table(cust):
 
 
 def _referrals_table(lead, cust, r):
-    return pd.DataFrame({
+    return _frame({
         "referral_id": _ids("PAR", r.n, 5), "referrer_id": cust.ids[r.referrer],
         "referred_at": _ts(r.at), "valid": r.valid.astype(bool),
         "referred_lead_id": _take(lead.ids, r.lead),
@@ -953,15 +1018,16 @@ def _simulate_surveys(rng, w, o, cust):
     asked = np.flatnonzero(rng.random(o.n) < 0.32)
     csat_at = o.at[asked] + _delay(rng, len(asked), 3, 0.8, HOUR)
     csat_c = o.customer[asked]
-    csat = np.clip(np.rint(3.8 + 0.85 * cust.sat[csat_c] + rng.normal(0, 0.7, len(asked))), 1, 5)
+    csat = np.clip(np.rint(3.75 + 0.85 * cust.sat[csat_c] + rng.normal(0, 0.8, len(asked))), 1, 5)
     # NPS campaigns in March and September
     nps_c, nps_at = [], []
     for m in np.flatnonzero(np.isin(w.cal, (3, 9))):
-        ok = np.flatnonzero((cust.acq < w.starts[m]) & (rng.random(cust.n) < 0.22))
+        ok = np.flatnonzero((cust.acq < w.starts[m]) & (cust.churn > w.starts[m])
+                            & (rng.random(cust.n) < 0.22))
         nps_c.append(ok)
         nps_at.append(_office(w.starts[m] + (rng.random(len(ok)) * 20 * DAY).astype(np.int64)))
     nps_c, nps_at = np.concatenate(nps_c), np.concatenate(nps_at)
-    nps = np.clip(np.rint(7.0 + 1.9 * cust.sat[nps_c] + rng.normal(0, 1.2, len(nps_c))), 0, 10)
+    nps = np.clip(np.rint(7.7 + 1.9 * cust.sat[nps_c] + rng.normal(0, 1.2, len(nps_c))), 0, 10)
     at = np.concatenate([csat_at, nps_at])
     customer = np.concatenate([csat_c, nps_c])
     kind = np.concatenate([np.zeros(len(csat_c), dtype=np.int64), np.ones(len(nps_c), dtype=np.int64)])
@@ -978,7 +1044,7 @@ def _simulate_surveys(rng, w, o, cust):
         sel = np.flatnonzero(commented & (band == b))
         comment[sel] = _labels(COMMENTS[key], rng.integers(0, len(COMMENTS[key]), len(sel)))
     anonymous = rng.random(n) < 0.01
-    return pd.DataFrame({
+    return _frame({
         "response_id": _ids("S", n, 6), "responded_at": _ts(at), "kind": _labels(("csat", "nps"), kind),
         "score": score, "customer_id": _take(cust.ids, np.where(anonymous, -1, customer)),
         "comment": comment,
@@ -1033,7 +1099,7 @@ def _targets_table(w, reps, opp, o):
     month = w.month_of(o.at)
     revenue = np.zeros((reps.n, MONTHS))
     np.add.at(revenue, (o.rep, month), line_amount)
-    won = np.flatnonzero(opp.status == 1)
+    won = np.flatnonzero((opp.status == 1) & (opp.closed >= w.start))
     new = np.zeros((reps.n, MONTHS))
     np.add.at(new, (opp.rep[won], w.month_of(opp.closed[won])), 1)
     active = reps.hired[:, None] < w.starts[None, 1:]
@@ -1047,7 +1113,7 @@ def _targets_table(w, reps, opp, o):
         base_rev = 0.5 * revenue[r].sum() / months_active[r] + 0.5 * team_rev
         base_new = 0.5 * new[r].sum() / months_active[r] + 0.5 * team_new
         for m in np.flatnonzero(active[r]):
-            target = round(base_rev * season[m] * 1.05, -2)
+            target = round(base_rev * season[m], -2)
             rows.append((w.starts[m], reps.ids[r], reps.team_names[reps.team[r]], target,
                          round(target * 0.4, -2), int(round(base_new * season[m] * 1.1))))
     df = pd.DataFrame(rows, columns=["period", "rep_id", "team", "revenue_target", "margin_target",
@@ -1065,7 +1131,7 @@ def _social_table(rng, w):
     at = posted * DAY + 8 * HOUR + (rng.random(n) * 10 * HOUR).astype(np.int64)
     impressions = np.rint(rng.lognormal(np.log(NETWORK_REACH[net]), 0.7)).astype(np.int64) + 20
     counts = [rng.binomial(impressions, NETWORK_RATES[net, j]) for j in range(4)]
-    return pd.DataFrame({
+    return _frame({
         "post_id": _ids("POST", n, 4), "published_at": _ts(at), "impressions": impressions,
         "network": _labels(NETWORKS, net), "reactions": counts[0], "comments": counts[1],
         "shares": counts[2], "clicks": counts[3],
@@ -1082,11 +1148,13 @@ def _conform(name: str, df: pd.DataFrame) -> pd.DataFrame:
     in time order), which the tests check.
     """
     spec = CONTRACT[name]
-    df = df[spec.names].reset_index(drop=True)
+    if list(df.columns) != spec.names:
+        df = df[spec.names]
+    df.index = pd.RangeIndex(len(df))  # in place: no copy of big tables
     for c in spec.columns:
         if c.kind in ("id", "str", "enum") and df[c.name].dtype != object:
             df[c.name] = df[c.name].astype(object).where(df[c.name].notna(), None)
-        elif c.kind in ("datetime", "date"):
+        elif c.kind in ("datetime", "date") and df[c.name].dtype != "datetime64[ns]":
             df[c.name] = df[c.name].astype("datetime64[ns]")
         elif c.kind == "money":
             df[c.name] = df[c.name].astype(float).round(2)

@@ -47,6 +47,8 @@ TARGETS = {
     "revenue": ("revenue_vs_target", "denominator"),
     "gross_margin": ("gross_margin", "margin_target"),
 }
+#: Headline KPIs whose target is a fixed value (attainment: 100 % of the target).
+FIXED_TARGETS = {"revenue_vs_target": 1.0}
 
 _MONTH = re.compile(r"^\s*(\d{4})-(\d{2})\s*$")
 _STATS = ["value", "numerator", "denominator", "ci_low", "ci_high"]
@@ -274,13 +276,17 @@ def report_dataset(source, month, team: str = "", **load_kw) -> Dataset:
     return filter_team(ds, team)
 
 
-def scorecard(ds: Dataset, month, *, lang: str = "en", team: str | None = None) -> pd.DataFrame:
+def scorecard(ds: Dataset, month, *, lang: str = "en", team: str | None = None,
+              names=None) -> pd.DataFrame:
     """One row per headline KPI of the registry for ``month``.
 
     Each KPI is computed on the data known at the end of the month (``ds`` cut at
     the month's end, so cohort KPIs censor at that date), with ``start``/``end`` set
     to the month when the KPI takes them, else with ``freq="M"`` and the month's row,
-    else on everything known at the month's end. The same is done for the previous
+    else on everything known at the month's end. Cohort KPIs (those taking
+    ``as_of``, such as ``repeat_purchase_rate`` or ``ltv``) are computed on every
+    cohort known at the end of the month, censored at that date: the cohort of the
+    month itself is always too young to tell. The same is done for the previous
     month and for the same month a year before. KPIs whose tables the dataset lacks
     are left out; so are KPIs that fail on a missing column or option
     (:class:`~kit.errors.DataError`, :class:`~kit.errors.ParameterError`), with a
@@ -296,6 +302,8 @@ def scorecard(ds: Dataset, month, *, lang: str = "en", team: str | None = None) 
         Language of ``label``.
     team : str, optional
         Restrict to one team first.
+    names : list of str, optional
+        KPIs to show instead of the registry's headline KPIs, in this order.
 
     Returns
     -------
@@ -305,7 +313,8 @@ def scorecard(ds: Dataset, month, *, lang: str = "en", team: str | None = None) 
         interval, proportions only), ``low_sample``, ``previous`` (previous month's
         value), ``change`` (``value - previous``, in the KPI's unit),
         ``same_month_last_year``, ``target`` (the month's ``revenue_target`` for
-        revenue, ``margin_target`` for gross margin, as :data:`TARGETS` says), ``status``: ``"good"`` or
+        revenue, ``margin_target`` for gross margin, as :data:`TARGETS` says; 1.0
+        for revenue against target), ``status``: ``"good"`` or
         ``"bad"`` when the value beats or misses the target (else the previous
         month) in the KPI's direction, ``"neutral"`` when the KPI has no direction,
         a value is missing, or the previous value lies inside the 95 % interval.
@@ -327,9 +336,11 @@ def scorecard(ds: Dataset, month, *, lang: str = "en", team: str | None = None) 
     p = parse_month(month)
     months = {"value": p, "previous": p - 1, "same_month_last_year": p - 12}
     cuts = {key: ds.filter(end=month_bounds(m)[1]) for key, m in months.items()}
+    chosen = [s for s in registry.specs() if s.headline] if names is None else [
+        registry.get(n) for n in ([names] if isinstance(names, str) else names)]
     rows, skipped = [], {}
-    for spec in registry.specs():
-        if not spec.headline or any(t not in ds.tables for t in spec.tables):
+    for spec in chosen:
+        if any(t not in ds.tables for t in spec.tables):
             continue
         try:
             values = {key: _month_values(cuts[key], spec, m) for key, m in months.items()}
@@ -337,11 +348,12 @@ def scorecard(ds: Dataset, month, *, lang: str = "en", team: str | None = None) 
             skipped[spec.name] = str(exc)
             continue
         row = {"name": spec.name, "label": spec.label[lang], "unit": spec.unit,
-               "direction": spec.direction, **values["value"]}
+               "direction": spec.direction}
+        row.update({k: v for k, v in values["value"].items() if k != "_result"})
         row["previous"] = values["previous"]["value"]
         row["same_month_last_year"] = values["same_month_last_year"]["value"]
         row["change"] = row["value"] - row["previous"]
-        row["target"] = _target(cuts["value"], spec, months["value"])
+        row["target"] = _target(cuts["value"], spec, months["value"], values["value"]["_result"])
         row["status"] = status(row)
         rows.append(row)
     out = pd.DataFrame(rows, columns=COLUMNS)
@@ -403,7 +415,11 @@ def _month_values(ds: Dataset, spec, month: pd.Period) -> dict:
 
     start, end = month_bounds(month)
     opts = _options(spec)
-    if "start" in opts and "end" in opts:
+    if "as_of" in opts and "end" in opts:
+        # cohort KPI: the cohorts of one month are all censored at its end, so use
+        # every cohort known at the end of the month (censored at that date)
+        res = compute(ds, spec.name, end=end)
+    elif "start" in opts and "end" in opts:
         res = compute(ds, spec.name, start=start, end=end)
     elif "freq" in opts:
         res = compute(ds, spec.name, freq="M")
@@ -419,6 +435,7 @@ def _month_values(ds: Dataset, spec, month: pd.Period) -> dict:
         )
     out = {c: float("nan") for c in _STATS}
     out["low_sample"] = None
+    out["_result"] = res
     if len(res) == 1:
         rec = res.iloc[0]
         for c in _STATS:
@@ -429,18 +446,26 @@ def _month_values(ds: Dataset, spec, month: pd.Period) -> dict:
     return out
 
 
-def _target(ds: Dataset, spec, month: pd.Period) -> float:
-    """The month's target for ``spec`` as the KPI layer computes it; NaN when there is none."""
+def _target(ds: Dataset, spec, month: pd.Period, own: pd.DataFrame) -> float:
+    """The month's target for ``spec`` as the KPI layer computes it; NaN when there is none.
+
+    ``own`` is the KPI's result for the month, used when it carries the target itself.
+    """
+    if spec.name in FIXED_TARGETS and not np.isnan(_float(own["value"].iloc[0] if len(own) else None)):
+        return FIXED_TARGETS[spec.name]
     if spec.name not in TARGETS or "targets" not in ds.tables:
         return float("nan")
     from kit.api import compute
 
     name, column = TARGETS[spec.name]
     start, end = month_bounds(month)
-    try:
-        res = compute(ds, name, start=start, end=end)
-    except (DataError, ParameterError):  # e.g. targets without this target column
-        return float("nan")
+    if name == spec.name:
+        res = own
+    else:
+        try:
+            res = compute(ds, name, start=start, end=end)
+        except (DataError, ParameterError):  # e.g. targets without this target column
+            return float("nan")
     if column not in res.columns or len(res) != 1:
         return float("nan")
     return _float(res[column].iloc[0])

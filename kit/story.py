@@ -161,6 +161,49 @@ WORDS = {
     "warning": {"en": "warning", "fr": "avertissement"},
     "info": {"en": "info", "fr": "info"},
     "explorer_title": {"en": "Explore", "fr": "Explorer"},
+    "margin_rate": {"en": "Margin rate", "fr": "Taux de marge"},
+    "by_month": {"en": "{by} and month", "fr": "{by} et mois"},
+    "leads": {"en": "Leads", "fr": "Prospects"},
+    "revenue": {"en": "Revenue", "fr": "Chiffre d'affaires"},
+    "total_revenue": {"en": "Revenue of the period", "fr": "Chiffre d'affaires de la période"},
+    "opportunities_needed": {"en": "Opportunities needed", "fr": "Opportunités nécessaires"},
+    "remaining": {"en": "Remaining to target", "fr": "Reste à faire"},
+    "emails": {"en": "Emails", "fr": "E-mails"},
+    "calls": {"en": "Calls", "fr": "Appels"},
+    "correlation": {"en": "Weekly emails-calls correlation (r)", "fr": "Corrélation hebdo. e-mails-appels (r)"},
+    "p_value": {"en": "p-value", "fr": "p-valeur"},
+    "n_weeks": {"en": "Weeks", "fr": "Semaines"},
+    "prospecting_activities": {"en": "Prospecting activities", "fr": "Activités de prospection"},
+    "activities": {"en": "Activities", "fr": "Activités"},
+    "profile": {"en": "Profile", "fr": "Profil"},
+    "n_customer_service": {"en": "Customer-service activities", "fr": "Activités de service client"},
+    "value_call": {"en": "call", "fr": "appel"},
+    "value_voicemail": {"en": "voicemail", "fr": "message vocal"},
+    "value_email": {"en": "email", "fr": "e-mail"},
+    "value_meeting": {"en": "meeting", "fr": "rendez-vous"},
+    "value_video_call": {"en": "video call", "fr": "visioconférence"},
+    "value_social_message": {"en": "social message", "fr": "message social"},
+    "value_hunter": {"en": "hunter", "fr": "chasseur"},
+    "value_farmer": {"en": "farmer", "fr": "éleveur"},
+    "value_mixed": {"en": "mixed", "fr": "mixte"},
+    "by_x": {"en": "by {by}", "fr": "par {by}"},
+    "young_cohorts": {
+        "en": "The {k} cohorts from {first} on are too recent to tell ({n} customers censored): "
+              "they will appear as they age.",
+        "fr": "Les {k} cohortes à partir de {first} sont trop récentes pour conclure ({n} clients "
+              "censurés) : elles apparaîtront en vieillissant.",
+    },
+    "of_created": {"en": "Share of created", "fr": "Part des créés"},
+    "legend_grey": {"en": "Grey rows: small sample (fewer than 30), read with care.",
+                    "fr": "Lignes grises : petit échantillon (moins de 30), à lire avec prudence."},
+    "median_converted": {"en": "Median, converted leads", "fr": "Médiane, prospects convertis"},
+    "mean_converted": {"en": "Mean, converted leads", "fr": "Moyenne, prospects convertis"},
+    "km_median": {"en": "Median with open leads (Kaplan-Meier)",
+                  "fr": "Médiane avec les prospects en cours (Kaplan-Meier)"},
+    "not_reached": {"en": "not reached: fewer than half convert", "fr": "non atteinte : moins de la moitié se convertit"},
+    "converted": {"en": "Converted", "fr": "Convertis"},
+    "converted_within": {"en": "Converted within {days} days", "fr": "Convertis sous {days} jours"},
+    "of_n": {"en": "of {n} old enough", "fr": "sur {n} assez anciens"},
     "leads_axis": {"en": "Leads (number)", "fr": "Prospects (nombre)"},
     "cohort_axis": {"en": "Month of acquisition", "fr": "Mois d'acquisition"},
     "sat_repeat_title": {"en": "Second purchase within 90 days, satisfied customers or not",
@@ -176,7 +219,11 @@ WORDS = {
               "qui utilisent la colonne peuvent être biaisés. **info** : une opération faite par le "
               "chargement (par exemple une table dérivée), rien n'est perdu.",
     },
-    "no_issue": {"en": "The load found no problem.", "fr": "Le chargement n'a trouvé aucun problème."},
+    "no_issue": {"en": "The load found no error and no warning: every row was kept as it was.",
+                 "fr": "Le chargement n'a trouvé ni erreur ni avertissement : toutes les lignes ont été "
+                       "gardées telles quelles."},
+    "problems_title": {"en": "Problems found at load", "fr": "Problèmes trouvés au chargement"},
+    "info_title": {"en": "What the loader did", "fr": "Ce qu'a fait le chargement"},
     "issue_summary": {"en": "Problems by table and severity", "fr": "Problèmes par table et gravité"},
     "rejected_title": {"en": "Rows kept aside", "fr": "Lignes mises de côté"},
     "no_rejected": {"en": "No row was kept aside.", "fr": "Aucune ligne n'a été mise de côté."},
@@ -290,11 +337,36 @@ def _display(*objs) -> None:
 
 
 def _show(ax) -> None:
-    """Finish a figure: tight layout and ``plt.show()`` (no Axes repr in the output)."""
+    """Finish a figure: wrap long labels, tight layout, ``plt.show()`` (no Axes repr in the output)."""
     import matplotlib.pyplot as plt
 
-    ax.figure.tight_layout()
+    tidy(ax)
+    if ax.figure.get_layout_engine() is None:
+        ax.figure.tight_layout()
     plt.show()
+
+
+def tidy(ax, width: int = 60):
+    """Wrap a long title and axis labels so that they stay inside the figure.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> ax = plt.figure().add_subplot()
+    >>> _ = ax.set_title("a " * 40)
+    >>> chr(10) in tidy(ax).get_title()
+    True
+    >>> plt.close("all")
+    """
+    import textwrap
+
+    ax.set_title(textwrap.fill(ax.get_title(), width))
+    fig_h = ax.figure.get_size_inches()[1]
+    ax.set_ylabel(textwrap.fill(ax.get_ylabel(), max(25, int(fig_h * 9))))
+    ax.set_xlabel(textwrap.fill(ax.get_xlabel(), 70))
+    return ax
 
 
 # ---------------------------------------------------------------------------
@@ -337,6 +409,30 @@ def _accepts(name: str) -> set:
     return {p for p, v in params.items() if v.kind == inspect.Parameter.KEYWORD_ONLY}
 
 
+#: Technical columns of KPI results that tables leave out when they are all zero.
+HIDDEN_WHEN_ZERO = ("n_inconsistent", "n_before_data", "lines_without_cost", "revenue_without_cost")
+
+#: Columns of KPI results whose unit is not the KPI's: ``{kpi: {column: (unit, label)}}``;
+#: a unit ``"text"`` translates the values, a label is a word of :data:`WORDS`, a UI word of
+#: :mod:`kit.i18n` or a KPI name.
+COLUMNS = {
+    "revenue_vs_target": {"numerator": ("currency", "revenue"), "denominator": ("currency", "target"),
+                          "gap": ("currency", "gap")},
+    "deals_needed": {"opportunities_needed": ("count", "opportunities_needed"),
+                     "target": ("currency", "target"), "revenue": ("currency", "revenue"),
+                     "remaining": ("currency", "remaining"),
+                     "average_won_deal": ("currency", "average_won_deal"), "win_rate": ("ratio", "win_rate")},
+    "email_call_balance": {"numerator": ("count", "emails"), "denominator": ("count", "calls"),
+                           "r": ("number", "correlation"), "p_value": ("pvalue", "p_value"),
+                           "n_weeks": ("count", "n_weeks")},
+    "activity_profile": {"numerator": ("count", "prospecting_activities"),
+                         "denominator": ("count", "activities"), "profile": ("text", "profile"),
+                         "n_customer_service": ("count", "n_customer_service")},
+    "revenue_share": {"numerator": ("currency", "revenue"), "denominator": ("currency", "total_revenue")},
+}
+#: Columns of KPI results that tables leave out (repeated or internal).
+DROPPED = {"deals_needed": ("period", "won_deals", "closed_deals")}
+
 #: KPIs whose value is itself a share of a target: 100 % is the line to reach.
 TARGET_LINES = {"revenue_vs_target": 1.0}
 
@@ -371,6 +467,8 @@ class Report:
     lang: str = "en"
     key: str = "report"
     used: set = field(default_factory=set)
+    #: The KPI result behind the last section displayed.
+    last: object = field(default=None, repr=False)
     _n: int = 0
 
     def __post_init__(self):
@@ -464,7 +562,7 @@ class Report:
             from kit.i18n import format_date_short
 
             as_of = format_date_short(self.ds.as_of, self.lang)
-        text = (f"{title}\n\n*{scope.capitalize()} · {word('data_as_of', self.lang, date=as_of)}*\n\n"
+        text = (f"{title}\n\n*{scope[:1].upper() + scope[1:]} · {word('data_as_of', self.lang, date=as_of)}*\n\n"
                 f"{NOTEBOOKS[key][self.lang][1]}")
         _display(_markdown(text))
 
@@ -545,7 +643,7 @@ class Report:
 
         df = self.monthly(name, **options)
         lang = self.lang
-        label = kpi_label(name, lang) if column == "value" else column_label(column, lang, name)
+        label = kpi_label(name, lang) if column == "value" else word(column, lang)
         plot_name = name if column == "value" else None
         data = pd.DataFrame({"period": df["period"], "value": df[column].astype(float)})
         for c in ("ci_low", "ci_high", "low_sample"):
@@ -563,9 +661,15 @@ class Report:
         title = word("trend_title", lang, label=label, n=self.history)
         ax = plot_trend(data, x="period", y="value", target=target, name=plot_name, lang=lang,
                         title=title, currency=self.currency)
-        if plot_name is None and column.endswith("rate"):
-            ax.yaxis.set_major_formatter(ValueFormatter("ratio", lang))
-            ax.set_ylabel(f"{label} (%)")
+        if plot_name is None:
+            if ax.lines:
+                ax.lines[0].set_label(label)
+            if column.endswith("rate"):
+                ax.yaxis.set_major_formatter(ValueFormatter("ratio", lang))
+                ax.set_ylabel(f"{label} (%)")
+            else:
+                ax.set_ylabel(label)
+            _relegend(ax)
         ax.set_xlabel(word("month_of", lang))
         last_year = self.compute(name, start=shift(self.start, -12), end=shift(self.end, -12), freq="M",
                                  **options)
@@ -599,7 +703,7 @@ class Report:
         return word("trend_sentence", lang, n=n, slope=slope, word=wd, p=p)
 
     def breakdown(self, name: str, by: str, *, window: str = "month", figure: bool = True,
-                  **options) -> pd.DataFrame:
+                  **options) -> None:
         """Display KPI ``name`` by ``by`` over ``window``: table and bars.
 
         Proportions get a ``differs`` flag (:func:`kit.stats.compare_to_rest`): bold
@@ -618,35 +722,47 @@ class Report:
                      period=self.period_text(window))
         self.heading(title)
         if figure and len(df):
-            x = "name" if "name" in df.columns else by
             plot_df = df.copy()
-            plot_df[x] = plot_df[x].astype(object).where(plot_df[x].notna(), t("missing", lang))
-            ax = plot_bars(plot_df, x=x, y="value", name=name, lang=lang, title=title,
+            if "name" in df.columns:  # reps are shown by name
+                plot_df[by] = plot_df["name"].where(plot_df["name"].notna(), plot_df[by])
+            plot_df[by] = plot_df[by].astype(object).where(plot_df[by].notna(), t("missing", lang))
+            ax = plot_bars(plot_df, x=by, y="value", name=name, lang=lang, title=title,
                            currency=self.currency, orient="h" if len(df) > 6 else "v")
             _show(ax)
         self.table_of(name, df, caption=title)
-        return df
+        self.last = df
 
     def table_of(self, name: str, df: pd.DataFrame, *, caption: str | None = None) -> None:
         """Display a KPI result as a formatted table (small samples grey, differing rows bold)."""
+        quiet = [c for c in HIDDEN_WHEN_ZERO if c in df.columns
+                 and pd.to_numeric(df[c], errors="coerce").fillna(0).eq(0).all()]
+        df = _ci_columns(df.drop(columns=quiet + [c for c in DROPPED.get(name, ()) if c in df.columns]))
         shown = format_frame(df, name, self.lang, currency=self.currency)
+        for i, col in enumerate(df.columns):
+            if col in COLUMNS.get(name, {}):
+                unit, label = COLUMNS[name][col]
+                shown.isetitem(i, _cells(df[col], unit, self.lang, self.currency))
+                shown = shown.rename(columns={shown.columns[i]: _label(label, self.lang)})
         grey = df["low_sample"].fillna(False).astype(bool).tolist() if "low_sample" in df.columns else None
         bold = df["differs"].fillna(False).astype(bool).tolist() if "differs" in df.columns else None
         _display(Table(shown, uid=self._uid(name), caption=caption, grey=grey, bold=bold))
-        if grey is not None and any(grey) or bold is not None and any(bold):
+        if bold is not None and any(bold):
             _display(_markdown(f"*{word('legend_rows', self.lang)}*"))
+        elif grey is not None and any(grey):
+            _display(_markdown(f"*{word('legend_grey', self.lang)}*"))
 
-    def table(self, name: str, *, window: str = "month", **options) -> pd.DataFrame:
+    def table(self, name: str, *, window: str = "month", **options) -> None:
         """Display KPI ``name`` over ``window`` as a table, with a title."""
         df = self.compute(name, window, **options)
         by = options.get("by")
         if isinstance(by, str):
             df = self._with_names(df, by)
-        title = kpi_label(name, self.lang) + (f" — {column_label(by, self.lang).lower()}" if isinstance(by, str) else "")
+        title = kpi_label(name, self.lang) + (
+            " " + word("by_x", self.lang, by=column_label(by, self.lang).lower()) if isinstance(by, str) else "")
         title += f", {self.period_text(window)}"
         self.heading(title)
         self.table_of(name, df, caption=title)
-        return df
+        self.last = df
 
     def _with_names(self, df: pd.DataFrame, by) -> pd.DataFrame:
         """Add the rep's name next to ``rep_id`` when the dataset has ``reps.name``."""
@@ -661,12 +777,16 @@ class Report:
         return out
 
     def warnings(self, tables=None) -> None:
-        """Display the ``ds.issues`` rows of the tables used so far (or of ``tables``)."""
+        """Display the errors and warnings of ``ds.issues`` on the tables used so far (or ``tables``).
+
+        Information rows (rows read, tables derived) are left to the data-quality notebook.
+        """
         lang = self.lang
         tables = sorted(self.used if tables is None else set(tables))
         self.heading(word("warnings_title", lang))
         issues = self.ds.issues
-        rows = issues[issues["table"].isin(tables)] if len(issues) else issues
+        rows = issues[issues["table"].isin(tables) & issues["severity"].isin(["error", "warning"])] \
+            if len(issues) else issues
         if not len(rows):
             _display(_markdown(word("no_warnings", lang, tables=", ".join(tables) or MISSING)))
             return
@@ -674,7 +794,7 @@ class Report:
 
 
     # -- theme sections -------------------------------------------------------
-    def scorecard(self) -> pd.DataFrame:
+    def scorecard(self) -> None:
         """Display every headline KPI of the month (:func:`kit.scorecard.scorecard`), coloured."""
         from kit.plot import style_scorecard
         from kit.scorecard import scorecard
@@ -700,9 +820,9 @@ class Report:
         styler = style_scorecard(shown, lang, currency=cur,
                                  caption=f"{t('scorecard', lang)} — {format_month(self.month, lang)}")
         _display(Table(styler.data, uid=self._uid("scorecard"), caption=styler.caption, styler=styler))
-        return sc
+        self.last = sc
 
-    def funnel_figure(self, window: str = "month"):
+    def funnel_figure(self, window: str = "history"):
         """Draw the funnel lead → won of the leads created in ``window``; returns ``(ax, result)``."""
         from kit.plot import plot_funnel
 
@@ -712,16 +832,27 @@ class Report:
         ax.set_xlabel(word("leads_axis", self.lang))
         return ax, df
 
-    def funnel(self, window: str = "month") -> pd.DataFrame:
+    def funnel(self, window: str = "history") -> None:
         """Display the funnel lead → won of the leads created in ``window``, with step rates."""
         title = f"{t('funnel_title', self.lang)}, {self.period_text(window)}"
         self.heading(title)
         ax, df = self.funnel_figure(window)
         _show(ax)
-        self.table_of("funnel", df, caption=title)
-        return df
+        lang = self.lang
+        shown = pd.DataFrame({
+            t("stage", lang): [t(f"stage_{s}", lang) for s in df["stage"].astype(str)],
+            word("leads", lang): [format_value(v, "count", lang) for v in df["value"].astype(float)],
+            t("rate", lang): [format_value(v, "ratio", lang) for v in df["step_rate"]],
+            t("ci_note", lang): _intervals(df, "ratio", lang),
+            word("of_created", lang): [format_value(v, "ratio", lang) for v in df["rate_from_created"]],
+        })
+        grey = df["low_sample"].fillna(False).astype(bool).tolist()
+        _display(Table(shown, uid=self._uid("funnel"), caption=title, grey=grey))
+        if any(grey):
+            _display(_markdown(f"*{word('legend_grey', lang)}*"))
+        self.last = df
 
-    def time_to_convert(self, window: str = "history") -> pd.DataFrame:
+    def time_to_convert(self, window: str = "history") -> None:
         """Display the time from lead to customer: medians, shares within 30/90 days, KM curve.
 
         The Kaplan-Meier curve (:func:`kit.stats.km_curve`) counts leads still open at
@@ -739,15 +870,33 @@ class Report:
             leads[leads["created_at"] < e]
         as_of = pd.Timestamp(self.ds.as_of)
         conv = pd.to_datetime(leads["converted_at"])
-        observed = conv.notna() & (conv <= as_of) & (conv >= leads["created_at"])
+        consistent = conv.isna() | (conv >= leads["created_at"])  # as the KPI: others left out
+        leads, conv = leads[consistent], conv[consistent]
+        observed = conv.notna() & (conv <= as_of)
         stop = conv.where(observed, as_of)
         days = (stop - leads["created_at"]) / pd.Timedelta(days=1)
         if len(days):
             curve = km_curve(days.to_numpy(float), observed.to_numpy(bool))
             ax = plot_survival(curve, lang=lang, title=f"{t('survival_title', lang)}, {self.period_text(window)}")
             _show(ax)
-        self.table_of("time_to_convert", df, caption=title)
-        return df
+        rec = df.iloc[0] if len(df) else pd.Series(dtype=float)
+        rows = [
+            (word("median_converted", lang), format_value(rec.get("value"), "days", lang)),
+            (word("mean_converted", lang), format_value(rec.get("mean"), "days", lang)),
+            (word("km_median", lang), word("not_reached", lang) if np.isinf(rec.get("km_median", np.nan))
+             else format_value(rec.get("km_median"), "days", lang)),
+            (word("leads", lang), format_value(rec.get("n_leads"), "count", lang)),
+            (word("converted", lang), format_value(rec.get("n"), "count", lang)),
+            (t("n_censored", lang), format_value(rec.get("n_censored"), "count", lang)),
+        ]
+        for col in [c for c in df.columns if re.fullmatch(r"share_\d+d", c)]:
+            days_ = col[len("share_"):-1]
+            rows.append((word("converted_within", lang, days=days_),
+                         f"{format_value(rec.get(col), 'ratio', lang)} "
+                         f"({word('of_n', lang, n=format_value(rec.get(col + '_n'), 'count', lang))})"))
+        shown = pd.DataFrame(rows, columns=[t("kpi", lang), t("value", lang)])
+        _display(Table(shown, uid=self._uid("time_to_convert"), caption=title))
+        self.last = df
 
     def _matrix_data(self, name, by, columns, window, options):
         if columns == "period":
@@ -757,8 +906,10 @@ class Report:
         return self.compute(name, window, by=[by, columns], **options)
 
     def _matrix_title(self, name, by, columns, window):
-        return word("breakdown_title", self.lang, label=kpi_label(name, self.lang),
-                    by=f"{column_label(by, self.lang).lower()} × {column_label(columns, self.lang).lower()}",
+        by_text = column_label(by, self.lang).lower()
+        by_text = word("by_month", self.lang, by=by_text) if columns == "period" else \
+            f"{by_text} × {column_label(columns, self.lang).lower()}"
+        return word("breakdown_title", self.lang, label=kpi_label(name, self.lang), by=by_text,
                     period=self.period_text(window))
 
     def matrix_figure(self, name: str, *, by: str, columns: str = "period", window: str = "history",
@@ -783,11 +934,16 @@ class Report:
         return ax
 
     def matrix(self, name: str, *, by: str, columns: str = "period", window: str = "history",
-               **options) -> pd.DataFrame:
+               **options) -> None:
         """Display KPI ``name`` as a table of ``by`` × ``columns`` (months by default), and its figure."""
         lang = self.lang
         unit = registry.get(name).unit
         df = self._matrix_data(name, by, columns, window, options)
+        if columns != "period":  # e.g. activity types that are never conversations
+            totals = df.groupby(columns, dropna=False)["value"].sum(min_count=1)
+            df = df[~df[columns].isin(totals.index[totals.fillna(0).eq(0)])].reset_index(drop=True)
+        if columns != "period":
+            df[columns] = _cells(df[columns], "text", lang)
         title = self._matrix_title(name, by, columns, window)
         self.heading(title)
         if len(df):
@@ -799,14 +955,18 @@ class Report:
         for head, col in zip(heads, wide.columns):
             shown[head] = [format_value(v, unit, lang, currency=self.currency) for v in wide[col]]
         _display(Table(shown, uid=self._uid(name), caption=title))
-        return df
+        self.last = df
 
-    def cohorts(self, name: str, **options) -> pd.DataFrame:
+    def cohorts(self, name: str, **options) -> None:
         """Display a cohort KPI by month of acquisition over ``history`` months, with censoring."""
         from kit.plot import plot_trend
 
         lang = self.lang
-        df = self.monthly(name, **options)
+        df = self.monthly(name, months=self.history + 12, **options)  # old enough cohorts included
+        df = _ci_columns(df)
+        known = df.index[df["value"].notna()]
+        young = df.loc[known.max() + 1:] if len(known) else df.iloc[-self.history:]
+        df = df.loc[known.min():known.max()].reset_index(drop=True) if len(known) else df.iloc[:0]
         title = word("cohort_title", lang, label=kpi_label(name, lang))
         self.heading(title)
         data = df[[c for c in ("period", "value", "ci_low", "ci_high", "low_sample") if c in df.columns]]
@@ -816,9 +976,14 @@ class Report:
             ax.set_xlabel(word("cohort_axis", lang))
             _show(ax)
         self.table_of(name, df, caption=title)
-        return df
+        if len(young):
+            n = young["n_censored"].sum() if "n_censored" in young.columns else np.nan
+            _display(_markdown(word("young_cohorts", lang, k=len(young),
+                                    first=format_month(young["period"].min(), lang),
+                                    n=format_value(float(n), "count", lang))))
+        self.last = df
 
-    def satisfaction_vs_repeat(self) -> pd.DataFrame:
+    def satisfaction_vs_repeat(self) -> None:
         """Repeat purchase within 90 days of customers satisfied or not (their CSAT answers).
 
         A customer is satisfied when the mean of their CSAT scores is 4 or more.
@@ -858,9 +1023,9 @@ class Report:
         ax.set_xlabel(word("satisfied_axis", lang))
         _show(ax)
         self.table_of("repeat_purchase_rate", df.rename(columns={"satisfied": "satisfied"}), caption=title)
-        return df
+        self.last = df
 
-    def product_timeline(self) -> pd.DataFrame:
+    def product_timeline(self) -> None:
         """Display each product's life: first and last month with sales, active months."""
         lang = self.lang
         df = self.compute("product_lifetime", "all")
@@ -870,24 +1035,30 @@ class Report:
             ax = _draw_timeline(df, lang, title)
             _show(ax)
         self.table_of("product_lifetime", df, caption=title)
-        return df
+        self.last = df
 
     def quality(self) -> None:
-        """Display every load issue, by table and severity, with what each severity means."""
+        """Display the load's problems (errors, warnings) and what the loader did (info), by table."""
         lang = self.lang
         issues = self.ds.issues
-        self.heading(word("warnings_title", lang))
+        self.heading(word("problems_title", lang))
         _display(_markdown(word("severity_help", lang)))
-        if not len(issues):
+        problems = issues[issues["severity"].isin(["error", "warning"])] if len(issues) else issues
+        if len(problems):
+            summary = (problems.groupby(["table", "severity"], as_index=False)["count"].sum()
+                       .sort_values(["table", "severity"], kind="mergesort"))
+            shown = pd.DataFrame({
+                word("table", lang): summary["table"].tolist(),
+                word("severity", lang): [word(s, lang) for s in summary["severity"]],
+                word("count", lang): [format_value(v, "count", lang) for v in summary["count"].astype(float)]})
+            _display(Table(shown, uid=self._uid("issue_summary"), caption=word("issue_summary", lang)))
+            _display(issue_table(problems, lang, uid=self._uid("problems")))
+        else:
             _display(_markdown(word("no_issue", lang)))
-            return
-        summary = (issues.groupby(["table", "severity"], as_index=False)["count"].sum()
-                   .sort_values(["table", "severity"], kind="mergesort"))
-        shown = pd.DataFrame({word("table", lang): summary["table"],
-                              word("severity", lang): [word(s, lang) if s in WORDS else s for s in summary["severity"]],
-                              word("count", lang): [format_value(v, "count", lang) for v in summary["count"].astype(float)]})
-        _display(Table(shown, uid=self._uid("issue_summary"), caption=word("issue_summary", lang)))
-        _display(issue_table(issues, lang, uid=self._uid("issues")))
+        info = issues[~issues.index.isin(problems.index)] if len(issues) else issues
+        if len(info):
+            self.heading(word("info_title", lang))
+            _display(issue_table(info, lang, uid=self._uid("info")))
 
     def rejected(self, rows: int = 5) -> None:
         """Display the rows kept aside at load (``ds.rejected``): how many, why, the first ones."""
@@ -925,7 +1096,7 @@ class Report:
         lang = self.lang
         wanted = {
             "revenue": lambda r: r.trend_figure("revenue")[0],
-            "funnel": lambda r: r.funnel_figure("month")[0],
+            "funnel": lambda r: r.funnel_figure("history")[0],
             "cac": lambda r: r.matrix_figure("cac", by="source"),
             "csat": lambda r: r.trend_figure("csat")[0],
         }
@@ -1029,6 +1200,46 @@ def issue_table(issues: pd.DataFrame, lang: str = "en", *, uid: str = "issues") 
     return Table(shown, uid=uid, bold=(df["severity"] == "error").tolist())
 
 
+def _label(key: str, lang: str) -> str:
+    """Header for ``key``: a word of this module, a UI word of kit.i18n, or a KPI label."""
+    if key in WORDS:
+        return word(key, lang)
+    from kit.i18n import has_word
+
+    if has_word(key):
+        return t(key, lang)
+    return kpi_label(key, lang)
+
+
+def _cells(s: pd.Series, unit: str, lang: str, currency: str = "EUR") -> list[str]:
+    """Format a column in ``unit`` (``"number"``: plain, ``"text"``: translated words)."""
+    if unit == "text":
+        return [MISSING if v is None or (isinstance(v, float) and np.isnan(v))
+                else word(f"value_{v}", lang) if f"value_{v}" in WORDS else str(v) for v in s]
+    if unit == "pvalue":
+        return [MISSING if pd.isna(v) else ("< " + format_number(0.001, lang, decimals=3) if v < 0.001
+                                            else format_number(v, lang, decimals=3)) for v in s.astype(float)]
+    if unit == "number":
+        return [format_number(v, lang) if not pd.isna(v) else MISSING for v in s.astype(float)]
+    return [format_value(v, unit, lang, currency=currency) for v in s.astype(float)]
+
+
+def _ci_columns(df: pd.DataFrame) -> pd.DataFrame:
+    """Name the interval of a mean (``value_ci_low``/``value_ci_high``) like a proportion's."""
+    if "ci_low" not in df.columns and {"value_ci_low", "value_ci_high"} <= set(df.columns):
+        return df.rename(columns={"value_ci_low": "ci_low", "value_ci_high": "ci_high"})
+    return df
+
+
+def _intervals(df: pd.DataFrame, unit: str, lang: str) -> list[str]:
+    """``"low – high"`` of each row's 95 % interval, an en dash when missing."""
+    if not {"ci_low", "ci_high"} <= set(df.columns):
+        return [MISSING] * len(df)
+    return [MISSING if pd.isna(lo) or pd.isna(hi) else
+            f"{format_value(lo, unit, lang)} – {format_value(hi, unit, lang)}"
+            for lo, hi in zip(df["ci_low"], df["ci_high"])]
+
+
 def _rows_text(value) -> str:
     if isinstance(value, (list, tuple, np.ndarray)):
         return ", ".join(str(v) for v in list(value)[:5])
@@ -1077,9 +1288,21 @@ def _overlay_last_year(ax, data, last_year, column, lang) -> None:
     xs = ((ly["period"] - pd.Timestamp("1970-01-01")) / pd.Timedelta(days=1)).to_numpy(float)
     ax.plot(xs, ly[column].to_numpy(float), color="#8a8a8a", linestyle=":", marker=".",
             linewidth=1.2, label=word("last_year", lang))
+    _relegend(ax)
+
+
+def _relegend(ax) -> None:
+    """Redraw the legend from the labelled artists, keeping the legend's extra entries."""
+    old = ax.get_legend()
     handles, labels = ax.get_legend_handles_labels()
+    if old is not None:  # entries plot helpers add by hand (interval band, small samples)
+        for h, text in zip(old.legend_handles, old.get_texts()):
+            if text.get_text() not in labels:
+                handles.append(h)
+                labels.append(text.get_text())
     keep = [(h, lab) for h, lab in zip(handles, labels) if not lab.startswith("_")]
-    ax.legend([h for h, _ in keep], [lab for _, lab in keep], loc="best", fontsize="small")
+    if keep:
+        ax.legend([h for h, _ in keep], [lab for _, lab in keep], loc="best", fontsize="small")
 
 
 def open_report(data, *, month: str = "", history: int = 12, team: str = "", lang: str = "en",

@@ -4,11 +4,11 @@ Results are written into ``widgets.HTML`` (tables, text) and ``widgets.Image``
 (figures rendered to PNG), never through ``widgets.Output``, which can hang a kernel
 run without a browser (DESIGN §7). Every value from the data is HTML-escaped.
 
-Changes are debounced: inside a running kernel, a change waits ``debounce`` seconds
-on the kernel's event loop and rapid changes are coalesced into one recomputation;
-without an event loop (tests, scripts) it runs at once. Setting several widgets at
-once inside ``with bar.hold():`` also gives one recomputation, and a selection equal
-to the last one computes nothing.
+Changes are debounced: a change made in the browser waits ``debounce`` seconds on
+the kernel's event loop, and rapid changes are coalesced into one recomputation. A
+change made by code (a notebook cell, papermill, a test) runs at once, so the next
+cell sees its result. Setting several widgets inside ``with bar.hold():`` gives one
+recomputation, and a selection equal to the last one computes nothing.
 
 Examples
 --------
@@ -47,7 +47,7 @@ from kit import registry
 from kit.api import compute
 from kit.contract import CONTRACT
 from kit.errors import DataError, ParameterError
-from kit.i18n import check_lang, column_label, format_frame, format_month, kpi_label, t
+from kit.i18n import MISSING, check_lang, column_label, format_frame, format_month, kpi_label, t
 from kit.plot import plot_bars, plot_funnel, plot_kpi
 
 #: Columns offered as filters: (column, UI word).
@@ -172,10 +172,28 @@ def _running_loop():
         return None
 
 
+def _from_frontend() -> bool:
+    """Whether the kernel is handling a widget message from the browser right now.
+
+    A change made by code in a cell (papermill, nbval, a user's own cell) is not
+    debounced, so that the next cell sees the new result.
+    """
+    try:
+        from ipykernel.kernelbase import Kernel
+
+        if not Kernel.initialized():
+            return False
+        parent = Kernel.instance().get_parent("shell") or {}
+        return parent.get("header", {}).get("msg_type") == "comm_msg"
+    except Exception:  # no kernel, or an ipykernel without get_parent
+        return False
+
+
 class _Debounced:
     """Coalesce calls to ``func``: the last one wins after ``delay`` seconds.
 
-    Without a running event loop (or with ``delay <= 0``) the call runs at once.
+    Only changes coming from the browser wait; without a running event loop, with
+    ``delay <= 0`` or for a change made by code, the call runs at once.
     """
 
     def __init__(self, func, delay: float):
@@ -189,7 +207,7 @@ class _Debounced:
             self._pending = True
             return
         loop = _running_loop()
-        if loop is None or self.delay <= 0:
+        if loop is None or self.delay <= 0 or not _from_frontend():
             self.flush()
             return
         self.cancel()
@@ -423,35 +441,59 @@ def _signature_options(name: str) -> set:
     return {p for p, v in params.items() if v.kind == inspect.Parameter.KEYWORD_ONLY}
 
 
-def kpi_figure(result: pd.DataFrame, name: str, *, by=None, lang: str = "en",
-               currency: str = "EUR", figsize=(8, 4.5)):
-    """Draw a KPI result with the plot helper that fits its shape; ``None`` if none fits.
+def result_keys(result: pd.DataFrame) -> list[str]:
+    """The key columns of a KPI result: those before ``value`` (DESIGN §5 order).
 
-    A ``period`` column gives a line (one per ``by`` value), ``by`` alone gives
-    bars, a funnel result (``stage``/``count``) a funnel, a single row one bar.
+    Examples
+    --------
+    >>> result_keys(pd.DataFrame({"team": ["N"], "period": [None], "value": [1.0], "numerator": [1]}))
+    ['team', 'period']
+    """
+    cols = list(result.columns)
+    return cols[:cols.index("value")] if "value" in cols else []
+
+
+def kpi_figure(result: pd.DataFrame, name: str, *, lang: str = "en", currency: str = "EUR",
+               figsize=(8, 4.5), max_groups: int = 8):
+    """Draw a KPI result with the plot helper that fits its keys; ``None`` if none fits.
+
+    The keys are the columns before ``value``. ``period`` plus at most one other
+    key gives lines (one per value of the other key); one key gives bars (a funnel
+    when it is ``stage``), two keys grouped bars when the second has at most
+    ``max_groups`` values; no key, one bar. Other shapes get no figure: the
+    helpers draw and never aggregate.
 
     Examples
     --------
     >>> df = pd.DataFrame({"team": ["Nord", "Sud"], "value": [0.4, 0.2]})
-    >>> fig = kpi_figure(df, "win_rate", by="team", lang="fr")
+    >>> fig = kpi_figure(df, "win_rate", lang="fr")
     >>> [t.get_text() for t in fig.axes[0].get_xticklabels()]
     ['Nord', 'Sud']
+    >>> kpi_figure(pd.concat([df, df]), "win_rate") is None
+    True
     """
+    keys = result_keys(result)
+    if len(result) == 0 or "value" not in result.columns or (
+            keys and result.duplicated(keys).any()) or (not keys and len(result) > 1):
+        return None
+    others = [k for k in keys if k != "period"]
     fig = new_figure(figsize)
     ax = fig.add_subplot()
-    cols = set(result.columns)
-    if {"stage", "count"} <= cols and "value" not in cols:
-        plot_funnel(result, rate="rate" if "rate" in cols else None, ax=ax, lang=lang)
-    elif "value" not in cols or len(result) == 0:
-        return None
-    elif "period" in cols:
-        plot_kpi(result, x="period", hue=by, ax=ax, name=name, lang=lang, currency=currency)
-    elif by is not None:
-        plot_bars(result, x=by, ax=ax, name=name, lang=lang, currency=currency,
-                  orient="h" if result[by].nunique() > 8 else "v")
-    elif len(result) == 1:
-        one = result.assign(kpi=kpi_label(name, lang))
-        plot_bars(one, x="kpi", ax=ax, name=name, lang=lang, currency=currency)
+    kw = dict(ax=ax, name=name, lang=lang, currency=currency)
+    if "period" in keys:
+        if len(others) > 1 or (others and result[others[0]].nunique(dropna=False) > max_groups):
+            return None
+        plot_kpi(result, x="period", hue=others[0] if others else None, **kw)
+    elif others == ["stage"]:
+        rate = next((c for c in ("step_rate", "rate") if c in result.columns), None)
+        plot_funnel(result, stage="stage", count="value", rate=rate, ax=ax, lang=lang,
+                    title=kpi_label(name, lang))
+    elif len(others) == 1:
+        plot_bars(result, x=others[0], orient="h" if result[others[0]].nunique() > 8 else "v", **kw)
+    elif len(others) == 2 and result[others[1]].nunique(dropna=False) <= max_groups:
+        plot_bars(result, x=others[0], group=others[1], **kw)
+    elif not others:
+        plot_bars(result.assign(kpi=kpi_label(name, lang)), x="kpi", **kw)
     else:
         return None
     return fig
@@ -494,9 +536,11 @@ class KPIExplorer(widgets.VBox):
         self.image = widgets.Image(format="png")
         self.status = widgets.HTML()
         self.result = None
+        self._ready = False
         self.filter_bar = filter_bar(ds, self.set_dataset, lang=lang, debounce=debounce) \
             if filters else None
         self._update_choices()
+        self._ready = True
         children = ([self.filter_bar] if self.filter_bar is not None else []) + [
             widgets.HBox([self.kpi, self.breakdown, self.freq]), self.status, self.image, self.table]
         super().__init__(children)
@@ -510,7 +554,8 @@ class KPIExplorer(widgets.VBox):
         spec = registry.get(name)
         if "by" not in _signature_options(name):
             return []
-        cols = _columns(self.dataset.tables[spec.tables[0]])
+        # a column every table of the KPI has: safe whichever table the KPI groups
+        cols = set.intersection(*(set(_columns(self.dataset.tables[tb])) for tb in spec.tables))
         return [c for c in BREAKDOWNS if c in cols]
 
     def _update_choices(self):
@@ -523,7 +568,7 @@ class KPIExplorer(widgets.VBox):
         self.breakdown.value = old_by if old_by in [v for _, v in by] else None
         self.freq.options = fopts
         default_f = "M" if "M" in freqs else None
-        self.freq.value = old_f if (old_f in freqs and self.result is not None) else default_f
+        self.freq.value = old_f if (self._ready and old_f in freqs) else default_f
 
     def _kpi_changed(self, _change):
         with self._debounced.hold():
@@ -556,7 +601,7 @@ class KPIExplorer(widgets.VBox):
 
     def refresh(self) -> None:
         """Compute the chosen KPI and redraw the table and the figure."""
-        name, lang, by = self.kpi.value, self.lang, self.breakdown.value
+        name, lang = self.kpi.value, self.lang
         try:
             res = compute(self.dataset, name, **self.options)
         except Exception as exc:  # shown in the widget, not raised in a callback
@@ -573,13 +618,18 @@ class KPIExplorer(widgets.VBox):
             return
         self.status.value = ""
         shown = format_frame(res, name, lang, currency=self.currency)
-        names = rep_names(self.dataset) if by == "rep_id" else {}
-        if names:
+        header = t("name", lang)
+        names = rep_names(self.dataset) if "rep_id" in result_keys(res) else {}
+        if names and header not in shown.columns:
             pos = list(res.columns).index("rep_id") + 1
-            shown.insert(pos, t("name", lang), [names.get(r, "–") for r in res["rep_id"]])
+            shown.insert(pos, header, [names.get(r, MISSING) for r in res["rep_id"]])
         self.table.value = table_html(shown, lang=lang)
-        fig = kpi_figure(res, name, by=by, lang=lang, currency=self.currency, figsize=self.figsize)
-        self.image.value = figure_png(fig) if fig is not None else b""
+        try:
+            fig = kpi_figure(res, name, lang=lang, currency=self.currency, figsize=self.figsize)
+            self.image.value = figure_png(fig) if fig is not None else b""
+        except Exception as exc:  # the table stays; the figure problem is shown
+            self.image.value = b""
+            self.status.value = _error_html(exc, lang)
 
 
 def kpi_explorer(ds, *, lang: str = "en", kpis=None, filters: bool = True,
@@ -750,4 +800,4 @@ def png_data_uri(png: bytes) -> str:
 
 __all__ = ["ALL", "Dashboard", "FilterBar", "KPIExplorer", "column_values", "dashboard",
            "figure_png", "filter_bar", "kpi_explorer", "kpi_figure", "month_options",
-           "new_figure", "png_data_uri", "rep_names", "table_html"]
+           "new_figure", "png_data_uri", "rep_names", "result_keys", "table_html"]

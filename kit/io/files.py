@@ -85,10 +85,8 @@ def read_csv_file(path) -> tuple[pd.DataFrame, dict]:
     if dupes:
         raise DataError(f"{path.name}: the header (line 1) has duplicate column names {dupes}; "
                         "each column needs its own name. Rename them in the file or export again.")
-    utf8 = text.encode("utf-8")
     try:
-        df = pd.read_csv(io.BytesIO(utf8), sep=delimiter, engine="pyarrow", dtype=str,
-                         keep_default_na=False)
+        df = _read_arrow(text, delimiter, len(header))
     except Exception:  # noqa: BLE001 - pyarrow refuses some valid files; check and retry
         _check_field_counts(text, delimiter, path.name)
         try:
@@ -98,11 +96,29 @@ def read_csv_file(path) -> tuple[pd.DataFrame, dict]:
             raise DataError(f"{path.name}: the file cannot be read as CSV (delimiter "
                             f"{delimiter!r}, encoding {encoding}): {exc}. Check that it is a "
                             "CSV export with one header line.") from None
-    df.columns = [str(c).strip() for c in df.columns]
+    df.columns = names if len(names) == df.shape[1] else [str(c).strip() for c in df.columns]
     df = _drop_empty_unnamed(df)
     df = df.fillna("")
     df[LINE] = _data_lines(text, delimiter, len(df))
     return df, {"encoding": encoding, "delimiter": delimiter}
+
+
+def _read_arrow(text: str, delimiter: str, width: int) -> pd.DataFrame:
+    # pyarrow's reader, every column typed as text: pandas' engine="pyarrow" infers
+    # numbers first and would turn the id "007" into "7"
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    names = [f"c{k}" for k in range(width)]
+    table = pacsv.read_csv(
+        io.BytesIO(text.encode("utf-8")),
+        read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
+        parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+        convert_options=pacsv.ConvertOptions(
+            column_types={n: pa.string() for n in names}, null_values=[],
+            strings_can_be_null=False, quoted_strings_can_be_null=False),
+    )
+    return table.to_pandas()
 
 
 def _drop_empty_unnamed(df: pd.DataFrame) -> pd.DataFrame:
@@ -144,7 +160,7 @@ def _check_field_counts(text: str, delimiter: str, name: str) -> None:
             continue
         if width is None:
             width = len(rec)
-        elif len(rec) != width and not (len(rec) == width + 1 and rec[-1] == ""):
+        elif len(rec) != width:
             bad.append((start, len(rec)))
     if bad:
         shown = ", ".join(f"line {ln} has {k}" for ln, k in bad[:5])

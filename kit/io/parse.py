@@ -102,11 +102,12 @@ def _token_text(col: str, dtype: str) -> str:
     return f"(CASE WHEN lower({t}) IN {literal_list(NULL_TOKENS)} THEN NULL ELSE {t} END)"
 
 
-def decide(rel, kinds: dict, dtypes: dict, locale: str = "auto") -> dict:
+def decide(rel, kinds: dict, dtypes: dict, locale: str = "auto", *, prepared: bool = False) -> dict:
     """Per-column reading decisions for the text columns of relation ``rel``.
 
     Returns ``{column: {"dayfirst": bool}}`` for date columns and
-    ``{column: {"decimal_comma": bool}}`` for number columns. ``locale`` ``"fr"``
+    ``{column: {"decimal_comma": bool}}`` for number columns (``prepared``: the
+    columns hold the output of :func:`prepare`). ``locale`` ``"fr"``
     or ``"en"`` settles ambiguous columns (``03/04/2025``, ``1,234``); ``"auto"``
     reads them the French way.
 
@@ -122,7 +123,7 @@ def decide(rel, kinds: dict, dtypes: dict, locale: str = "auto") -> dict:
     for col, kind in kinds.items():
         if family(dtypes[col]) != "text":
             continue
-        t = _token_text(col, dtypes[col])
+        t = ident(col) if prepared else _token_text(col, dtypes[col])
         if kind in ("datetime", "date"):
             first = f"TRY_CAST(regexp_extract({t}, {literal(_DMY_RE)}, 1) AS INTEGER)"
             second = f"TRY_CAST(regexp_extract({t}, {literal(_DMY_RE)}, 2) AS INTEGER)"
@@ -159,10 +160,30 @@ def decide(rel, kinds: dict, dtypes: dict, locale: str = "auto") -> dict:
     return out
 
 
+def prepare(col: str, kind: str, dtype: str) -> str:
+    """SQL of the cleaned cell of ``col`` that :func:`parse_column` reads with ``prepared=True``.
+
+    Text is trimmed, blanks (and, for typed kinds, tokens such as ``NA``) become
+    NULL; typed columns pass unchanged. Computing it once in its own projection
+    keeps the parsing expressions small.
+
+    Examples
+    --------
+    >>> prepare("x", "number", "DOUBLE")
+    '"x"'
+    """
+    if family(dtype) not in ("text", "other"):
+        return ident(col)
+    return _text(col, dtype) if kind in ("id", "str") else _token_text(col, dtype)
+
+
 def parse_column(col: str, kind: str, dtype: str, decision: dict | None = None, *,
                  timezone: str = "Europe/Paris", currency: str = "EUR",
-                 values: tuple | None = None) -> Parsed:
+                 prepared: bool = False) -> Parsed:
     """SQL reading column ``col`` (DuckDB type ``dtype``) as contract ``kind``.
+
+    With ``prepared=True``, ``col`` holds the output of :func:`prepare` (text
+    already cleaned; its type is still given as ``dtype``).
 
     Examples
     --------
@@ -179,22 +200,23 @@ def parse_column(col: str, kind: str, dtype: str, decision: dict | None = None, 
     decision = decision or {}
     fam = family(dtype)
     c = ident(col)
+    if prepared and fam in ("text", "other"):
+        t = tt = c
+    else:
+        t, tt = _text(col, dtype), _token_text(col, dtype)
     if kind in ("id", "str"):
-        t = _text(col, dtype)
         return Parsed(t, f"({t} IS NOT NULL)")
     if kind == "enum":
-        t = _token_text(col, dtype)
-        return Parsed(f"lower({t})", f"({t} IS NOT NULL)")
+        return Parsed(f"lower({tt})", f"({tt} IS NOT NULL)")
     if kind in ("datetime", "date"):
-        return _parse_datetime(col, kind, dtype, decision, timezone)
+        return _parse_datetime(col, kind, dtype, decision, timezone, tt)
     if kind in ("money", "number", "int"):
         if fam in ("int", "float"):
             value = f"CASE WHEN isfinite(CAST({c} AS DOUBLE)) THEN CAST({c} AS DOUBLE) END"
             present = f"({c} IS NOT NULL)"
         else:
-            t = _token_text(col, dtype)
-            value = _number_from_text(t, decision.get("decimal_comma", True), currency)
-            present = f"({t} IS NOT NULL)"
+            value = _number_from_text(tt, decision.get("decimal_comma", True), currency)
+            present = f"({tt} IS NOT NULL)"
         if kind == "int":
             value = f"CASE WHEN ({value}) = trunc({value}) THEN CAST({value} AS BIGINT) END"
         return Parsed(value, present)
@@ -204,10 +226,9 @@ def parse_column(col: str, kind: str, dtype: str, decision: dict | None = None, 
         if fam in ("int", "float"):
             return Parsed(f"CASE WHEN {c} = 1 THEN TRUE WHEN {c} = 0 THEN FALSE END",
                           f"({c} IS NOT NULL)")
-        t = _token_text(col, dtype)
-        return Parsed(f"CASE WHEN lower({t}) IN {literal_list(TRUE_WORDS)} THEN TRUE "
-                      f"WHEN lower({t}) IN {literal_list(FALSE_WORDS)} THEN FALSE END",
-                      f"({t} IS NOT NULL)")
+        return Parsed(f"CASE WHEN lower({tt}) IN {literal_list(TRUE_WORDS)} THEN TRUE "
+                      f"WHEN lower({tt}) IN {literal_list(FALSE_WORDS)} THEN FALSE END",
+                      f"({tt} IS NOT NULL)")
     raise ValueError(f"unknown column kind {kind!r}")
 
 
@@ -216,7 +237,7 @@ def _in_range(expr: str) -> str:
             f"AND TIMESTAMP {literal(MAX_DATE)} THEN ({expr}) END")
 
 
-def _parse_datetime(col, kind, dtype, decision, timezone) -> Parsed:
+def _parse_datetime(col, kind, dtype, decision, timezone, t) -> Parsed:
     fam = family(dtype)
     c = ident(col)
     tz = literal(timezone)
@@ -227,7 +248,6 @@ def _parse_datetime(col, kind, dtype, decision, timezone) -> Parsed:
     elif fam == "date":
         value, present = f"CAST({c} AS TIMESTAMP)", f"({c} IS NOT NULL)"
     elif fam in ("text", "other"):
-        t = _token_text(col, dtype)
         d, m = ("%d", "%m") if decision.get("dayfirst", True) else ("%m", "%d")
         four, two = [], []
         for sep in ("/", "-", "."):

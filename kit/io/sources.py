@@ -90,7 +90,7 @@ def discover(source, mapping: dict, con=None) -> tuple[dict, list]:
                         "(leads.csv, orders.csv, ...), a database URL (sqlite:///crm.db) or a dict.")
     if path.is_dir():
         return _from_folder(path, mapping)
-    return _from_files(path.parent, [path], mapping, single=True)
+    return _from_files(path.parent, [path], mapping)
 
 
 def _table_for_key(key: str, mapping: dict) -> str | None:
@@ -137,10 +137,10 @@ def _to_pandas(frame) -> pd.DataFrame:
 def _from_folder(folder: Path, mapping: dict):
     files = sorted(p for p in folder.iterdir()
                    if p.is_file() and not p.name.startswith((".", "~$")) and file_kind(p))
-    return _from_files(folder, files, mapping, single=False)
+    return _from_files(folder, files, mapping)
 
 
-def _from_files(folder: Path, files: list, mapping: dict, single: bool):
+def _from_files(folder: Path, files: list, mapping: dict):
     problems: list[Structural] = []
     chosen: dict[str, Path] = {}
     by_file = {}
@@ -210,5 +210,5 @@ def _read(table: str, path: Path, sheet=None) -> RawTable:
             duckdb.connect().sql(f"SELECT * FROM {parquet_sql(path)} LIMIT 0").fetchall()
         except duckdb.Error as exc:
             raise DataError(f"{path.name}: the file cannot be read as Parquet ({exc}).") from None
-        return RawTable(table, path.name, sql=parquet_sql(path), path=path)
+        return RawTable(table, path.name, sql=parquet_sql(path.resolve()), path=path)
     raise DataError(f"{path.name}: unsupported file type; use one of {', '.join(SUFFIXES)}.")

@@ -178,6 +178,14 @@ def collect(f, keys: list[str] = ()) -> pd.DataFrame:
     if keys and len(out):
         out = out.sort_values(keys, na_position="last", kind="mergesort")
     out = out.reset_index(drop=True)
+    for c in out.columns:
+        # PySpark's date_trunc returns a session-time-zone TIMESTAMP even for naive
+        # input, and engines differ in resolution (us, ns): keep the wall-clock time,
+        # naive datetime64[ns] like every time of the kit
+        if isinstance(out[c].dtype, pd.DatetimeTZDtype):
+            out[c] = out[c].dt.tz_localize(None)
+        if pd.api.types.is_datetime64_dtype(out[c].dtype) and out[c].dtype != "datetime64[ns]":
+            out[c] = out[c].astype("datetime64[ns]")
     if "period" in out.columns:
         out["period"] = pd.to_datetime(out["period"]).astype("datetime64[ns]")
     return out

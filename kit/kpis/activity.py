@@ -19,7 +19,7 @@ import pandas as pd
 
 from kit.errors import ParameterError
 from kit.kpis._common import (
-    _order, aggregate, as_list, collect, columns, flag, group_keys, lazy, period_expr, proportion,
+    _order, aggregate, collect, columns, flag, group_keys, lazy, period_expr, proportion,
     ratio, window,
 )
 from kit.registry import kpi
@@ -28,6 +28,10 @@ from kit.stats import correlation
 PROSPECTING, SALES, CUSTOMER_SERVICE = "prospecting", "sales", "customer_service"
 CALL_TYPES = ("call", "voicemail")
 CONVERSATION_TYPES = ("meeting", "video_call")
+#: call outcomes meaning someone answered (setting an appointment implies it)
+CONNECTED_OUTCOMES = ("connected", "appointment_set")
+#: meeting outcomes meaning it did not take place
+MISSED_OUTCOMES = ("no_show", "cancelled", "canceled")
 ENGAGEMENT_COLUMNS = ("reactions", "comments", "shares", "clicks")
 
 
@@ -115,8 +119,8 @@ def _outbound(f: nw.LazyFrame) -> nw.Expr:
 
 def _count(f: nw.LazyFrame, hit: nw.Expr, by, freq) -> pd.DataFrame:
     """Count rows where ``hit`` holds, by ``by``/``freq``; every group present gets a row."""
-    f = f.with_columns(_hit=flag(hit))
     keys, f = group_keys(f, by, freq, "occurred_at")
+    f = f.with_columns(_hit=flag(hit))
     out = collect(aggregate(f, keys, [nw.col("_hit").sum().alias("value")]), keys)
     out["value"] = pd.to_numeric(out["value"], errors="coerce").fillna(0).astype("int64")
     return _order(out, keys, ["value"])
@@ -138,10 +142,10 @@ _COMMON_PARAMS = """
     name="conversations", family="activity",
     label={"en": "Conversations", "fr": "Conversations"},
     definition={
-        "en": "Number of connected calls, meetings and video calls with prospects or customers, "
-              "customer-service activities excluded.",
-        "fr": "Nombre d’appels aboutis, de rendez-vous et de visioconférences avec des prospects ou des "
-              "clients, hors service client.",
+        "en": "Number of connected calls and of meetings and video calls held with prospects or "
+              "customers, customer-service activities excluded.",
+        "fr": "Nombre d’appels aboutis et de rendez-vous et visioconférences tenus avec des prospects "
+              "ou des clients, hors service client.",
     },
     unit="count", direction="higher", tables=("activities",), optional_tables=("leads",),
     date="activities.occurred_at", headline=True, seeds=("004",),
@@ -149,8 +153,11 @@ _COMMON_PARAMS = """
 def conversations(activities, *, leads=None, by=None, freq=None, start=None, end=None):
     """Number of real sales conversations.
 
-    Counts calls whose ``outcome`` is ``connected`` (either direction), meetings and
-    video calls, except those whose purpose is ``customer_service``.
+    Counts calls whose ``outcome`` is ``connected`` or ``appointment_set`` (setting
+    an appointment implies someone answered; either direction), and meetings and
+    video calls that took place (``outcome`` not ``no_show`` or ``cancelled``),
+    except those whose purpose is ``customer_service``. Outcomes are compared
+    without regard to case.
 
     Parameters
     ----------
@@ -173,9 +180,11 @@ def conversations(activities, *, leads=None, by=None, freq=None, start=None, end
     [2]
     """
     f = _activities(activities, leads, ["type", "outcome"], start, end)
-    connected = (nw.col("type") == "call") & (nw.col("outcome").str.to_lowercase() == "connected")
-    hit = (connected | nw.col("type").is_in(list(CONVERSATION_TYPES))) & (
-        nw.col("purpose") != CUSTOMER_SERVICE)
+    outcome = nw.col("outcome").str.to_lowercase()
+    connected = (nw.col("type") == "call") & outcome.is_in(list(CONNECTED_OUTCOMES))
+    held = nw.col("type").is_in(list(CONVERSATION_TYPES)) & (
+        outcome.is_null() | ~outcome.is_in(list(MISSED_OUTCOMES)))
+    hit = (connected | held) & (nw.col("purpose") != CUSTOMER_SERVICE)
     return _count(f, hit, by, freq)
 
 
@@ -305,12 +314,12 @@ def email_call_balance(activities, *, leads=None, by="rep_id", start=None, end=N
     """
     f = _activities(activities, leads, ["type"], start, end)
     prospecting = (nw.col("purpose") == PROSPECTING) & _outbound(f)
+    keys, f = group_keys(f, by, None, "occurred_at")
     f = f.with_columns(
         _email=flag(prospecting & (nw.col("type") == "email")),
         _call=flag(prospecting & nw.col("type").is_in(list(CALL_TYPES))),
         _week=period_expr("occurred_at", "W"),
     )
-    keys, f = group_keys(f, by, None, "occurred_at")
     sums = [nw.col("_email").sum().alias("numerator"), nw.col("_call").sum().alias("denominator")]
     out = ratio(collect(aggregate(f, keys, sums), keys), keys)
     weekly = collect(aggregate(f, keys + ["_week"], sums), keys + ["_week"])
@@ -371,8 +380,8 @@ def email_response_rate(activities, *, leads=None, by=None, freq=None, start=Non
     """
     f = _activities(activities, leads, ["type", "replied"], start, end)
     sent = (nw.col("type") == "email") & (nw.col("purpose") == PROSPECTING) & _outbound(f)
-    f = f.with_columns(_sent=flag(sent), _replied=flag(sent & (nw.col("replied") == nw.lit(True))))
     keys, f = group_keys(f, by, freq, "occurred_at")
+    f = f.with_columns(_sent=flag(sent), _replied=flag(sent & (nw.col("replied") == nw.lit(True))))
     out = collect(aggregate(f, keys, [nw.col("_replied").sum().alias("numerator"),
                                       nw.col("_sent").sum().alias("denominator")]), keys)
     return proportion(out, keys)
@@ -438,8 +447,8 @@ def social_engagement_rate(social, *, by=None, freq=None, start=None, end=None):
     f = window(f, "published_at", start, end)
     interactions = sum((nw.col(c).cast(nw.Float64).fill_null(0.0) for c in present[1:]),
                        nw.col(present[0]).cast(nw.Float64).fill_null(0.0))
-    f = f.with_columns(_interactions=interactions, _impressions=nw.col("impressions").cast(nw.Float64))
     keys, f = group_keys(f, by, freq, "published_at")
+    f = f.with_columns(_interactions=interactions, _impressions=nw.col("impressions").cast(nw.Float64))
     out = collect(aggregate(f, keys, [nw.col("_interactions").sum().alias("numerator"),
                                       nw.col("_impressions").sum().alias("denominator"),
                                       nw.len().alias("posts")]), keys)
@@ -509,13 +518,13 @@ def activity_profile(activities, *, leads=None, by="rep_id", freq=None, start=No
             f"hunter={hunter!r}, farmer={farmer!r} are not allowed: the thresholds are shares with "
             "0 <= farmer < hunter <= 1. Pass e.g. hunter=0.6, farmer=0.4."
         )
-    f = _activities(activities, leads, as_list(by), start, end)
+    f = _activities(activities, leads, [], start, end)
+    keys, f = group_keys(f, by, freq, "occurred_at")
     f = f.with_columns(
         _prospecting=flag(nw.col("purpose") == PROSPECTING),
         _commercial=flag(nw.col("purpose").is_in([PROSPECTING, SALES])),
         _service=flag(nw.col("purpose") == CUSTOMER_SERVICE),
     )
-    keys, f = group_keys(f, by, freq, "occurred_at")
     out = collect(aggregate(f, keys, [nw.col("_prospecting").sum().alias("numerator"),
                                       nw.col("_commercial").sum().alias("denominator"),
                                       nw.col("_service").sum().alias("n_customer_service")]), keys)

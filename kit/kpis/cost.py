@@ -24,6 +24,8 @@ from kit.stats import LOW_SAMPLE
 ACQUISITION_CATEGORIES = ("marketing", "sales", "prospecting", "outsourcing")
 #: ``freq`` values that make sense for monthly costs.
 COST_FREQS = (None, "M", "Q", "Y")
+#: How costs without a ``source`` are treated when CAC is split by channel.
+SHARED = ("separate", "allocate")
 _Z95 = 1.959963984540054
 
 
@@ -76,6 +78,43 @@ def _check_horizon(kpi_name: str, horizon) -> None:
         )
 
 
+def _check_shared(kpi_name: str, shared, by) -> None:
+    if shared not in SHARED:
+        raise ParameterError(
+            f"{kpi_name}: shared={shared!r} is not allowed; allowed values: 'separate' (costs without "
+            "a value of the by column form their own row) or 'allocate' (they are spread over the "
+            "groups in proportion to their new customers)."
+        )
+    if shared == "allocate" and len(as_list(by)) > 1:
+        raise ParameterError(
+            f"{kpi_name}: shared='allocate' works with one by column, received by={by!r}. "
+            "Pass a single column such as by='source'."
+        )
+
+
+def _allocate(out: pd.DataFrame, key: str, has_period: bool) -> pd.DataFrame:
+    """Spread the costs of the row whose ``key`` is missing over all rows of the same period,
+    in proportion to their new customers; the total is kept. Periods without a new customer
+    keep their costs where they are."""
+    out = out.copy()
+    missing = out[key].isna()
+    grp = out["period"] if has_period else pd.Series(0, index=out.index)
+    pool = out["costs"].where(missing, 0.0).groupby(grp).transform("sum")
+    new = _num(out["new_customers"]).fillna(0.0)
+    total_new = new.groupby(grp).transform("sum")
+    share = new / total_new.where(total_new > 0, 1.0)
+    direct = out["costs"].where(~missing, 0.0)
+    out["costs"] = np.where(total_new > 0, direct + pool * share, out["costs"])
+    return out
+
+
+def _first_cost(costs, categories):
+    f = lazy(costs, "costs", needs=["period", "amount", "category"])
+    f = f.filter(nw.col("category").is_in(categories))
+    v = collect(f.select(nw.col("period").min().alias("m")))["m"].iloc[0]
+    return None if v is None or pd.isna(v) else pd.Timestamp(v)
+
+
 def _costs_by(costs, by, freq, start, end, categories) -> pd.DataFrame:
     f = lazy(costs, "costs", needs=["period", "amount", "category"])
     f = f.filter(nw.col("category").is_in(_categories(categories)))
@@ -111,8 +150,13 @@ def _new_customers_by(customers, by, freq, start, end) -> pd.DataFrame:
     unit="currency", direction="lower", tables=("costs", "customers"), date="customers.acquired_at",
     headline=True, seeds=("000", "001", "002"),
 )
-def cac(costs, customers, *, by=None, freq=None, start=None, end=None, categories=None):
+def cac(costs, customers, *, by=None, freq=None, start=None, end=None, categories=None,
+        shared="allocate"):
     """Customer acquisition cost: acquisition costs / new customers.
+
+    Customers acquired before the first recorded acquisition cost are not counted:
+    what they cost is unknown (a customer base older than the cost history would
+    otherwise dilute the CAC).
 
     Parameters
     ----------
@@ -123,14 +167,21 @@ def cac(costs, customers, *, by=None, freq=None, start=None, end=None, categorie
         are not counted.
     by : str or list of str, optional
         A column of both tables, usually ``"source"`` (the channel): costs of a
-        channel over customers of that channel. Costs without a source and customers
-        without a source form the missing-source group together.
+        channel over customers of that channel. See ``shared`` for costs without a
+        source.
     freq : {None, "M", "Q", "Y"}
         Adds a ``period`` column (costs by their period, customers by ``acquired_at``).
     start, end : date-like, optional
         Keep costs and acquisitions in ``[start, end)``.
     categories : str or list of str, optional
         Cost categories counted; default marketing, sales, prospecting, outsourcing.
+    shared : {"separate", "allocate"}
+        Costs with a missing ``by`` value (e.g. sales salaries carry no channel).
+        ``"allocate"`` (default): they are spread over all rows of the period in
+        proportion to their new customers, so each channel carries its share of
+        shared costs (fully loaded CAC; the parts still add up to the total).
+        ``"separate"``: they form their own row with the customers whose value is
+        missing (like any null group), and channel rows show direct costs only.
 
     Returns
     -------
@@ -155,11 +206,18 @@ def cac(costs, customers, *, by=None, freq=None, start=None, end=None, categorie
     [{'value': 450.0, 'numerator': 900.0, 'denominator': 2.0}]
     """
     _check_freq("cac", freq)
+    _check_shared("cac", shared, by)
     cats = _categories(categories)
     _check_by("cac", by, {"costs": lazy(costs, "costs"), "customers": lazy(customers, "customers")})
     keys = as_list(by) + (["period"] if freq else [])
+    first = _first_cost(costs, cats)
+    since = as_ts(start)
+    if first is not None and (since is None or pd.Timestamp(since) < first):
+        since = first
     out = _merge(_costs_by(costs, by, freq, start, end, cats),
-                 _new_customers_by(customers, by, freq, start, end), keys)
+                 _new_customers_by(customers, by, freq, since, end), keys)
+    if shared == "allocate" and as_list(by):
+        out = _allocate(out, as_list(by)[0], bool(freq))
     return ratio(out, keys, numerator="costs", denominator="new_customers")[
         keys + ["value", "numerator", "denominator"]]
 
@@ -169,11 +227,18 @@ def _ltv_table(orders, customers, *, by, freq, start, end, horizon, as_of) -> pd
     c = lazy(customers, "customers", needs=["customer_id", "acquired_at"])
     o = lazy(orders, "orders", needs=["customer_id", "ordered_at", "amount", "cost"])
     cutoff = (pd.Timestamp(as_of) - pd.DateOffset(months=int(horizon))).to_pydatetime()
+    first = collect(o.select(nw.col("ordered_at").min().alias("m")))["m"].iloc[0]
     c = c.filter(~nw.col("acquired_at").is_null()
                  & (nw.col("acquired_at") <= nw.lit(pd.Timestamp(as_of).to_pydatetime())))
     c = window(c, "acquired_at", start, end)
     keys, c = group_keys(c, by, freq, "acquired_at")
-    c = c.with_columns(_old=flag(nw.col("acquired_at") <= nw.lit(cutoff)))
+    if first is None or pd.isna(first):
+        before = nw.lit(False)
+    else:  # acquired before the orders begin: their first months are not in the data
+        before = nw.col("acquired_at") < nw.lit(pd.Timestamp(first).normalize().to_pydatetime())
+    c = c.with_columns(_before=flag(before))
+    c = c.with_columns(_old=flag((nw.col("acquired_at") <= nw.lit(cutoff)) & (nw.col("_before") == 0)),
+                       _young=flag((nw.col("acquired_at") > nw.lit(cutoff)) & (nw.col("_before") == 0)))
     acq = c.select("customer_id", nw.col("acquired_at").alias("_acq"))
     costed = ~nw.col("cost").is_null() & ~nw.col("amount").is_null()
     o = (o.select("customer_id", "ordered_at", "amount", "cost")
@@ -188,12 +253,12 @@ def _ltv_table(orders, customers, *, by, freq, start, end, horizon, as_of) -> pd
     c = c.with_columns(_m=nw.when(nw.col("_old") == 1).then(nw.col("_cm").fill_null(0.0))
                        .otherwise(nw.lit(0.0)),
                        _nc=nw.when(nw.col("_old") == 1).then(nw.col("_cnc").fill_null(0))
-                       .otherwise(nw.lit(0)).cast(nw.Int64),
-                       _young=flag(nw.col("_old") == 0))
+                       .otherwise(nw.lit(0)).cast(nw.Int64))
     c = c.with_columns(_m2=nw.col("_m") * nw.col("_m"))
     out = collect(aggregate(c, keys, [nw.col("_m").sum().alias("numerator"),
                                       nw.col("_old").sum().alias("denominator"),
                                       nw.col("_young").sum().alias("n_censored"),
+                                      nw.col("_before").sum().alias("n_before_data"),
                                       nw.col("_m2").sum().alias("_sumsq"),
                                       nw.col("_nc").sum().alias("lines_without_cost")]), keys)
     return out
@@ -209,9 +274,10 @@ def _ltv_result(out: pd.DataFrame, keys) -> pd.DataFrame:
     out["value_ci_low"] = out["value"] - half
     out["value_ci_high"] = out["value"] + half
     out["low_sample"] = n < LOW_SAMPLE
-    for c in ("n_censored", "lines_without_cost"):
+    for c in ("n_censored", "n_before_data", "lines_without_cost"):
         out[c] = _num(out[c]).fillna(0).astype("int64")
-    return out[list(keys) + ["value", "numerator", "denominator", "n_censored", "value_ci_low",
+    return out[list(keys) + ["value", "numerator", "denominator", "n_censored", "n_before_data",
+                             "value_ci_low",
                              "value_ci_high", "low_sample", "lines_without_cost"]]
 
 
@@ -238,8 +304,10 @@ def ltv(orders, customers, *, by=None, freq=None, start=None, end=None, horizon=
 
     Censoring: a customer acquired less than ``horizon`` months before ``as_of``
     cannot have a complete value yet; it is left out and counted in ``n_censored``.
-    A customer acquired exactly ``horizon`` months before ``as_of`` counts. Order
-    lines without a cost add no margin and are counted in ``lines_without_cost``.
+    A customer acquired exactly ``horizon`` months before ``as_of`` counts. A customer
+    acquired before the first day with orders has months missing from the data: it is
+    left out and counted in ``n_before_data``. Order lines without a cost add no
+    margin and are counted in ``lines_without_cost``.
 
     Parameters
     ----------
@@ -263,7 +331,7 @@ def ltv(orders, customers, *, by=None, freq=None, start=None, end=None, horizon=
     DataFrame
         ``by`` columns, ``period``, ``value`` (mean margin per customer),
         ``numerator`` (margin), ``denominator`` (customers old enough),
-        ``n_censored``, ``value_ci_low`` and ``value_ci_high`` (95 % normal interval of
+        ``n_censored``, ``n_before_data``, ``value_ci_low`` and ``value_ci_high`` (95 % normal interval of
         the mean), ``low_sample`` (under 30 customers), ``lines_without_cost``.
 
     Examples
@@ -272,7 +340,8 @@ def ltv(orders, customers, *, by=None, freq=None, start=None, end=None, horizon=
     >>> customers = pd.DataFrame({"customer_id": ["C1", "C2", "C3"],
     ...     "acquired_at": pd.to_datetime(["2025-01-10", "2025-02-01", "2025-12-01"])})
     >>> orders = pd.DataFrame({"customer_id": ["C1", "C1", "C3"], "amount": [100.0, 50.0, 80.0],
-    ...     "cost": [60.0, 20.0, 40.0], "ordered_at": pd.to_datetime(["2025-01-10", "2025-06-01", "2025-12-01"])})
+    ...     "cost": [60.0, 20.0, 40.0],
+    ...     "ordered_at": pd.to_datetime(["2025-01-10", "2025-06-01", "2025-12-01"])})
     >>> ltv(orders, customers, as_of="2026-02-01")[["value", "denominator", "n_censored"]].to_dict("records")
     [{'value': 35.0, 'denominator': 2.0, 'n_censored': 1}]
     """
@@ -299,7 +368,7 @@ def ltv(orders, customers, *, by=None, freq=None, start=None, end=None, horizon=
     date="customers.acquired_at", headline=False, seeds=("001",),
 )
 def ltv_cac_ratio(orders, customers, costs, *, by=None, freq=None, start=None, end=None,
-                  horizon=12, as_of=None, categories=None):
+                  horizon=12, as_of=None, categories=None, shared="allocate"):
     """LTV / CAC: how many times the margin of a customer repays what it cost to acquire.
 
     ``ltv`` is :func:`ltv` (customers acquired in the window and old enough) and
@@ -322,6 +391,8 @@ def ltv_cac_ratio(orders, customers, costs, *, by=None, freq=None, start=None, e
         End of the data; default the latest order or acquisition date.
     categories : str or list of str, optional
         Cost categories of the CAC.
+    shared : {"separate", "allocate"}
+        Costs without a ``by`` value: own row, or spread over the groups (see :func:`cac`).
 
     Returns
     -------
@@ -336,16 +407,19 @@ def ltv_cac_ratio(orders, customers, costs, *, by=None, freq=None, start=None, e
     >>> customers = pd.DataFrame({"customer_id": ["C1", "C2"],
     ...     "acquired_at": pd.to_datetime(["2025-01-10", "2025-01-20"])})
     >>> orders = pd.DataFrame({"customer_id": ["C1", "C2", "C2"], "amount": [500.0, 300.0, 400.0],
-    ...     "cost": [200.0, 100.0, 100.0], "ordered_at": pd.to_datetime(["2025-01-10", "2025-01-20", "2025-05-02"])})
+    ...     "cost": [200.0, 100.0, 100.0],
+    ...     "ordered_at": pd.to_datetime(["2025-01-10", "2025-01-20", "2025-05-02"])})
     >>> costs = pd.DataFrame({"period": pd.to_datetime(["2025-01-01"]), "amount": [250.0],
     ...                       "category": ["marketing"]})
-    >>> ltv_cac_ratio(orders, customers, costs, as_of="2026-02-01")[["value", "numerator", "denominator"]].to_dict("records")
+    >>> out = ltv_cac_ratio(orders, customers, costs, as_of="2026-02-01")
+    >>> out[["value", "numerator", "denominator"]].to_dict("records")
     [{'value': 3.2, 'numerator': 400.0, 'denominator': 125.0}]
     """
     _check_freq("ltv_cac_ratio", freq)
     keys = as_list(by) + (["period"] if freq else [])
     life = ltv(orders, customers, by=by, freq=freq, start=start, end=end, horizon=horizon, as_of=as_of)
-    cost = cac(costs, customers, by=by, freq=freq, start=start, end=end, categories=categories)
+    cost = cac(costs, customers, by=by, freq=freq, start=start, end=end, categories=categories,
+               shared=shared)
     life = life[keys + ["value", "denominator", "n_censored"]].rename(
         columns={"value": "ltv", "denominator": "n_customers"})
     cost = cost[keys + ["value", "denominator"]].rename(
@@ -370,7 +444,7 @@ def ltv_cac_ratio(orders, customers, costs, *, by=None, freq=None, start=None, e
     date="customers.acquired_at", headline=False, seeds=(),
 )
 def cac_payback_months(orders, customers, costs, *, by=None, freq=None, start=None, end=None,
-                       horizon=12, as_of=None, categories=None):
+                       horizon=12, as_of=None, categories=None, shared="allocate"):
     """Months of margin a new customer needs to repay its acquisition cost.
 
     ``value = cac / (ltv / horizon)``: the CAC over the mean monthly gross margin of a
@@ -393,6 +467,8 @@ def cac_payback_months(orders, customers, costs, *, by=None, freq=None, start=No
         End of the data; default the latest order or acquisition date.
     categories : str or list of str, optional
         Cost categories of the CAC.
+    shared : {"separate", "allocate"}
+        Costs without a ``by`` value: own row, or spread over the groups (see :func:`cac`).
 
     Returns
     -------
@@ -406,17 +482,19 @@ def cac_payback_months(orders, customers, costs, *, by=None, freq=None, start=No
     >>> customers = pd.DataFrame({"customer_id": ["C1", "C2"],
     ...     "acquired_at": pd.to_datetime(["2025-01-10", "2025-01-20"])})
     >>> orders = pd.DataFrame({"customer_id": ["C1", "C2", "C2"], "amount": [500.0, 300.0, 400.0],
-    ...     "cost": [200.0, 100.0, 100.0], "ordered_at": pd.to_datetime(["2025-01-10", "2025-01-20", "2025-05-02"])})
+    ...     "cost": [200.0, 100.0, 100.0],
+    ...     "ordered_at": pd.to_datetime(["2025-01-10", "2025-01-20", "2025-05-02"])})
     >>> costs = pd.DataFrame({"period": pd.to_datetime(["2025-01-01"]), "amount": [250.0],
     ...                       "category": ["marketing"]})
-    >>> cac_payback_months(orders, customers, costs, as_of="2026-02-01")[["value", "cac", "monthly_margin"]].round(2).to_dict("records")
+    >>> out = cac_payback_months(orders, customers, costs, as_of="2026-02-01")
+    >>> out[["value", "cac", "monthly_margin"]].round(2).to_dict("records")
     [{'value': 3.75, 'cac': 125.0, 'monthly_margin': 33.33}]
     """
     _check_freq("cac_payback_months", freq)
     _check_horizon("cac_payback_months", horizon)
     keys = as_list(by) + (["period"] if freq else [])
     r = ltv_cac_ratio(orders, customers, costs, by=by, freq=freq, start=start, end=end,
-                      horizon=horizon, as_of=as_of, categories=categories)
+                      horizon=horizon, as_of=as_of, categories=categories, shared=shared)
     r = r.rename(columns={"numerator": "_ltv", "denominator": "cac"})
     r["monthly_margin"] = _num(r["_ltv"]) / float(horizon)
     m = _num(r["monthly_margin"])

@@ -54,7 +54,8 @@ def _check_target_options(kpi_name: str, by, freq) -> None:
     if by not in TARGET_LEVELS:
         raise ParameterError(
             f"{kpi_name}: by={by!r} is not allowed, because targets are set per rep or per team; "
-            f"allowed values: None (whole company), 'rep_id', 'team'.{did_you_mean(str(by), ['rep_id', 'team'])} "
+            f"allowed values: None (whole company), 'rep_id', 'team'."
+            f"{did_you_mean(str(by), ['rep_id', 'team'])} "
             "For another breakdown use kit.compute(ds, 'revenue', by=...)."
         )
     if freq not in TARGET_FREQS:
@@ -92,7 +93,8 @@ def _targets_by(targets, column: str, by, freq, start=None, end=None) -> pd.Data
         if by == "team" and "team" not in cols:
             raise ParameterError(
                 f"by='team' needs a 'team' column in table 'targets' (set on team rows, or added "
-                f"from reps at load); available columns: {cols}. Load reps with the dataset or use by='rep_id'."
+                f"from reps at load); available columns: {cols}. "
+                "Load reps with the dataset or use by='rep_id'."
             )
     t = window(t, "period", start, end)
     keys, t = group_keys(t, by, freq, "period")
@@ -466,7 +468,8 @@ def _empty_seasonality(keys, cols) -> pd.DataFrame:
         "en": "Sum of amount minus cost of the order lines whose cost is known, with the margin rate "
               "(margin / revenue) and the margin target when targets are given.",
         "fr": "Somme du montant moins le coût des lignes de commande dont le coût est connu, avec le taux "
-              "de marge (marge / chiffre d'affaires) et l'objectif de marge quand les objectifs sont fournis.",
+              "de marge (marge / chiffre d'affaires) et l'objectif de marge quand les objectifs sont "
+              "fournis.",
     },
     unit="currency", direction="higher", tables=("orders",), date="orders.ordered_at",
     optional_tables=("targets",), headline=True, seeds=("002", "003"),
@@ -703,8 +706,8 @@ def deals_needed(orders, targets, opportunities, *, by=None, freq="M", as_of=Non
     out["value"] = np.ceil(exact.where(~reached, 0.0) - 1e-9)
     opp = _safe_div(exact, rate.where(rate > 0))
     out["opportunities_needed"] = np.ceil(opp.where(~reached, 0.0) - 1e-9)
-    out["value"] = out["value"].clip(lower=0.0)
-    out["opportunities_needed"] = out["opportunities_needed"].clip(lower=0.0)
+    out["value"] = out["value"].clip(lower=0.0) + 0.0  # + 0.0 turns -0.0 into 0.0
+    out["opportunities_needed"] = out["opportunities_needed"].clip(lower=0.0) + 0.0
     for c in ("won_deals", "closed_deals"):
         out[c] = _num(out[c]).fillna(0.0)
     out["period"] = pd.Timestamp(p_start)
@@ -756,7 +759,8 @@ def recurring_revenue(orders, *, by=None, freq=None, start=None, end=None, lookb
     >>> import pandas as pd
     >>> orders = pd.DataFrame({"customer_id": ["C1", "C1", "C2"], "amount": [100.0, 300.0, 100.0],
     ...                        "ordered_at": pd.to_datetime(["2025-03-01", "2026-02-01", "2026-02-03"])})
-    >>> recurring_revenue(orders, start="2026-01-01")[["value", "numerator", "denominator"]].to_dict("records")
+    >>> out = recurring_revenue(orders, start="2026-01-01")
+    >>> out[["value", "numerator", "denominator"]].to_dict("records")
     [{'value': 0.75, 'numerator': 300.0, 'denominator': 400.0}]
     """
     if isinstance(lookback, bool) or not isinstance(lookback, (int, np.integer)) or lookback < 1:

@@ -38,9 +38,9 @@ def _positive(name: str, value, unit: str, example) -> None:
         )
 
 
-def _latest(f: nw.LazyFrame, col: str):
-    """Latest value of ``col`` as a naive ``datetime`` (None when there is none)."""
-    value = f.select(nw.col(col).max()).collect().item()
+def _latest(f: nw.LazyFrame, col: str, earliest: bool = False):
+    """Latest (or earliest) value of ``col`` as a naive ``datetime`` (None when there is none)."""
+    value = f.select(nw.col(col).min() if earliest else nw.col(col).max()).collect().item()
     if value is None or pd.isna(value):
         return None
     return pd.Timestamp(value).to_pydatetime()
@@ -67,6 +67,7 @@ def _is_month_end(day: _dt.datetime) -> bool:
 
 
 def _check_by_columns(by, available: list[str], tables: str) -> None:
+    available = [c for c in available if not c.startswith("_")]
     bad = [k for k in as_list(by) if k not in available]
     if bad:
         hints = "".join(did_you_mean(b, available) for b in bad)
@@ -77,11 +78,17 @@ def _check_by_columns(by, available: list[str], tables: str) -> None:
 
 
 def _censored(out: pd.DataFrame, keys) -> pd.DataFrame:
-    """Turn the ``_n`` column (all customers) into ``n_censored`` after :func:`proportion`."""
+    """Turn ``_n`` (all customers) into ``n_censored`` and ``n_before_data`` after :func:`proportion`.
+
+    ``n_censored`` = customers - judged customers - customers acquired before the data.
+    """
     out = out.copy()
     total = pd.to_numeric(out.pop("_n"), errors="coerce").fillna(0)
-    out["n_censored"] = (total - out["denominator"]).astype("int64")
-    return out.reset_index(drop=True)
+    before = pd.to_numeric(out["n_before_data"], errors="coerce").fillna(0)
+    out["n_censored"] = (total - out["denominator"] - before).astype("int64")
+    out["n_before_data"] = before.astype("int64")
+    return _order(out, keys, ["value", "numerator", "denominator", "ci_low", "ci_high", "low_sample",
+                              "n_censored", "n_before_data"])
 
 
 # --------------------------------------------------------------------------- surveys
@@ -134,12 +141,12 @@ def csat(surveys, *, by=None, freq=None, start=None, end=None):
     f = lazy(surveys, "surveys", needs=["kind", "score", "responded_at"])
     f = f.filter((nw.col("kind") == "csat") & ~nw.col("score").is_null())
     f = window(f, "responded_at", start, end)
+    keys, f = group_keys(f, by, freq, "responded_at")
     f = f.with_columns(
         _score=nw.col("score").cast(nw.Float64),
         _satisfied=flag(nw.col("score") >= 4),
         _above=flag(nw.col("score") > 5),
     )
-    keys, f = group_keys(f, by, freq, "responded_at")
     out = collect(aggregate(f, keys, [
         nw.col("_satisfied").sum().alias("numerator"),
         nw.len().alias("denominator"),
@@ -239,11 +246,11 @@ def nps(surveys, *, by=None, freq=None, start=None, end=None):
     f = lazy(surveys, "surveys", needs=["kind", "score", "responded_at"])
     f = f.filter((nw.col("kind") == "nps") & ~nw.col("score").is_null())
     f = window(f, "responded_at", start, end)
+    keys, f = group_keys(f, by, freq, "responded_at")
     f = f.with_columns(
         _promoter=flag(nw.col("score") >= 9),
         _detractor=flag(nw.col("score") <= 6),
     )
-    keys, f = group_keys(f, by, freq, "responded_at")
     out = collect(aggregate(f, keys, [
         nw.col("_promoter").sum().alias("promoters"),
         nw.col("_detractor").sum().alias("detractors"),
@@ -288,15 +295,22 @@ def repeat_purchase_rate(orders, *, customers=None, by=None, freq=None, start=No
     be judged yet: they are left out of both counts and reported in ``n_censored``.
     Days are calendar days, so a customer exactly ``window`` days old counts.
 
+    The orders only say who is new when they go back to the customer's real first
+    purchase. When ``customers`` has ``acquired_at``, a customer acquired before the
+    first day of the orders table is not new in these data: it is left out and
+    reported in ``n_before_data``. Without it, every customer's first order in the
+    data is taken as their first purchase, which overstates the earliest cohorts.
+
     Parameters
     ----------
     orders : DataFrame-like
         Needs ``order_id``, ``customer_id`` and ``ordered_at``. Orders after ``as_of``
         are ignored.
     customers : DataFrame-like, optional
-        When given, ``by`` columns it has (``segment``, ``source``, ``region``) are
-        read from it; otherwise from the lines of the customer's first order day
-        (a customer whose first-day lines disagree counts in each value).
+        Its ``acquired_at`` detects customers acquired before the orders start (see
+        above). ``by`` columns it has (``segment``, ``source``, ``region``) are read
+        from it; other ``by`` columns from the lines of the customer's first order
+        day (a customer whose first-day lines disagree counts in each value).
     by : str or list of str, optional
         Columns to break down by (nulls form their own group).
     freq : {None, "W", "M", "Q", "Y"}
@@ -315,7 +329,8 @@ def repeat_purchase_rate(orders, *, customers=None, by=None, freq=None, start=No
     DataFrame
         ``by`` columns, ``period``, ``value``, ``numerator`` (customers who bought
         again), ``denominator`` (customers old enough to tell), ``ci_low``,
-        ``ci_high``, ``low_sample``, ``n_censored`` (customers too recent).
+        ``ci_high``, ``low_sample``, ``n_censored`` (customers too recent),
+        ``n_before_data`` (customers acquired before the orders start).
 
     Examples
     --------
@@ -332,9 +347,10 @@ def repeat_purchase_rate(orders, *, customers=None, by=None, freq=None, start=No
     if as_of is not None:
         o = o.filter(nw.col("ordered_at") <= nw.lit(as_of))
 
+    data_start = _latest(o, "ordered_at", earliest=True)
     by_list = as_list(by)
     c = None
-    if customers is not None and by_list:
+    if customers is not None:
         c = lazy(customers, "customers", needs=["customer_id"])
     from_customers = [k for k in by_list if c is not None and k in columns(c)]
     from_orders = [k for k in by_list if k not in from_customers]
@@ -353,7 +369,14 @@ def repeat_purchase_rate(orders, *, customers=None, by=None, freq=None, start=No
         eligible = nw.lit(False)
     else:
         eligible = nw.col("_acquired") <= nw.lit(_day(as_of) - _dt.timedelta(days=window))
-    cust = cust.with_columns(_eligible=flag(eligible))
+    if c is not None and "acquired_at" in columns(c) and data_start is not None:
+        acquired = c.filter(~nw.col("customer_id").is_null()).group_by("customer_id").agg(
+            nw.col("acquired_at").min().alias("_acquired_at"))
+        cust = cust.join(acquired, on="customer_id", how="left").with_columns(_before=flag(
+            nw.col("_acquired_at").dt.truncate("1d") < nw.lit(_day(data_start)))).drop("_acquired_at")
+    else:
+        cust = cust.with_columns(_before=nw.lit(0).cast(nw.Int64))
+    cust = cust.with_columns(_eligible=flag(eligible & (nw.col("_before") == 0)))
     cust = cust.with_columns(_hit=flag((nw.col("_eligible") == 1) & (nw.col("_second") == 1)))
 
     if from_orders:
@@ -374,6 +397,7 @@ def repeat_purchase_rate(orders, *, customers=None, by=None, freq=None, start=No
         nw.col("_hit").sum().alias("numerator"),
         nw.col("_eligible").sum().alias("denominator"),
         nw.len().alias("_n"),
+        nw.col("_before").sum().alias("n_before_data"),
     ]), keys)
     return _censored(proportion(out, keys), keys)
 
@@ -423,6 +447,11 @@ def referral_rate(customers, referrals, *, orders=None, by=None, freq=None, star
     of both counts and reported in ``n_censored``; customers with no acquisition
     date, or acquired after ``as_of``, are left out.
 
+    The referrals table is taken to cover the time from its first ``referred_at``
+    on (e.g. the start of the export or of the referral programme): a customer whose
+    ``months`` months ended before that day cannot be judged, and is left out and
+    reported in ``n_before_data``.
+
     Parameters
     ----------
     customers : DataFrame-like
@@ -448,7 +477,7 @@ def referral_rate(customers, referrals, *, orders=None, by=None, freq=None, star
     DataFrame
         ``by`` columns, ``period``, ``value``, ``numerator`` (customers who
         referred), ``denominator`` (customers old enough to tell), ``ci_low``,
-        ``ci_high``, ``low_sample``, ``n_censored``.
+        ``ci_high``, ``low_sample``, ``n_censored``, ``n_before_data``.
 
     Examples
     --------
@@ -472,6 +501,10 @@ def referral_rate(customers, referrals, *, orders=None, by=None, freq=None, star
                  & ~nw.col("referrer_id").is_null())
     as_of = _resolve_as_of(as_of, (c, "_acquired"), (r, "referred_at"))
     _check_by_columns(by, columns(c), "customers")
+    covered = lazy(referrals, "referrals").filter(~nw.col("referred_at").is_null())
+    if as_of is not None:
+        covered = covered.filter(nw.col("referred_at") <= nw.lit(as_of))
+    data_start = _latest(covered, "referred_at", earliest=True)
 
     c = c.filter(~nw.col("_acquired").is_null())
     if as_of is None:
@@ -485,7 +518,16 @@ def referral_rate(customers, referrals, *, orders=None, by=None, freq=None, star
         last_day = 31 if _is_month_end(day) else day.day
         eligible = (_month_index("_acquired") < k) | (
             (_month_index("_acquired") == k) & (nw.col("_acquired").dt.day() <= last_day))
-    c = c.with_columns(_eligible=flag(eligible))
+    if data_start is None:
+        before = nw.lit(False)
+    else:
+        # acquired + months (calendar) < first referral day
+        first = _day(data_start)
+        k0 = first.year * 12 + first.month - months
+        before = (_month_index("_acquired") < k0) | (
+            (_month_index("_acquired") == k0) & (nw.col("_acquired").dt.day() < first.day))
+    c = c.with_columns(_before=flag(before))
+    c = c.with_columns(_eligible=flag(eligible & (nw.col("_before") == 0)))
 
     r = r.select(nw.col("referrer_id").alias("customer_id"),
                  nw.col("referred_at").dt.truncate("1d").alias("_rday"))
@@ -505,6 +547,7 @@ def referral_rate(customers, referrals, *, orders=None, by=None, freq=None, star
         nw.col("_hit").sum().alias("numerator"),
         nw.col("_eligible").sum().alias("denominator"),
         nw.len().alias("_n"),
+        nw.col("_before").sum().alias("n_before_data"),
     ]), keys)
     return _censored(proportion(out, keys), keys)
 

@@ -40,7 +40,7 @@ WORDS = {
     "status": {"en": "Status", "fr": "Statut"},
     "good": {"en": "better", "fr": "meilleur"},
     "bad": {"en": "worse", "fr": "moins bon"},
-    "neutral": {"en": "stable", "fr": "stable"},
+    "neutral": {"en": "no clear change", "fr": "pas d'écart net"},
     "failed": {"en": "Failed runs (the report of these months was not replaced)",
                "fr": "Exécutions en échec (le rapport de ces mois n'a pas été remplacé)"},
     "log": {"en": "log", "fr": "journal"},

@@ -172,17 +172,26 @@ def check_parameters(path) -> dict:
 
 
 def describe(folder) -> str:
-    """Plain-text list of the notebooks of ``folder`` and their parameters (for ``--help``)."""
-    lines = []
+    """Plain-text list of the notebooks of ``folder`` and their parameters (for ``--help``).
+
+    Notebooks with the same parameters are listed together, their parameters once.
+    """
+    groups: list[tuple[list[str], list[str]]] = []
     for p in available(folder):
-        mark = "" if is_default(p) else "  (only when named in --notebooks)"
-        lines.append(f"  {p.stem}{mark}")
+        name = p.stem + ("" if is_default(p) else " (only when named in --notebooks)")
         try:
-            params = parameters(p)
+            lines = [f"{n}: {i['type']} = {i['default']}  # {i['help']}".rstrip(" #")
+                     for n, i in parameters(p).items()] or ["(no parameters cell)"]
         except Exception as exc:  # an unreadable notebook must not break --help
-            lines.append(f"      (cannot read its parameters: {exc})")
-            continue
-        for name, info in params.items():
-            default = info["default"]
-            lines.append(f"      {name}: {info['type']} = {default}  {info['help']}".rstrip())
-    return "\n".join(lines)
+            lines = [f"(cannot read its parameters: {exc})"]
+        for names, params in groups:
+            if params == lines:
+                names.append(name)
+                break
+        else:
+            groups.append(([name], lines))
+    out = []
+    for names, params in groups:
+        out += [f"  {n}" for n in names]
+        out += ["    parameters:"] + [f"      {line}" for line in params]
+    return "\n".join(out)

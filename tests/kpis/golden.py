@@ -25,7 +25,8 @@ def variants(name: str) -> dict[str, dict]:
     out = {"default": {}}
     if "freq" in params:
         out["monthly"] = {"freq": "M"}
-    if "by" in params:
+    tables = sample_dataset().tables
+    if "by" in params and all("team" in tables[t].columns for t in registry.get(name).tables):
         out["by_team"] = {"by": "team"}
     return out
 

@@ -687,3 +687,13 @@ def test_compute_passes_optional_leads_table():
     ds = kit.Dataset({"activities": ACTS, "leads": LEADS})
     # with leads from the dataset, A3 is a sales call: 1/3 as in the direct call
     assert kit.compute(ds, "call_to_meeting_rate")["denominator"].tolist() == [3.0]
+
+
+def test_time_kpis_are_reachable_from_the_funnel_module():
+    # kit.compute's error messages point to kit.kpis.funnel.<name> for the whole family
+    from kit.kpis import funnel as module
+
+    assert module.pipeline_velocity is pipeline_velocity
+    assert module.time_to_convert.kpi.name == "time_to_convert"
+    with pytest.raises(AttributeError, match="has no attribute 'nope'"):
+        module.nope  # noqa: B018

@@ -78,7 +78,9 @@ def test_group_parts_add_up_to_total(name, seed, frac):
 
 
 @SETTINGS
-@given(name=st.sampled_from([n for n in NAMES if registry.get(n).unit == "count"]),
+# deals_needed is a count of deals still to win: one team can need more than the
+# whole company when the other teams are over target, so it is not monotone.
+@given(name=st.sampled_from([n for n in NAMES if registry.get(n).unit == "count" and n != "deals_needed"]),
        index=st.integers(0, 10))
 def test_filtering_never_increases_a_count(name, index):
     ds = sample_dataset()

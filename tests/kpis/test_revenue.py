@@ -407,6 +407,7 @@ def test_deals_needed_by_rep(engine):
         "remaining": [1700.0, 0.0, 500.0], "average_won_deal": [600.0, 1000.0, NAN],
         "win_rate": [0.5, 1.0, NAN], "won_deals": [2.0, 1.0, 0.0], "closed_deals": [4.0, 1.0, 0.0],
     })
+    assert math.copysign(1.0, out["value"].iloc[1]) == 1.0, "a reached target shows 0, not -0"
 
 
 def test_deals_needed_total_and_quarter(engine):

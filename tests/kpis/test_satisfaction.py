@@ -100,6 +100,16 @@ def test_csat_score_above_five_raises(engine):
         csat(to_engine(bad, engine))
 
 
+def test_by_errors_name_the_user_columns_only(engine):
+    with pytest.raises(ParameterError, match=r"by='chanel'.*did you mean 'channel'") as err:
+        csat(to_engine(SURVEYS, engine), by="chanel")
+    assert "_score" not in str(err.value)
+    t = convert(engine, customers=CUSTOMERS, referrals=REFERRALS)
+    with pytest.raises(ParameterError, match=r"by='segmnt'.*in customers.*did you mean 'segment'") as err:
+        referral_rate(t["customers"], t["referrals"], by="segmnt")
+    assert "_acquired" not in str(err.value)
+
+
 def test_nps_hand_computed(engine):
     out = nps(to_engine(SURVEYS, engine))
     # nps rows 10, 9, 7, 6, 0: promoters 2, passives 1, detractors 2 -> (2 - 2) / 5 = 0
@@ -174,7 +184,23 @@ def test_repeat_purchase_hand_computed(engine):
     assert records(out, ["value", "numerator", "denominator", "n_censored"]) == [
         {"value": 0.5, "numerator": 2.0, "denominator": 4.0, "n_censored": 1}]
     assert list(out.columns) == ["value", "numerator", "denominator", "ci_low", "ci_high",
-                                 "low_sample", "n_censored"]
+                                 "low_sample", "n_censored", "n_before_data"]
+    assert out["n_before_data"].tolist() == [0]
+
+
+def test_repeat_purchase_leaves_out_customers_acquired_before_the_orders(engine):
+    # the orders start on 2025-10-01 (C5). C4 was acquired in 2024: its first order in the
+    # data is not its first purchase -> left out. C5 acquired the day the data start and C1
+    # acquired the day before its first order are new.  Eligible C1, C3, C5; yes C1.
+    customers = pd.DataFrame({
+        "customer_id": ["C1", "C2", "C3", "C4", "C5"],
+        "acquired_at": pd.to_datetime(["2025-12-31", "2026-01-02", "2025-12-01", "2024-03-01",
+                                       "2025-10-01"]),
+    })
+    t = convert(engine, orders=ORDERS, customers=customers)
+    out = repeat_purchase_rate(t["orders"], customers=t["customers"], as_of=AS_OF)
+    assert records(out, ["numerator", "denominator", "n_censored", "n_before_data"]) == [
+        {"numerator": 1.0, "denominator": 3.0, "n_censored": 1, "n_before_data": 1}]
 
 
 def test_repeat_purchase_boundaries(engine):
@@ -287,6 +313,19 @@ def test_referral_rate_hand_computed(engine):
     # eligible C1, C3, C4, C7; yes C1, C3
     assert records(out, ["value", "numerator", "denominator", "n_censored"]) == [
         {"value": 0.5, "numerator": 2.0, "denominator": 4.0, "n_censored": 1}]
+
+
+def test_referral_rate_leaves_out_customers_whose_months_end_before_the_referrals(engine):
+    # the referrals start on 2025-05-05: C8 (acquired 2024-11-04, 6 months end 2025-05-04)
+    # cannot be judged; C9 (acquired 2024-11-05, ends 2025-05-05) can, and gave none
+    extra = pd.DataFrame({"customer_id": ["C8", "C9"],
+                          "acquired_at": pd.to_datetime(["2024-11-04", "2024-11-05"]),
+                          "segment": ["ge", "ge"]})
+    t = convert(engine, customers=pd.concat([CUSTOMERS, extra], ignore_index=True),
+                referrals=REFERRALS)
+    out = referral_rate(t["customers"], t["referrals"], as_of=R_AS_OF)
+    assert records(out, ["numerator", "denominator", "n_censored", "n_before_data"]) == [
+        {"numerator": 2.0, "denominator": 5.0, "n_censored": 1, "n_before_data": 1}]
 
 
 def test_referral_rate_with_orders_fills_acquisition(engine):

@@ -1,0 +1,180 @@
+"""``load_dataset``: from a folder, a database or a dict of frames to a checked :class:`Dataset`.
+
+The steps, each in its own module:
+
+1. find the tables (:mod:`kit.io.sources`, :mod:`kit.io.sql`) and the mapping
+   (:mod:`kit.io.mapping`);
+2. rename, type and check each table in DuckDB (:mod:`kit.io.validate`,
+   :mod:`kit.io.parse`); structural problems of every table are raised together;
+3. cross-table checks (orphans, order of events, future dates);
+4. orders derived from won opportunities when there are none (:mod:`kit.io.derive`);
+5. enrichment (:mod:`kit.io.enrich`);
+6. the tables in the chosen backend (:mod:`kit.io.output`).
+
+Input files are only read: CSV and Excel files are read into memory, Parquet files
+and DuckDB databases are opened read-only, SQLite files in read-only mode.
+"""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from kit.contract import TABLE_NAMES
+from kit.dataset import Dataset
+from kit.errors import ParameterError, check_choice
+from kit.io.derive import can_derive, derive_orders
+from kit.io.enrich import enrich
+from kit.io.issues import Issue, issues_frame, raise_strict, raise_structural
+from kit.io.mapping import resolve
+from kit.io.output import BACKENDS, materialise
+from kit.io.sources import discover, is_url
+from kit.io.validate import check_relations, stage_table
+
+LOCALES = ("auto", "fr", "en")
+
+
+def source_label(source) -> str:
+    """How ``source`` is named in messages (a password in a URL is hidden).
+
+    Examples
+    --------
+    >>> source_label("postgresql://kit:secret@db/crm")
+    'postgresql://kit:***@db/crm'
+    >>> source_label({"leads": None})
+    'dict of tables (leads)'
+    """
+    if isinstance(source, dict):
+        return f"dict of tables ({', '.join(map(str, source))})"
+    text = str(source)
+    if is_url(text):
+        text = re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", text)
+    return text
+
+
+def _check_options(backend, locale, timezone, currency):
+    check_choice("backend", backend, BACKENDS,
+                 what_next="Use backend='pandas' (default), 'polars' or 'duckdb'.")
+    check_choice("locale", locale, LOCALES,
+                 what_next="Use locale='fr' for 1 234,56 and 31/12/2025, 'en' for 1,234.56 and "
+                           "12/31/2025, or 'auto' to decide from the values.")
+    try:
+        zoneinfo.ZoneInfo(str(timezone))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ParameterError(f"timezone={timezone!r} is not a time zone name; use an IANA name "
+                             "such as 'Europe/Paris' or 'UTC'.") from None
+    if not (isinstance(currency, str) and re.fullmatch(r"[A-Za-z]{3}", currency)):
+        raise ParameterError(f"currency={currency!r} is not an ISO 4217 code; use a three-letter "
+                             "code such as 'EUR' or 'USD'.")
+
+
+def load_dataset(source, *, preset=None, mapping=None, backend="pandas", strict=False,
+                 locale="auto", timezone="Europe/Paris", currency="EUR", as_of=None) -> Dataset:
+    """Load, check and enrich a dataset.
+
+    Parameters
+    ----------
+    source : str, Path or dict
+        A folder with one file per table named after it (``leads.csv``,
+        ``orders.parquet``, ``targets.xlsx``), one such file, a database URL
+        (``sqlite:///crm.db``, ``duckdb:///crm.duckdb``, ``postgresql://...``), or a
+        dict ``{table: DataFrame}``.
+    preset : str, optional
+        Name of a mapping shipped in ``kit/presets/`` for a CRM export.
+    mapping : dict or path, optional
+        Per table ``{"file", "columns", "values"}`` (see :mod:`kit.io.mapping`), or
+        a YAML file holding it; it takes precedence over the preset.
+    backend : {"pandas", "polars", "duckdb"}
+        Type of the tables of the dataset. With ``"duckdb"``, Parquet files and
+        DuckDB databases are not read into memory.
+    strict : bool
+        Raise :class:`~kit.errors.DataError` on any error or warning instead of
+        setting rows aside.
+    locale : {"auto", "fr", "en"}
+        How to read ambiguous numbers (``1,234``) and dates (``03/04/2025``);
+        ``"auto"`` decides per column from its values, French when they do not tell.
+    timezone : str
+        Times with an offset are converted to this zone, then made naive.
+    currency : str
+        The dataset's currency; its symbol is accepted in amounts (``1 234,56 €``).
+    as_of : date-like, optional
+        End of the data; default the latest timestamp of the dataset.
+
+    Returns
+    -------
+    Dataset
+        With ``ds.issues`` (one row per problem, plus one ``rows_read`` info row
+        per table) and ``ds.rejected`` (per table, the rows set aside, with
+        ``_reason`` and ``_line``).
+
+    Raises
+    ------
+    DataError
+        On structural problems (unknown table, missing required column, file that
+        cannot be read), all listed at once; with ``strict=True`` on any problem.
+    ParameterError
+        On an option outside what is allowed.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ds = load_dataset({"opportunities": pd.DataFrame({
+    ...     "opportunity_id": ["O1", "O2", "O2"], "created_at": ["01/12/2025"] * 3,
+    ...     "rep_id": ["R1"] * 3, "status": ["Won", "lost", "lost"],
+    ...     "amount": ["1 234,50 €", "", ""], "closed_at": ["15/12/2025"] * 3})})
+    >>> ds.opportunities["amount"].tolist()
+    [1234.5, nan]
+    >>> ds.rejected["opportunities"]["_reason"].tolist()
+    ['duplicate opportunity_id O2 (first on line 3)']
+    >>> ds.orders[["order_id", "amount"]].to_dict("records")
+    [{'order_id': 'O1', 'amount': 1234.5}]
+    """
+    _check_options(backend, locale, timezone, currency)
+    maps = resolve(preset, mapping)
+    label = source_label(source)
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    raws, problems = discover(source, maps, con)
+    stages = {}
+    for table in TABLE_NAMES:
+        if table in raws:
+            st = stage_table(con, raws[table], maps.get(table), locale=locale,
+                             timezone=timezone, currency=currency)
+            problems += st.structural
+            stages[table] = st
+    raise_structural(problems, label)
+
+    issues = [i for st in stages.values() for i in st.issues]
+    now = pd.Timestamp.now(tz=timezone).tz_localize(None).floor("s")
+    issues += check_relations(con, stages, now=now)
+    columns = {t: list(st.columns) for t, st in stages.items()}
+    lazy = {t: st.lazy for t, st in stages.items()}
+    if can_derive(columns):
+        columns["orders"], derived = derive_orders(con, columns["opportunities"])
+        lazy["orders"] = lazy["opportunities"]
+        issues += derived
+    columns, enriched = enrich(con, columns)
+    issues += enriched
+    for t, st in stages.items():
+        issues.append(Issue(t, None, "rows_read", "info", st.rows_read, [],
+                            f"{st.origin}: {st.rows_read} rows read, {st.kept_rows} kept, "
+                            f"{st.rows_read - st.kept_rows} rejected."))
+    if strict:
+        raise_strict(issues, label)
+
+    tables = {t: materialise(con, t, backend, lazy[t])
+              for t in TABLE_NAMES if t in columns}
+    rejected = {t: st.rejected for t, st in stages.items()}
+    if backend == "duckdb":
+        for t, raw in raws.items():
+            if not raw.lazy:  # stored in DuckDB by materialise: the frames are not needed
+                con.unregister(f"frame_{t}")
+    else:
+        con.close()
+    return Dataset(tables, issues_frame(issues), rejected, as_of=as_of, backend=backend,
+                   currency=currency.upper(), timezone=timezone,
+                   source=str(Path(source)) if isinstance(source, Path) else label)

@@ -1,0 +1,392 @@
+"""The rules of the data contract, checked in DuckDB, every problem collected at once.
+
+For each table, :func:`stage_table` builds a chain of DuckDB views::
+
+    raw_<t>      the table as read (text for CSV/Excel, typed for Parquet/SQL), with _line
+    src_<t>      columns renamed (mapping, snake case), value maps applied
+    prep_<t>     the text of each cell trimmed, blanks as NULL
+    typed_<t>    every contract column read as its kind (kit.io.parse)
+    checked_<t>  _reason: why the row cannot be used (NULL when it can); a
+                 temporary table, computed once, unless the source is lazy
+    kept_<t>     the usable rows, out-of-range optional values set to missing
+
+and one aggregate query counts each rule's failures with example line numbers.
+Cross-table checks (:func:`check_relations`: orphan references, events out of order,
+future dates) run on the ``kept_`` views and flag rows without removing them.
+
+Rules, severities and what happens to the row:
+
+====================  ========  ===============================================
+rule                  severity  row
+====================  ========  ===============================================
+required              error     rejected (a required value is empty)
+unparseable           error     rejected when the column is required
+unparseable           warning   kept, value set to missing, when it is optional
+enum                  error     rejected (value outside the allowed set)
+range                 error     rejected when the column is required
+range                 warning   kept, value set to missing, when it is optional
+duplicate             error     rejected; the first row with the key is kept
+orphan                warning   kept (reference to a row that is not there)
+order                 warning   kept (e.g. converted_at before created_at)
+future                warning   kept (date after the time of loading)
+unknown_column        info      column not in the contract, kept as it is
+====================  ========  ===============================================
+
+Examples
+--------
+>>> import duckdb, pandas as pd
+>>> from kit.io.sources import RawTable, with_lines
+>>> con = duckdb.connect()
+>>> raw = RawTable("leads", "leads.csv", frame=with_lines(pd.DataFrame(
+...     {"lead_id": ["L1", "L1", ""], "created_at": ["2026-01-05", "2026-01-06", "2026-01-07"]})))
+>>> st = stage_table(con, raw, None)
+>>> st.kept_rows, len(st.rejected), st.rows_read
+(1, 2, 3)
+>>> sorted((i.rule, i.count, i.rows) for i in st.issues if i.severity == "error")
+[('duplicate', 1, [3]), ('required', 1, [4])]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from kit.contract import CONTRACT, Table
+from kit.errors import did_you_mean
+from kit.io._sqltext import ident, literal, literal_list
+from kit.io.files import LINE
+from kit.io.issues import EXAMPLES, Issue, Structural
+from kit.io.mapping import rename_plan, value_maps
+from kit.io.parse import decide, parse_column, prepare
+
+FALLIBLE = ("datetime", "date", "money", "number", "int", "bool")
+
+#: Events that cannot come before another event of the same row: (later, earlier).
+ORDER_RULES = {
+    "leads": [("engaged_at", "created_at"), ("qualified_at", "created_at"),
+              ("converted_at", "created_at"), ("lost_at", "created_at")],
+    "opportunities": [("qualified_at", "created_at"), ("proposal_at", "created_at"),
+                      ("closed_at", "created_at")],
+    "products": [("retired_at", "launched_at")],
+}
+
+#: Tables whose date column may lie in the future (objectives are set ahead).
+FUTURE_ALLOWED = ("targets",)
+
+
+@dataclass
+class TableStage:
+    """What :func:`stage_table` found for one table."""
+
+    table: str
+    origin: str
+    columns: list = field(default_factory=list)
+    rows_read: int = 0
+    kept_rows: int = 0
+    rejected: pd.DataFrame | None = None
+    issues: list = field(default_factory=list)
+    structural: list = field(default_factory=list)
+    lazy: bool = False
+
+
+def _view(con, name: str, sql: str, *, store: bool = False) -> None:
+    # store=True computes the rows once (tables read into memory anyway); views
+    # keep Parquet and DuckDB sources lazy
+    what = "TABLE" if store else "VIEW"
+    con.execute(f"CREATE OR REPLACE TEMP {what} {ident(name)} AS {sql}")
+
+
+def _columns(con, name: str) -> tuple[list, list]:
+    rel = con.sql(f"SELECT * FROM {ident(name)} LIMIT 0")
+    return list(rel.columns), [str(t) for t in rel.types]
+
+
+def _rows(n: int) -> str:
+    return f"{n} row{'s' if n != 1 else ''}"
+
+
+def register_raw(con, raw) -> None:
+    """Make ``raw_<table>`` a DuckDB view of the raw table (frame or lazy SQL)."""
+    name = f"raw_{raw.table}"
+    if raw.lazy:
+        _view(con, name, f"SELECT * FROM {raw.sql}")
+    else:
+        con.register(f"frame_{raw.table}", raw.frame)
+        _view(con, name, f"SELECT * FROM {ident('frame_' + raw.table)}")
+
+
+def stage_table(con, raw, spec: dict | None, *, locale="auto", timezone="Europe/Paris",
+                currency="EUR") -> TableStage:
+    """Rename, type and check one raw table; leave ``kept_<table>`` in ``con``.
+
+    ``spec`` is the table's entry of the mapping (or ``None``). Structural
+    problems (a required column missing) are returned in ``.structural`` and no
+    view beyond ``src_<table>`` is built.
+    """
+    t = raw.table
+    contract = CONTRACT[t]
+    st = TableStage(t, raw.origin, lazy=raw.lazy)
+    register_raw(con, raw)
+    raw_cols, raw_types = _columns(con, f"raw_{t}")
+    raw_cols_nl = [c for c in raw_cols if c != LINE]
+    plan = rename_plan(t, raw_cols_nl, spec)
+    for p in plan.problems:
+        st.structural.append(Structural(t, raw.origin, None, "column_names", p + "."))
+    vmaps = value_maps(spec, plan)
+    select = []
+    for c in raw_cols_nl:
+        new = plan.new_name(c)
+        expr = ident(c)
+        if new in vmaps:
+            text = f"trim(CAST({expr} AS VARCHAR))"
+            cases = " ".join(f"WHEN {literal(k)} THEN {literal(v)}" for k, v in vmaps[new].items())
+            expr = f"CASE {text} {cases} ELSE CAST({expr} AS VARCHAR) END"
+        select.append(f"{expr} AS {ident(new)}")
+    select.append(ident(LINE))
+    _view(con, f"src_{t}", "SELECT " + ", ".join(select) + f" FROM {ident('raw_' + t)}")
+    src_cols, src_types = _columns(con, f"src_{t}")
+    dtypes = dict(zip(src_cols, src_types))
+    present = [c for c in src_cols if c != LINE]
+    missing = [c for c in contract.required if c not in present]
+    for c in missing:
+        hint = did_you_mean(c, present)
+        mapped = [old for old, new in plan.unmatched.items() if new == c]
+        note = (f" The mapping renames {mapped[0]!r} to {c!r}, but there is no column {mapped[0]!r}."
+                if mapped else "")
+        st.structural.append(Structural(
+            t, raw.origin, c, "required_column",
+            f"the required column {c!r} is missing{hint}.{note} Available columns: {present}. "
+            f"Rename the column in the file, or map it: mapping={{{t!r}: {{'columns': "
+            f"{{'<your column>': {c!r}}}}}}}."))
+    if st.structural:
+        return st
+    contract_cols = [c for c in contract.names if c in present]
+    extras = [c for c in present if not contract.has(c)]
+    if extras:
+        hints = "".join(did_you_mean(e, contract.names) for e in extras)
+        st.issues.append(Issue(t, None, "unknown_column", "info", len(extras), [],
+                               f"{raw.origin}: column(s) {extras} are not in the contract of {t!r} and "
+                               f"are kept as they are{hints}. Known columns: {contract.names}."))
+    st.columns = contract_cols + extras
+    _build_typed(con, st, contract, contract_cols, extras, dtypes, locale, timezone, currency)
+    _build_checked(con, st, contract, contract_cols, extras)
+    return st
+
+
+def _build_typed(con, st, contract: Table, cols, extras, dtypes, locale, timezone, currency):
+    # two projections: the cleaned text of each cell, then its typed value, so
+    # that each expression is computed once per cell
+    t = st.table
+    kinds = {c: contract.column(c).kind for c in cols}
+    prep = [f"{prepare(c, kinds[c], dtypes[c])} AS {ident('_t:' + c)}" for c in cols]
+    prep += [f"CAST({ident(c)} AS VARCHAR) AS {ident('_raw:' + c)}" for c in cols]
+    prep += [ident(e) for e in extras] + [ident(LINE)]
+    _view(con, f"prep_{t}", "SELECT " + ", ".join(prep) + f" FROM {ident('src_' + t)}")
+    prepped = con.sql(f"SELECT * FROM {ident('prep_' + t)}")
+    decisions = decide(prepped, {"_t:" + c: k for c, k in kinds.items()},
+                       {"_t:" + c: dtypes[c] for c in cols}, locale, prepared=True)
+    select = []
+    for c in cols:
+        p = parse_column("_t:" + c, kinds[c], dtypes[c], decisions.get("_t:" + c),
+                         timezone=timezone, currency=currency, prepared=True)
+        select += [f"{p.value} AS {ident(c)}", f"{p.present} AS {ident('_present:' + c)}",
+                   ident("_raw:" + c)]
+    select += [ident(e) for e in extras] + [ident(LINE)]
+    _view(con, f"typed_{t}", "SELECT " + ", ".join(select) + f" FROM {ident('prep_' + t)}")
+
+
+@dataclass
+class _Rule:
+    rule: str
+    column: str | None
+    severity: str
+    condition: str
+    reason: str | None  # SQL text of the _reason part when the row is rejected
+    message: str
+    example: str | None = None
+
+
+def _rules(st, contract: Table, cols) -> list:
+    t, origin = st.table, st.origin
+    rules = []
+    for c in cols:
+        col = contract.column(c)
+        v, present, raw = ident(c), ident("_present:" + c), ident("_raw:" + c)
+        if col.required:
+            rules.append(_Rule("required", c, "error", f"NOT {present}", literal(f"missing {c}"),
+                               f"{origin}: {{n}} with no {c}, a required value; they are in "
+                               f"ds.rejected[{t!r}]. Fill the value in the source or remove the rows."))
+        if col.kind in FALLIBLE:
+            allowed = _allowed_text(col.kind)
+            cond = f"{present} AND {v} IS NULL"
+            if col.required:
+                rules.append(_Rule("unparseable", c, "error", cond,
+                                   f"'unreadable {c}: ' || {raw}",
+                                   f"{origin}: {{n}} where {c} cannot be read as {col.kind}, e.g. "
+                                   f"{{examples}}; allowed: {allowed}. The rows are in "
+                                   f"ds.rejected[{t!r}]; correct the values in the source.", raw))
+            else:
+                rules.append(_Rule("unparseable", c, "warning", cond, None,
+                                   f"{origin}: {{n}} where {c} cannot be read as {col.kind}, e.g. "
+                                   f"{{examples}}; allowed: {allowed}. The rows are kept with {c} "
+                                   "missing; correct the values in the source.", raw))
+        if col.kind == "enum":
+            rules.append(_Rule("enum", c, "error", f"{v} IS NOT NULL AND {v} NOT IN {literal_list(col.values)}",
+                               f"{literal(c)} || ' ' || {raw} || ' not allowed'",
+                               f"{origin}: {{n}} where {c} is not one of {', '.join(col.values)}, "
+                               f"e.g. {{examples}}. The rows are in ds.rejected[{t!r}]; map the "
+                               f"values: mapping={{{t!r}: {{'values': {{{c!r}: {{'<value>': "
+                               f"'{col.values[0]}'}}}}}}}}.", raw))
+        if col.min_value is not None or col.max_value is not None:
+            parts = []
+            if col.min_value is not None:
+                parts.append(f"{v} < {col.min_value!r}")
+            if col.max_value is not None:
+                parts.append(f"{v} > {col.max_value!r}")
+            cond = f"{v} IS NOT NULL AND ({' OR '.join(parts)})"
+            rng = (f"at least {col.min_value:g}" if col.max_value is None
+                   else f"between {col.min_value:g} and {col.max_value:g}")
+            if col.required:
+                rules.append(_Rule("range", c, "error", cond, f"{literal(c)} || ' ' || {raw} || ' out of range'",
+                                   f"{origin}: {{n}} where {c} is not {rng}, e.g. {{examples}}. "
+                                   f"The rows are in ds.rejected[{t!r}].", raw))
+            else:
+                rules.append(_Rule("range", c, "warning", cond, None,
+                                   f"{origin}: {{n}} where {c} is not {rng}, e.g. {{examples}}. "
+                                   f"The rows are kept with {c} missing.", raw))
+    return rules
+
+
+def _allowed_text(kind: str) -> str:
+    return {
+        "datetime": "dates such as 2025-12-31, 2025-12-31 14:05, 31/12/2025 or 31/12/2025 14:05",
+        "date": "dates such as 2025-12-31, 31/12/2025 or 2025-12",
+        "money": "numbers such as 1234.56, 1 234,56 or 1 234,56 €",
+        "number": "numbers such as 1234.5 or 1 234,5",
+        "int": "whole numbers",
+        "bool": "true/false, oui/non, vrai/faux, yes/no, 1/0",
+    }[kind]
+
+
+def _build_checked(con, st, contract: Table, cols, extras):
+    t = st.table
+    rules = _rules(st, contract, cols)
+    reasons = [f"CASE WHEN {r.condition} THEN {r.reason} END" for r in rules if r.reason]
+    r0 = f"NULLIF(concat_ws('; ', {', '.join(reasons)}), '')" if reasons else "CAST(NULL AS VARCHAR)"
+    _view(con, f"pre_{t}", f"SELECT *, {r0} AS _r0 FROM {ident('typed_' + t)}")
+    key = [k for k in contract.key if k in cols]
+    if contract.unique_key and key:
+        part = ", ".join(ident(k) for k in key) + ", (_r0 IS NULL)"
+        win = f"OVER (PARTITION BY {part} ORDER BY {ident(LINE)})"
+        key_text = " || '/' || ".join(f"CAST({ident(k)} AS VARCHAR)" for k in key)
+        dup = (f"CASE WHEN _r0 IS NULL AND row_number() {win} > 1 THEN 'duplicate {'/'.join(key)} ' || "
+               f"{key_text} || ' (first on line ' || CAST(first_value({ident(LINE)}) {win} AS VARCHAR) "
+               "|| ')' END")
+        reason = f"coalesce(_r0, {dup})"
+    else:
+        reason = "_r0"
+    _view(con, f"checked_{t}", f"SELECT *, {reason} AS _reason FROM {ident('pre_' + t)}",
+          store=not st.lazy)
+    # kept rows: optional values out of range are set to missing
+    nulled = {r.column: r.condition for r in rules if r.rule == "range" and r.reason is None}
+    out = []
+    for c in cols:
+        out.append(f"CASE WHEN {nulled[c]} THEN NULL ELSE {ident(c)} END AS {ident(c)}"
+                   if c in nulled else ident(c))
+    out += [ident(e) for e in extras] + [ident(LINE)]
+    _view(con, f"kept_{t}", "SELECT " + ", ".join(out) + f" FROM {ident('checked_' + t)} "
+          "WHERE _reason IS NULL")
+    # one aggregate query for every rule, plus duplicates and the counts
+    aggs = ["count(*)", "count(*) FILTER (WHERE _reason IS NULL)"]
+    for r in rules:
+        aggs += [f"count(*) FILTER (WHERE {r.condition})",
+                 f"list({ident(LINE)} ORDER BY {ident(LINE)}) FILTER (WHERE {r.condition})[1:{EXAMPLES}]",
+                 (f"list(DISTINCT {r.example}) FILTER (WHERE {r.condition})[1:3]" if r.example
+                  else "NULL")]
+    aggs += ["count(*) FILTER (WHERE _r0 IS NULL AND _reason IS NOT NULL)",
+             f"list({ident(LINE)} ORDER BY {ident(LINE)}) FILTER (WHERE _r0 IS NULL AND _reason "
+             f"IS NOT NULL)[1:{EXAMPLES}]",
+             "list(_reason ORDER BY _line) FILTER (WHERE _r0 IS NULL AND _reason IS NOT NULL)[1:3]"]
+    row = con.sql(f"SELECT {', '.join(aggs)} FROM {ident('checked_' + t)}").fetchall()[0]
+    st.rows_read, st.kept_rows = int(row[0]), int(row[1])
+    k = 2
+    for r in rules:
+        n, lines, examples = row[k], row[k + 1], row[k + 2]
+        k += 3
+        if n:
+            shown = ", ".join(repr(e) for e in (examples or [])) or "-"
+            st.issues.append(Issue(t, r.column, r.rule, r.severity, int(n), list(lines),
+                                   r.message.replace("{n}", _rows(int(n))).replace("{examples}", shown)))
+    n, lines, examples = row[k], row[k + 1], row[k + 2]
+    if n:
+        st.issues.append(Issue(
+            t, "/".join(key), "duplicate", "error", int(n), list(lines),
+            f"{st.origin}: {_rows(int(n))} repeat the key {'/'.join(key)} of an earlier row "
+            f"({'; '.join(examples)}); the first row is kept, the others are in "
+            f"ds.rejected[{t!r}]. Remove the duplicates in the source."))
+    rejected_n = st.rows_read - st.kept_rows
+    if rejected_n:
+        st.rejected = con.sql(
+            f"SELECT s.*, c._reason FROM {ident('src_' + t)} s JOIN {ident('checked_' + t)} c "
+            f"USING ({ident(LINE)}) WHERE c._reason IS NOT NULL ORDER BY s.{ident(LINE)}").df()
+        ordered = [c for c in st.rejected.columns if c not in (LINE, "_reason")] + ["_reason", LINE]
+        st.rejected = st.rejected[ordered]
+    else:
+        src_cols = [c for c in _columns(con, f"src_{t}")[0] if c != LINE]
+        st.rejected = pd.DataFrame({c: pd.Series(dtype="object")
+                                    for c in src_cols + ["_reason"]}).assign(
+            **{LINE: pd.Series(dtype="int64")})
+
+
+def check_relations(con, stages: dict, now=None) -> list:
+    """Cross-table and soft checks on the ``kept_`` views: orphans, order, future dates.
+
+    Rows are kept; each problem is an :class:`Issue` (severity warning).
+    """
+    issues = []
+    for t, st in stages.items():
+        contract = CONTRACT[t]
+        kept = ident(f"kept_{t}")
+        for c in st.columns:
+            if not contract.has(c) or not contract.column(c).references:
+                continue
+            target, key = contract.column(c).references.split(".")
+            if target not in stages:
+                continue
+            sql = (f"SELECT count(*), list(k.{ident(LINE)} ORDER BY k.{ident(LINE)})[1:{EXAMPLES}], "
+                   f"list(DISTINCT k.{ident(c)})[1:3] FROM {kept} k WHERE k.{ident(c)} IS NOT NULL "
+                   f"AND NOT EXISTS (SELECT 1 FROM {ident('kept_' + target)} r "
+                   f"WHERE r.{ident(key)} = k.{ident(c)})")
+            n, lines, ex = con.sql(sql).fetchall()[0]
+            if n:
+                issues.append(Issue(
+                    t, c, "orphan", "warning", int(n), list(lines),
+                    f"{st.origin}: {_rows(int(n))} refer to a {key} that is not in {target}, e.g. "
+                    f"{', '.join(repr(e) for e in ex)}; the rows are kept. Add the missing "
+                    f"{target} rows, or correct the {c} values."))
+        for later, earlier in ORDER_RULES.get(t, []):
+            if later not in st.columns or earlier not in st.columns:
+                continue
+            cond = f"{ident(later)} < {ident(earlier)}"
+            n, lines = con.sql(f"SELECT count(*), list({ident(LINE)} ORDER BY {ident(LINE)})"
+                               f"[1:{EXAMPLES}] FROM {kept} WHERE {cond}").fetchall()[0]
+            if n:
+                issues.append(Issue(
+                    t, later, "order", "warning", int(n), list(lines),
+                    f"{st.origin}: {_rows(int(n))} have {later} before {earlier}; the rows are "
+                    f"kept, but durations from {earlier} to {later} are negative for them. "
+                    "Check the dates in the source."))
+        date_col = contract.date_column
+        if now is not None and date_col in st.columns and t not in FUTURE_ALLOWED:
+            n, lines, mx = con.sql(
+                f"SELECT count(*), list({ident(LINE)} ORDER BY {ident(LINE)})[1:{EXAMPLES}], "
+                f"max({ident(date_col)}) FROM {kept} "
+                f"WHERE {ident(date_col)} > TIMESTAMP {literal(str(now))}").fetchall()[0]
+            if n:
+                issues.append(Issue(
+                    t, date_col, "future", "warning", int(n), list(lines),
+                    f"{st.origin}: {_rows(int(n))} have {date_col} after the time of loading "
+                    f"({pd.Timestamp(now):%Y-%m-%d %H:%M}), up to {pd.Timestamp(mx):%Y-%m-%d}; "
+                    "the rows are kept. Check the dates or the time zone of the export."))
+    return issues

@@ -1,0 +1,94 @@
+"""pandas, polars and DuckDB backends give the same tables and KPI results (kit.io.output)."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import polars as pl
+import pytest
+
+import kit
+from tests.io.helpers import canonical, checksums, small_frames
+
+BACKENDS = ["pandas", "polars", "duckdb"]
+
+
+@pytest.fixture(scope="module")
+def folders(tmp_path_factory):
+    """The same dataset as a CSV folder and as a Parquet folder."""
+    frames = small_frames()
+    csv = tmp_path_factory.mktemp("csv")
+    parquet = tmp_path_factory.mktemp("parquet")
+    for t, df in frames.items():
+        df.to_csv(csv / f"{t}.csv", index=False)
+        df.to_parquet(parquet / f"{t}.parquet", index=False)
+    return {"csv": csv, "parquet": parquet}
+
+
+@pytest.fixture(scope="module")
+def loaded(folders):
+    return {(fmt, b): kit.load_dataset(folders[fmt], backend=b)
+            for fmt in folders for b in BACKENDS}
+
+
+def test_native_types(loaded):
+    assert isinstance(loaded[("csv", "pandas")].leads, pd.DataFrame)
+    assert isinstance(loaded[("csv", "polars")].leads, pl.DataFrame)
+    assert isinstance(loaded[("csv", "duckdb")].leads, duckdb.DuckDBPyRelation)
+    assert loaded[("csv", "polars")].leads.schema["created_at"] == pl.Datetime("ns")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+@pytest.mark.parametrize("backend", ["polars", "duckdb"])
+def test_same_tables_as_pandas(loaded, fmt, backend):
+    ref = loaded[("csv", "pandas")]
+    ds = loaded[(fmt, backend)].to_pandas()
+    assert sorted(ds.tables) == sorted(ref.tables)
+    for t in ref.tables:
+        pd.testing.assert_frame_equal(canonical(ds.tables[t], t), canonical(ref.tables[t], t), obj=t)
+    assert ds.as_of == ref.as_of
+    cols = ["table", "column", "rule", "severity", "count"]
+    pd.testing.assert_frame_equal(ds.issues[cols], ref.issues[cols])
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_same_kpi_results(loaded, fmt, backend):
+    ref = kit.compute(loaded[("csv", "pandas")], "win_rate", by="team", freq="M")
+    got = kit.compute(loaded[(fmt, backend)], "win_rate", by="team", freq="M")
+    pd.testing.assert_frame_equal(got, ref)
+    assert ref["denominator"].sum() > 0
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_filter_on_every_backend(loaded, backend):
+    ds = loaded[("csv", backend)].filter(start="2025-03-01", end="2025-06-01", team="Nord")
+    ref = loaded[("csv", "pandas")].leads
+    want = ref[(ref["created_at"] >= "2025-03-01") & (ref["created_at"] < "2025-06-01")
+               & (ref["team"] == "Nord")]
+    got = ds.to_pandas().leads
+    assert sorted(got["lead_id"]) == sorted(want["lead_id"]) and len(want) > 0
+    assert ds.as_of < pd.Timestamp("2025-06-01")
+
+
+def test_duckdb_over_parquet_is_lazy(folders):
+    ds = kit.load_dataset(folders["parquet"], backend="duckdb")
+    plan = ds.orders.explain()
+    assert "READ_PARQUET" in plan.upper()
+    csv_plan = kit.load_dataset(folders["csv"], backend="duckdb").orders.explain()
+    assert "READ_PARQUET" not in csv_plan.upper()
+
+
+def test_duckdb_over_parquet_rejects_rows_lazily(tmp_path):
+    frames = small_frames()
+    leads = frames["leads"].copy()
+    leads.loc[3, "lead_id"] = leads.loc[2, "lead_id"]  # a duplicate id
+    leads.loc[5, "created_at"] = pd.NaT                 # a missing required value
+    leads.to_parquet(tmp_path / "leads.parquet", index=False)
+    before = checksums(tmp_path)
+    ds = kit.load_dataset(tmp_path, backend="duckdb")
+    assert checksums(tmp_path) == before
+    assert ds.rejected["leads"]["_line"].tolist() == [5, 7]  # row position + 2
+    kept = ds.leads.df()
+    assert len(kept) + 2 == len(leads)
+    assert set(kept["lead_id"]) == set(leads["lead_id"]) - {leads.loc[5, "lead_id"]}
