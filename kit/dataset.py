@@ -12,6 +12,8 @@ Examples
 ['L2']
 >>> ds.filter(team="Nord").leads["lead_id"].tolist()
 ['L1']
+>>> ds.filter(team=["Sud", None]).leads["lead_id"].tolist()
+['L2']
 """
 
 from __future__ import annotations
@@ -110,7 +112,8 @@ class Dataset:
         The period applies to each table's date column (``created_at`` for leads,
         ``ordered_at`` for orders, ...); tables without one (reps) are kept whole.
         ``equals`` applies to every table that has the column (``team="Nord"``);
-        a list of values keeps any of them.
+        a list of values keeps any of them, and ``None`` selects the empty group
+        (``source=None`` keeps leads without a source).
 
         Raises
         ------
@@ -141,8 +144,12 @@ class Dataset:
                     f = f.filter(nw.col(date_col) < nw.lit(e))
             for col, value in equals.items():
                 if col in cols:
-                    values = value if isinstance(value, (list, tuple, set)) else [value]
-                    f = f.filter(nw.col(col).is_in(list(values)))
+                    values = list(value) if isinstance(value, (list, tuple, set)) else [value]
+                    present = [v for v in values if v is not None]
+                    cond = nw.col(col).is_in(present)
+                    if len(present) < len(values):  # None selects the empty group
+                        cond = cond | nw.col(col).is_null()
+                    f = f.filter(cond)
             out[name] = nw.to_native(f)
         as_of = self.as_of
         if e is not None and as_of is not None and pd.Timestamp(e) <= as_of:

@@ -1254,10 +1254,10 @@ def flag_differences(df: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
 
     Examples
     --------
-    >>> df = pd.DataFrame({"team": ["A", "B", "C"], "value": [0.1, 0.5, 0.52],
-    ...     "numerator": [10, 50, 52], "denominator": [100, 100, 100], "ci_low": [0, 0, 0]})
+    >>> df = pd.DataFrame({"team": ["A", "B", "C", "D"], "value": [0.1, 0.3, 0.3, 0.3],
+    ...     "numerator": [10, 30, 30, 30], "denominator": [100] * 4, "ci_low": [0.05, 0.2, 0.2, 0.2]})
     >>> flag_differences(df)["differs"].tolist()
-    [True, False, False]
+    [True, False, False, False]
     """
     if not {"numerator", "denominator", "ci_low"} <= set(df.columns) or len(df) < 2:
         return df
@@ -1334,7 +1334,8 @@ def open_report(data, *, month: str = "", history: int = 12, team: str = "", lan
     >>> import pandas as pd, kit
     >>> ds = kit.Dataset({"opportunities": pd.DataFrame({"opportunity_id": ["O1", "O2", "O3"],
     ...     "status": ["won", "lost", "won"], "rep_id": ["R1", "R1", "R2"],
-    ...     "closed_at": pd.to_datetime(["2026-09-05", "2026-10-09", "2026-11-02"])})})
+    ...     "closed_at": pd.to_datetime(["2026-09-05", "2026-10-09", "2026-11-02"])})},
+    ...     as_of="2026-11-15")
     >>> rep = open_report(ds, month="2026-10")
     >>> str(rep.month.date()), str(rep.ds.as_of)
     ('2026-10-01', '2026-10-31 23:59:59.999999')

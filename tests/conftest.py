@@ -8,6 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+os.environ.setdefault("MPLBACKEND", "Agg")  # no display in tests, CI or papermill kernels
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
