@@ -20,6 +20,7 @@ install: $(STAMP)
 
 report: $(STAMP)
 	$(BIN)/kit check $(SAMPLE)
+	$(BIN)/kit report --data $(SAMPLE) --out reports --jobs 2
 
 check: $(STAMP)
 	$(BIN)/kit check $(SAMPLE)

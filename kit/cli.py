@@ -7,8 +7,8 @@ Bad data never shows a Python traceback: the message goes to stderr.
 
 Subcommands register themselves: each is a ``register(subparsers)`` function that
 adds its parser and sets ``func`` (a function of the parsed arguments returning the
-exit code). Modules listed in :data:`COMMAND_MODULES` are asked for their
-``register`` when they exist, so ``kit report`` can live in ``kit/report.py``.
+exit code). Modules listed in :data:`COMMAND_MODULES` add their subcommand through
+``register``, so ``kit report`` lives in ``kit/cli_report.py``.
 
 Examples
 --------
@@ -28,8 +28,8 @@ import sys
 
 from kit.errors import KitError
 
-#: Modules that may define ``register(subparsers)`` to add a subcommand.
-COMMAND_MODULES = ("kit.report",)
+#: Modules defining ``register(subparsers)`` that adds their subcommand.
+COMMAND_MODULES = ("kit.cli_report",)
 
 
 def register_check(subparsers) -> None:
@@ -59,27 +59,20 @@ def run_check(args) -> int:
     return 1 if has_errors(ds) else 0
 
 
-def _extra_registrars():
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
-        register = getattr(module, "register", None)
-        if callable(register):
-            yield register
-
-
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every subcommand registered."""
+    """The argument parser with every subcommand registered.
+
+    Examples
+    --------
+    >>> build_parser().parse_args(["check", "data/sample", "--strict"]).strict
+    True
+    """
     parser = argparse.ArgumentParser(
         prog="kit", description="Sales-performance KPIs: data checks and reports.")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     register_check(subparsers)
-    for register in _extra_registrars():
-        register(subparsers)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
     return parser
 
 

@@ -47,7 +47,13 @@ class _HelpAction(argparse.Action):
 
 
 def notebooks_help(folder=None) -> str:
-    """The ``notebooks:`` section of ``--help``: each notebook and its parameters."""
+    """The ``notebooks:`` section of ``--help``: each notebook and its parameters.
+
+    Examples
+    --------
+    >>> notebooks_help("/nonexistent/folder").startswith("notebooks: no folder of notebooks found")
+    True
+    """
     from kit.errors import ReportError
     from kit.report.notebooks import describe, notebook_dir
 
@@ -61,7 +67,15 @@ def notebooks_help(folder=None) -> str:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    """Add the options of ``kit report`` to ``parser``."""
+    """Add the options of ``kit report`` to ``parser``; return it.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> args = add_arguments(argparse.ArgumentParser(add_help=False)).parse_args([])
+    >>> args.month, args.data, args.jobs, args.timeout, args.notebooks
+    ('', 'data/sample', 2, 600.0, None)
+    """
     parser.add_argument("-h", "--help", action=_HelpAction,
                         help="show this help, the notebooks and their parameters, and exit")
     parser.add_argument("--month", default="", metavar="YYYY-MM",
@@ -110,6 +124,14 @@ def run(args) -> int:
     0 when every month was written; 1 when the report could not be produced or a
     notebook failed (the message names the notebook, the cell and the parameters;
     tracebacks are in the month's ``report.log``); 130 when interrupted.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> args = add_arguments(argparse.ArgumentParser(add_help=False)).parse_args(
+    ...     ["--month", "oct", "--no-progress"])
+    >>> run(args)  # the message goes to stderr
+    1
     """
     from kit.errors import KitError
     from kit.report import run_report
@@ -134,7 +156,13 @@ def run(args) -> int:
 
 
 def main(argv=None) -> int:
-    """Entry point of ``python -m kit.cli_report`` (same options as ``kit report``)."""
+    """Entry point of ``python -m kit.cli_report`` (same options as ``kit report``).
+
+    Examples
+    --------
+    >>> main(["--month", "2026-13", "--no-progress"])  # the message goes to stderr
+    1
+    """
     parser = argparse.ArgumentParser(
         prog="kit report", add_help=False, description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -50,6 +50,7 @@ DEFAULT_CONF = {
     # the kit's times are timezone-naive; UTC keeps any TIMESTAMP column unshifted
     "spark.sql.session.timeZone": "UTC",
     "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
     # KPI results are small: a few partitions per shuffle instead of 200
     "spark.sql.shuffle.partitions": "4",
     "spark.sql.execution.arrow.pyspark.enabled": "true",
@@ -291,14 +292,14 @@ def _enrich(tables: dict) -> dict:
                 continue
             right = look.select(nw.col(key).alias("_kit_key"),
                                 *[nw.col(src).alias(f"_kit_{new}") for new, src in available.items()])
-            f = f.join(right, left_on=key, right_on="_kit_key", how="left")
+            f = f.join(right, left_on=key, right_on="_kit_key", how="left")  # drops _kit_key
             fills = []
             for new in available:
                 if new in f.columns:  # keep the table's own value, fill only its gaps
                     fills.append(nw.coalesce(nw.col(new), nw.col(f"_kit_{new}")).alias(new))
                 else:
                     fills.append(nw.col(f"_kit_{new}").alias(new))
-            f = f.with_columns(*fills).drop("_kit_key", *[f"_kit_{n}" for n in available])
+            f = f.with_columns(*fills).drop(*[f"_kit_{n}" for n in available])
         out[name] = nw.to_native(f)
     return out
 
@@ -342,7 +343,7 @@ def from_spark(tables: dict, *, as_of=None, enrich: bool = True, currency: str =
     ...     "status": ["won", "lost", "won"], "closed_at": ["2026-01-05", "2026-01-09", "2026-02-01"]}))
     >>> ds = from_spark({"reps": reps, "opportunities": opps})
     >>> str(ds.as_of)
-    '2026-02-01 00:00:00'
+    '2026-01-04 00:00:00'
     >>> import kit
     >>> kit.compute(ds, "win_rate", by="team")[["team", "value"]].to_dict("records")
     [{'team': 'Nord', 'value': 1.0}, {'team': 'Sud', 'value': 0.5}]
@@ -356,7 +357,8 @@ def from_spark(tables: dict, *, as_of=None, enrich: bool = True, currency: str =
             problems.append(f"{name!r} is not a table of the data contract"
                             f"{did_you_mean(name, CONTRACT)}")
         elif not isinstance(sdf, DataFrame):
-            problems.append(f"{name!r} is a {type(sdf).__name__}, not a pyspark.sql.DataFrame")
+            kind = f"{type(sdf).__module__.split('.')[0]}.{type(sdf).__name__}"
+            problems.append(f"{name!r} is a {kind}, not a pyspark.sql.DataFrame")
         else:
             missing = [c for c in CONTRACT[name].required if c not in sdf.columns]
             if missing:

@@ -125,7 +125,7 @@ def trend(periods, values, weights=None) -> dict:
             "n_periods": int(ok.sum())}
 
 
-def km_median(durations, observed) -> float:
+def km_median(durations, observed, weights=None) -> float:
     """Kaplan-Meier median of ``durations`` with censoring (lifelines).
 
     Parameters
@@ -134,6 +134,9 @@ def km_median(durations, observed) -> float:
         Time observed for each subject (to the event, or to the end of data).
     observed : array-like of bool
         True where the event happened, False where the subject is censored.
+    weights : array-like of int, optional
+        How many subjects each row stands for (e.g. counts of a table aggregated by
+        duration and outcome); rows with a zero weight are ignored.
 
     Returns
     -------
@@ -146,15 +149,21 @@ def km_median(durations, observed) -> float:
     2.0
     >>> km_median([1, 2, 30, 40], [True, False, False, False])
     inf
+    >>> km_median([1, 2], [True, True], weights=[1, 3])  # same as [1, 2, 2, 2]
+    2.0
     """
     from lifelines import KaplanMeierFitter
 
     d = np.asarray(durations, dtype=float)
     e = np.asarray(observed, dtype=bool)
     ok = ~np.isnan(d)
+    w = None
+    if weights is not None:
+        w = np.asarray(weights, dtype=float)
+        ok &= ~np.isnan(w) & (w > 0)
     if ok.sum() == 0:
         return float("nan")
-    kmf = KaplanMeierFitter().fit(d[ok], e[ok])
+    kmf = KaplanMeierFitter().fit(d[ok], e[ok], weights=None if w is None else w[ok])
     return float(kmf.median_survival_time_)
 
 

@@ -37,7 +37,8 @@ from kit import registry
 from kit.api import compute
 from kit.errors import ParameterError
 from kit.i18n import (MISSING, check_lang, column_label, format_change, format_frame,
-                      format_month, format_number, format_value, kpi_label, t)
+                      format_month, format_number, format_period, format_value, has_word,
+                      kpi_label, t)
 from kit.stats import compare_to_rest, km_curve
 from kit.stats import trend as fit_trend
 from kit.scorecard import TARGETS, last_complete_month
@@ -165,6 +166,16 @@ WORDS = {
     "by_month": {"en": "{by} and month", "fr": "{by} et mois"},
     "leads": {"en": "Leads", "fr": "Prospects"},
     "revenue": {"en": "Revenue", "fr": "Chiffre d'affaires"},
+    "period_of": {"en": "Period", "fr": "Période"},
+    "total_margin": {"en": "Cumulative margin", "fr": "Marge cumulée"},
+    "customers": {"en": "Customers", "fr": "Clients"},
+    "customers_old_enough": {"en": "Customers old enough", "fr": "Clients assez anciens"},
+    "new_customers": {"en": "New customers", "fr": "Nouveaux clients"},
+    "monthly_margin": {"en": "Monthly margin of a new customer", "fr": "Marge mensuelle d'un nouveau client"},
+    "acquisition_costs": {"en": "Acquisition costs", "fr": "Coûts d'acquisition"},
+    "satisfied": {"en": "Satisfied (mean CSAT of 4 or more)", "fr": "Satisfait (CSAT moyen de 4 ou plus)"},
+    "complete": {"en": "Full year known", "fr": "Année complète connue"},
+    "n_before_data": {"en": "First order before the data", "fr": "Premier achat avant les données"},
     "total_revenue": {"en": "Revenue of the period", "fr": "Chiffre d'affaires de la période"},
     "opportunities_needed": {"en": "Opportunities needed", "fr": "Opportunités nécessaires"},
     "remaining": {"en": "Remaining to target", "fr": "Reste à faire"},
@@ -183,6 +194,17 @@ WORDS = {
     "value_meeting": {"en": "meeting", "fr": "rendez-vous"},
     "value_video_call": {"en": "video call", "fr": "visioconférence"},
     "value_social_message": {"en": "social message", "fr": "message social"},
+    "value_active": {"en": "still sold", "fr": "toujours vendu"},
+    "value_inactive": {"en": "no longer sold", "fr": "plus vendu"},
+    "value_retired": {"en": "retired", "fr": "retiré"},
+    "value_dormant": {"en": "dormant", "fr": "en sommeil"},
+    "value_never_sold": {"en": "never sold", "fr": "jamais vendu"},
+    "first_month": {"en": "First month with sales", "fr": "Premier mois de vente"},
+    "last_month": {"en": "Last month with sales", "fr": "Dernier mois de vente"},
+    "months_with_sales": {"en": "Months with sales", "fr": "Mois avec ventes"},
+    "launched_at": {"en": "Launched", "fr": "Lancement"},
+    "retired_at": {"en": "Retired", "fr": "Retrait"},
+    "status": {"en": "Status", "fr": "Statut"},
     "value_hunter": {"en": "hunter", "fr": "chasseur"},
     "value_farmer": {"en": "farmer", "fr": "éleveur"},
     "value_mixed": {"en": "mixed", "fr": "mixte"},
@@ -429,9 +451,21 @@ COLUMNS = {
                          "denominator": ("count", "activities"), "profile": ("text", "profile"),
                          "n_customer_service": ("count", "n_customer_service")},
     "revenue_share": {"numerator": ("currency", "revenue"), "denominator": ("currency", "total_revenue")},
+    "ltv": {"numerator": ("currency", "total_margin"), "denominator": ("count", "customers")},
+    "ltv_cac_ratio": {"numerator": ("currency", "ltv"), "denominator": ("currency", "cac"),
+                      "n_customers": ("count", "customers_old_enough"),
+                      "new_customers": ("count", "new_customers")},
+    "cac_payback_months": {"cac": ("currency", "cac"), "monthly_margin": ("currency", "monthly_margin"),
+                           "n_customers": ("count", "customers_old_enough"),
+                           "new_customers": ("count", "new_customers")},
+    "cac": {"numerator": ("currency", "acquisition_costs"), "denominator": ("count", "new_customers")},
+    "product_lifetime": {"revenue": ("currency", "revenue"), "status": ("text", "status"),
+                         "first_month": ("month", "first_month"), "last_month": ("month", "last_month"),
+                         "launched_at": ("month", "launched_at"), "retired_at": ("month", "retired_at")},
 }
 #: Columns of KPI results that tables leave out (repeated or internal).
-DROPPED = {"deals_needed": ("period", "won_deals", "closed_deals")}
+DROPPED = {"deals_needed": ("period", "won_deals", "closed_deals"),
+           "product_lifetime": ("last_sale", "sold_recently", "retired", "active")}
 
 #: KPIs whose value is itself a share of a target: 100 % is the line to reach.
 TARGET_LINES = {"revenue_vs_target": 1.0}
@@ -573,26 +607,37 @@ class Report:
     def headline_frame(self, names) -> pd.DataFrame:
         """For each KPI: the month's value, the previous month, the same month last year, the target.
 
-        KPIs without a monthly value (``freq`` not accepted, or results with several
-        rows per month) are computed over the month alone. Cohort KPIs whose month is
-        still censored show their latest cohort that has a value, with its month.
+        KPIs that take ``freq`` are computed per month over 13 months. When the
+        month has no value (a cohort still censored, a survey run twice a year), the
+        latest period with a value is shown instead, compared with the period with a
+        value before it; ``period`` says which. KPIs without ``freq`` (a yearly
+        rate) are computed on all the data known at the end of the month, and show
+        their latest period.
         """
         rows = []
         for name in names:
-            spec = registry.get(name)
             row = {"name": name, "value": np.nan, "previous": np.nan, "change": np.nan,
-                   "last_year": np.nan, "change_year": np.nan, "target": np.nan, "period": self.month}
-            accepted = _accepts(name)
-            df = self.monthly(name, months=13) if "freq" in accepted else self.compute(name, "month")
+                   "last_year": np.nan, "change_year": np.nan, "target": np.nan,
+                   "period": self.month, "freq": "M"}
+            monthly = "freq" in _accepts(name)
+            df = self.monthly(name, months=13) if monthly else self.compute(name, "all")
             if "period" in df.columns and df["period"].duplicated().any():
-                df = pd.DataFrame(columns=df.columns)  # several rows a month: not a headline
+                df = df.iloc[:0]  # several rows a period: not a headline number
             if "period" in df.columns and len(df):
                 s = df.set_index("period")["value"].astype(float)
-                month = self.month
-                if pd.isna(s.get(month, np.nan)) and "n_censored" in df.columns and s.notna().any():
-                    month = s.dropna().index.max()
-                row.update(value=s.get(month, np.nan), previous=s.get(shift(month, -1), np.nan),
-                           last_year=s.get(shift(month, -12), np.nan), period=month)
+                period, previous = self.month, shift(self.month, -1)
+                if pd.isna(s.get(period, np.nan)) and s.notna().any():
+                    known = s.dropna().index
+                    period = known.max()
+                    previous = known[known < period].max() if (known < period).any() else None
+                row.update(value=s.get(period, np.nan), period=period,
+                           previous=s.get(previous, np.nan) if previous is not None else np.nan,
+                           last_year=s.get(shift(period, -12), np.nan))
+                if not monthly:
+                    from kit.i18n import infer_freq
+
+                    p = pd.to_datetime(df["period"])
+                    row["freq"] = "Y" if ((p.dt.month == 1) & (p.dt.day == 1)).all() else (infer_freq(p) or "M")
             elif len(df) == 1:
                 row["value"] = float(df["value"].iloc[0])
             if name in TARGETS:
@@ -605,7 +650,6 @@ class Report:
             row["change"] = row["value"] - row["previous"]
             row["change_year"] = row["value"] - row["last_year"]
             rows.append(row)
-            del spec
         return pd.DataFrame(rows)
 
     def headline(self, names) -> None:
@@ -617,7 +661,7 @@ class Report:
         units = [registry.get(n).unit for n in df["name"]]
         shown = pd.DataFrame({
             "name": df["name"], "value": df["value"],
-            "period": [format_month(p, lang) for p in df["period"]],
+            "period": [format_period(p, f, lang) for p, f in zip(df["period"], df["freq"])],
             "previous": df["previous"], "change": df["change"],
         })
         shown[word("last_year", lang)] = [format_value(v, u, lang, currency=cur)
@@ -625,7 +669,7 @@ class Report:
         shown[word("vs_last_year", lang)] = [format_change(v, u, lang, currency=cur)
                                              for v, u in zip(df["change_year"], units)]
         shown["target"] = df["target"]
-        shown = shown.rename(columns={"period": word("month_of", lang)})
+        shown = shown.rename(columns={"period": word("period_of", lang)})
         if df["target"].isna().all():
             shown = shown.drop(columns="target")
         styler = style_scorecard(shown, lang, currency=cur,
@@ -715,6 +759,9 @@ class Report:
         df = self.compute(name, window, by=by, **options)
         if "period" in df.columns:
             df = df.drop(columns="period")
+        if "denominator" in df.columns:  # a group with nothing to count says nothing
+            df = df[~(df["value"].isna() & pd.to_numeric(df["denominator"], errors="coerce").fillna(0).eq(0))]
+            df = df.reset_index(drop=True)
         df = flag_differences(df)
         df = self._with_names(df, by)
         label = kpi_label(name, lang)
@@ -726,8 +773,15 @@ class Report:
             if "name" in df.columns:  # reps are shown by name
                 plot_df[by] = plot_df["name"].where(plot_df["name"].notna(), plot_df[by])
             plot_df[by] = plot_df[by].astype(object).where(plot_df[by].notna(), t("missing", lang))
+            long_labels = sum(len(str(v)) for v in plot_df[by]) > 45
+            orient = "h" if len(df) > 6 or long_labels else "v"
             ax = plot_bars(plot_df, x=by, y="value", name=name, lang=lang, title=title,
-                           currency=self.currency, orient="h" if len(df) > 6 else "v")
+                           currency=self.currency, orient=orient)
+            if name in TARGET_LINES:  # e.g. 100 % of the target
+                line = ax.axvline if orient == "h" else ax.axhline
+                line(TARGET_LINES[name], color="#1f1f1f", linestyle="--", linewidth=1.2,
+                     label=t("target", lang))
+                _relegend(ax)
             _show(ax)
         self.table_of(name, df, caption=title)
         self.last = df
@@ -739,6 +793,8 @@ class Report:
         df = _ci_columns(df.drop(columns=quiet + [c for c in DROPPED.get(name, ()) if c in df.columns]))
         shown = format_frame(df, name, self.lang, currency=self.currency)
         for i, col in enumerate(df.columns):
+            if col in WORDS and not has_word(col) and col not in COLUMNS.get(name, {}):
+                shown = shown.rename(columns={shown.columns[i]: word(col, self.lang)})
             if col in COLUMNS.get(name, {}):
                 unit, label = COLUMNS[name][col]
                 shown.isetitem(i, _cells(df[col], unit, self.lang, self.currency))
@@ -765,15 +821,16 @@ class Report:
         self.last = df
 
     def _with_names(self, df: pd.DataFrame, by) -> pd.DataFrame:
-        """Add the rep's name next to ``rep_id`` when the dataset has ``reps.name``."""
-        if by != "rep_id" or "rep_id" not in df.columns or "reps" not in self.ds.tables:
+        """Add the name next to ``rep_id`` or ``product_id`` when ``reps``/``products`` have one."""
+        table = {"rep_id": "reps", "product_id": "products"}.get(by)
+        if table is None or by not in df.columns or table not in self.ds.tables:
             return df
-        reps = _pandas(self.ds.tables["reps"])
-        if "name" not in reps.columns:
+        ref = _pandas(self.ds.tables[table])
+        if "name" not in ref.columns or "name" in df.columns:
             return df
-        names = reps.drop_duplicates("rep_id").set_index("rep_id")["name"]
+        names = ref.drop_duplicates(by).set_index(by)["name"]
         out = df.copy()
-        out.insert(out.columns.get_loc("rep_id") + 1, "name", out["rep_id"].map(names))
+        out.insert(out.columns.get_loc(by) + 1, "name", out[by].map(names))
         return out
 
     def warnings(self, tables=None) -> None:
@@ -944,6 +1001,9 @@ class Report:
             df = df[~df[columns].isin(totals.index[totals.fillna(0).eq(0)])].reset_index(drop=True)
         if columns != "period":
             df[columns] = _cells(df[columns], "text", lang)
+        named = self._with_names(df, by)
+        if "name" in named.columns:  # reps are shown by name
+            df[by] = named["name"].where(named["name"].notna(), df[by])
         title = self._matrix_title(name, by, columns, window)
         self.heading(title)
         if len(df):
@@ -951,7 +1011,9 @@ class Report:
         wide = df.pivot_table(index=by, columns=columns, values="value", aggfunc="first", dropna=False)
         wide = wide.reindex(sorted(wide.columns), axis=1)
         heads = [month_abbr_year(c, lang) if columns == "period" else str(c) for c in wide.columns]
-        shown = pd.DataFrame({column_label(by, lang): [str(i) for i in wide.index]})
+        wide = wide.dropna(how="all")
+        shown = pd.DataFrame({column_label(by, lang): [t("missing", lang) if pd.isna(i) else str(i)
+                                                      for i in wide.index]})
         for head, col in zip(heads, wide.columns):
             shown[head] = [format_value(v, unit, lang, currency=self.currency) for v in wide[col]]
         _display(Table(shown, uid=self._uid(name), caption=title))
@@ -1153,9 +1215,9 @@ def _draw_timeline(df: pd.DataFrame, lang: str, title: str):
     first, last = pd.to_datetime(df["first_month"]), pd.to_datetime(df["last_month"])
     end = last + pd.offsets.MonthBegin(1)
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(df) + 1.5))
-    labels = [str(v) for v in df[df.columns[0]]]
+    labels = [str(v) for v in (df["name"].fillna(df[df.columns[0]]) if "name" in df.columns else df[df.columns[0]])]
     for i, (a, b) in enumerate(zip(first, end)):
-        active = bool(df["still_active"].iloc[i]) if "still_active" in df.columns else True
+        active = bool(df["active"].iloc[i]) if "active" in df.columns and not pd.isna(df["active"].iloc[i]) else True
         ax.barh(i, (b - a).days, left=mdates_num(a), height=0.6,
                 color="#4c72b0" if active else "#b8b8b8")
     ax.set_yticks(range(len(df)), labels)
@@ -1167,6 +1229,11 @@ def _draw_timeline(df: pd.DataFrame, lang: str, title: str):
     ax.set_xlabel(word("month_of", lang))
     ax.set_ylabel(column_label(df.columns[0], lang))
     ax.set_title(title)
+    from matplotlib.patches import Patch
+
+    ax.legend([Patch(color="#4c72b0"), Patch(color="#b8b8b8")],
+              [word("value_active", lang), word("value_inactive", lang)],
+              loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small", frameon=False)
     return ax
 
 
@@ -1216,6 +1283,10 @@ def _cells(s: pd.Series, unit: str, lang: str, currency: str = "EUR") -> list[st
     if unit == "text":
         return [MISSING if v is None or (isinstance(v, float) and np.isnan(v))
                 else word(f"value_{v}", lang) if f"value_{v}" in WORDS else str(v) for v in s]
+    if unit == "month":
+        from kit.i18n import month_abbr
+
+        return [MISSING if pd.isna(v) else month_abbr(v, lang, year=True) for v in s]
     if unit == "pvalue":
         return [MISSING if pd.isna(v) else ("< " + format_number(0.001, lang, decimals=3) if v < 0.001
                                             else format_number(v, lang, decimals=3)) for v in s.astype(float)]

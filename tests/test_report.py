@@ -370,6 +370,15 @@ def test_register_adds_the_report_subcommand():
         (run, "2026-10", "2026-12", "fr", "Nord", 30.0, 2)
 
 
+def test_the_kit_command_runs_report_through_its_subcommand_hook(capsys):
+    from kit.cli import main
+
+    assert main(["report", "--month", "2026-13", "--no-progress"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("kit report: error: month='2026-13' is not a month")
+    assert "Traceback" not in err
+
+
 # -- units: notebook selection, cell location, index -------------------------------------
 
 def test_select_notebooks_by_number_name_or_file():

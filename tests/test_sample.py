@@ -1,9 +1,11 @@
-"""Tests of the sample dataset generator (kit/sample.py) and of the committed data/sample."""
+"""Tests of the sample dataset generator (the kit.sample package) and of the committed data/sample."""
 
 from __future__ import annotations
 
 import hashlib
 import re
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
@@ -13,10 +15,11 @@ from scipy import stats
 from kit import sample
 from kit.contract import CONTRACT, TABLE_NAMES
 from kit.errors import ParameterError
-from tests.conftest import SAMPLE
+from tests.conftest import ROOT, SAMPLE
 
 END = pd.Timestamp("2026-10-31 23:59:59")
-START = pd.Timestamp("2024-11-01")
+START = pd.Timestamp("2023-11-01")
+MONTHS = 36
 SMALL = 2000
 
 
@@ -52,7 +55,7 @@ def test_other_seed_or_end_gives_other_data(tmp_path):
     other_end = sample.generate(seed=5, end="2025-12", leads=SMALL)
     assert not base["leads"].equals(other_seed["leads"])
     assert other_end["leads"]["created_at"].max() < pd.Timestamp("2026-01-01")
-    assert other_end["leads"]["created_at"].min() >= pd.Timestamp("2024-01-01")
+    assert other_end["leads"]["created_at"].min() >= pd.Timestamp("2023-01-01")
 
 
 def test_committed_sample_equals_fresh_generation(tmp_path):
@@ -67,13 +70,15 @@ def test_committed_sample_equals_fresh_generation(tmp_path):
 
 def test_committed_sample_size_and_readme():
     total = sum(p.stat().st_size for p in SAMPLE.glob("*.csv"))
-    assert total < 15 * 1024 * 1024
+    assert total < 6 * 1000 * 1000
     readme = (SAMPLE / "README.md").read_text(encoding="utf-8")
-    rows = dict(re.findall(r"^\| `(\w+)` \| ([\d,]+) \|", readme, flags=re.M))
-    assert sorted(rows) == sorted(TABLE_NAMES)
-    for table, n in rows.items():
+    rows = re.findall(r"^\| `(\w+)` \| ([\d,]+) \| ([\d,]+) kB \|", readme, flags=re.M)
+    assert sorted(r[0] for r in rows) == sorted(TABLE_NAMES)
+    for table, n, kb in rows:
         with open(SAMPLE / f"{table}.csv", encoding="utf-8") as f:
             assert sum(1 for _ in f) - 1 == int(n.replace(",", "")), table
+        assert round((SAMPLE / f"{table}.csv").stat().st_size / 1000) == int(kb.replace(",", "")), table
+    assert f"About {total / 1e6:.1f} MB in all" in readme
     assert "python -m kit.sample --seed 7 --out data/sample" in readme
 
 
@@ -286,7 +291,7 @@ def test_targets_cover_every_active_rep_and_month(small):
                                suffixes=("", "_rep"))
     assert (t["team"] == t["team_rep"]).all()
     assert (t["period"] + pd.offsets.MonthBegin(1) > t["hired_at"]).all()
-    assert t["period"].nunique() == 24
+    assert t["period"].nunique() == MONTHS
     assert not t.duplicated(["period", "rep_id"]).any()
     assert (t[["revenue_target", "margin_target", "new_customers_target"]] >= 0).all().all()
 
@@ -300,8 +305,9 @@ def test_default_size(full):
     assert n["reps"] == 12 and full["reps"]["team"].nunique() == 3
     assert {"Nord", "Sud", "Île-de-France"} == set(full["reps"]["team"])
     months = full["orders"]["ordered_at"].dt.to_period("M")
-    assert months.nunique() == 24 and str(months.max()) == "2026-10" and str(months.min()) == "2024-11"
-    assert full["leads"]["created_at"].dt.to_period("M").nunique() == 24
+    assert months.nunique() == MONTHS and str(months.max()) == "2026-10" and str(months.min()) == "2023-11"
+    assert full["leads"]["created_at"].dt.to_period("M").nunique() == MONTHS
+    assert n["leads"] == sample.DEFAULT_LEADS
     assert n["orders"] > 2 * n["customers"] and n["opportunities"] > 500
 
 
@@ -342,6 +348,26 @@ def test_command_line(tmp_path, capsys):
     assert len(list((tmp_path / "p").glob("*.parquet"))) == 13
 
 
+def test_command_line_files_equal_write_of_generate(tmp_path):
+    """The command line builds Arrow tables; its files must match the pandas path."""
+    tables = sample.generate(seed=4, leads=600)
+    assert sample.main(["--seed", "4", "--out", str(tmp_path / "cli"), "--leads", "600", "--quiet"]) == 0
+    for path in sample.write(tables, tmp_path / "api"):
+        assert _sha(path) == _sha(tmp_path / "cli" / path.name), path.name
+    assert sample.main(["--seed", "4", "--out", str(tmp_path / "pq"), "--leads", "600", "--format", "parquet",
+                        "--quiet"]) == 0
+    for name, df in tables.items():
+        pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "pq" / f"{name}.parquet"), df, obj=name)
+
+
+def test_python_dash_m(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "kit.sample", "--seed", "2", "--leads", "500",
+                           "--end", "2025-03", "--out", str(tmp_path)], capture_output=True, text=True,
+                          cwd=ROOT, check=True)
+    assert "leads                    500 rows" in done.stdout
+    assert pd.read_csv(tmp_path / "leads.csv")["created_at"].max() < "2025-04-01"
+
+
 # --------------------------------------------------------------------------- errors
 
 
@@ -375,13 +401,28 @@ def _monthly_revenue(t):
 
 def test_summer_dip_and_year_end_peak(full):
     rev = _monthly_revenue(full)
-    for year_end in ("2025-10", "2026-10"):
-        year = rev[rev.index <= pd.Period(year_end)].iloc[-12:]
+    for y in (2024, 2025):  # the two complete calendar years
+        year = rev[[p.year == y for p in rev.index]]
+        assert len(year) == 12, y
         mean = year.mean()
         summer = year[[p.month in (7, 8) for p in year.index]]
-        assert (summer < mean).all(), (year_end, summer.to_dict(), mean)
+        assert (summer < mean).all(), (y, summer.to_dict(), mean)
         peak = year[[p.month in (11, 12) for p in year.index]]
-        assert peak.mean() > mean, (year_end, peak.to_dict(), mean)
+        assert peak.mean() > mean, (y, peak.to_dict(), mean)
+
+
+def test_returning_customers_from_2024_to_2025(full):
+    o = full["orders"]
+    buyers = o.groupby(o["ordered_at"].dt.year)["customer_id"].agg(set)
+    assert {2024, 2025} <= set(buyers.index)
+    returning = len(buyers[2024] & buyers[2025]) / len(buyers[2024])
+    assert 0.4 < returning < 0.85, returning
+    # satisfied customers come back more often (NPS given before 2025)
+    s = full["surveys"]
+    nps = s[(s["kind"] == "nps") & (s["responded_at"] < "2025-01-01")].groupby("customer_id")["score"].mean()
+    came_back = pd.Series([c in buyers[2025] for c in nps.index], index=nps.index)
+    in_2024 = nps.index.isin(list(buyers[2024]))
+    assert came_back[in_2024 & (nps >= 9)].mean() > came_back[in_2024 & (nps <= 6)].mean()
 
 
 def test_conversion_differs_between_channels(full):
@@ -395,14 +436,37 @@ def test_conversion_differs_between_channels(full):
     assert 0 < table.loc["(vide)"].sum() < 0.01 * len(ld)  # a handful of leads with empty source
 
 
-def test_channel_costs_differ(full):
+def test_acquisition_costs_mostly_carry_the_channel(full):
     c = full["costs"]
     assert set(c["category"]) >= {"marketing", "sales", "prospecting", "outsourcing", "recruitment", "retention"}
+    assert set(c["source"].dropna()) == set(full["leads"]["source"].dropna())
+    no_source = c["source"].isna()
+    assert 0.1 < c.loc[no_source, "amount"].sum() / c["amount"].sum() < 0.4  # shared costs: a minority
+    acquisition = c["category"].isin(["marketing", "prospecting", "sales", "outsourcing"])
+    assert c.loc[acquisition & no_source, "amount"].sum() < 0.3 * c.loc[acquisition, "amount"].sum()
+    assert c.loc[c["category"] == "marketing", "source"].notna().all()
+    assert set(c.loc[(c["category"] == "sales") & ~no_source, "source"]) == set(c["source"].dropna())
+    # the reps' cost is split between channels and shared time: 5,400 a month per active rep
+    reps = full["reps"]
+    active = [(reps["hired_at"] < p + pd.offsets.MonthBegin(1)).sum() for p in sorted(c["period"].unique())]
+    sales = c[c["category"] == "sales"].groupby("period")["amount"].sum()
+    assert np.allclose(sales.to_numpy(), 5400 * np.array(active), atol=0.05)
+
+
+def test_channel_costs_differ(full):
+    c = full["costs"]
     by_source = c.dropna(subset=["source"]).groupby("source")["amount"].sum()
     leads = full["leads"].groupby("source").size()
-    per_lead = (by_source / leads).dropna()
+    marketing = c[c["category"] == "marketing"].groupby("source")["amount"].sum()
+    per_lead = (marketing / leads).dropna()
     assert per_lead.max() > 3 * per_lead.min()
-    assert set(by_source.index) <= set(full["leads"]["source"].dropna())
+    assert per_lead.idxmax() == "salon"
+    cu = full["customers"]
+    new = cu[cu["acquired_at"] >= START].groupby("source").size()
+    cac = by_source / new
+    assert cac.notna().all() and len(cac) == 6
+    assert cac.max() > 2.5 * cac.min()
+    assert cac.idxmin() == "recommandation"
 
 
 def test_hunters_and_farmers(full):

@@ -44,6 +44,20 @@ def fill_acquired_at(con, columns: dict) -> tuple[str, list]:
     the date of the customer's first order.
 
     Returns the name of the customers view to use and the info issues.
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> con = duckdb.connect()
+    >>> _ = con.execute("CREATE VIEW kept_customers AS SELECT 'C1' AS customer_id, 2 AS _line")
+    >>> _ = con.execute("CREATE VIEW kept_orders AS SELECT 'C1' AS customer_id, "
+    ...                 "TIMESTAMP '2026-01-05' AS ordered_at, 2 AS _line")
+    >>> view, issues = fill_acquired_at(con, {"customers": ["customer_id"],
+    ...                                       "orders": ["customer_id", "ordered_at"]})
+    >>> con.sql(f"SELECT customer_id, acquired_at FROM {view}").fetchall()
+    [('C1', datetime.datetime(2026, 1, 5, 0, 0))]
+    >>> issues[0].count
+    1
     """
     if "customers" not in columns or "orders" not in columns:
         return "kept_customers", []

@@ -118,7 +118,8 @@ def _read_arrow(text: str, delimiter: str, width: int) -> pd.DataFrame:
             column_types={n: pa.string() for n in names}, null_values=[],
             strings_can_be_null=False, quoted_strings_can_be_null=False),
     )
-    return table.to_pandas()
+    # Arrow-backed text: DuckDB reads it without converting each cell to a Python str
+    return table.to_pandas(types_mapper=lambda t: pd.ArrowDtype(t) if t == pa.string() else None)
 
 
 def _drop_empty_unnamed(df: pd.DataFrame) -> pd.DataFrame:
@@ -175,6 +176,14 @@ def read_excel_file(path, sheet=None) -> tuple[pd.DataFrame, dict]:
     """Read the first sheet (or ``sheet``) of an Excel file as strings, with ``_line``.
 
     ``_line`` is the Excel row number (the header is row 1); empty rows are skipped.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "reps.xlsx"
+    >>> pd.DataFrame({"rep_id": ["R1", "R2"], "hired": [1.0, 2.5]}).to_excel(path, index=False)
+    >>> read_excel_file(path)[0].to_dict("list")
+    {'rep_id': ['R1', 'R2'], 'hired': ['1', '2.5'], '_line': [2, 3]}
     """
     path = Path(path)
     try:

@@ -98,7 +98,15 @@ def raise_structural(problems: list[Structural], source: str) -> None:
 
 
 def raise_strict(issues: list[Issue], source: str) -> None:
-    """With ``strict=True``: raise one :class:`DataError` listing every error and warning."""
+    """With ``strict=True``: raise one :class:`DataError` listing every error and warning.
+
+    Examples
+    --------
+    >>> raise_strict([Issue("leads", "rep_id", "orphan", "warning", 1, [3], "R9 is not a rep.")], "x/")
+    Traceback (most recent call last):
+    ...
+    kit.errors.DataError: strict=True: x/ has 1 data problem(s); ...
+    """
     bad = [i for i in issues if i.severity in ("error", "warning")]
     if not bad:
         return

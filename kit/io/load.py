@@ -138,6 +138,7 @@ def load_dataset(source, *, preset=None, mapping=None, backend="pandas", strict=
     label = source_label(source)
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
+    con.execute("SET enable_progress_bar = false")
     raws, problems = discover(source, maps, con)
     stages = {}
     for table in TABLE_NAMES:

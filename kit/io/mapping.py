@@ -129,7 +129,13 @@ def _read_yaml(path: Path) -> dict:
 
 
 def presets() -> list[str]:
-    """Names of the presets shipped in ``kit/presets/``."""
+    """Names of the presets shipped in ``kit/presets/``.
+
+    Examples
+    --------
+    >>> isinstance(presets(), list)
+    True
+    """
     if not PRESET_DIR.is_dir():
         return []
     return sorted(p.stem for p in PRESET_DIR.glob("*.yaml"))
@@ -230,7 +236,14 @@ def rename_plan(table: str, columns: list[str], spec: dict | None) -> RenamePlan
 
 
 def value_maps(spec: dict | None, plan: RenamePlan) -> dict:
-    """Value maps keyed by the new column name (they may be given under either name)."""
+    """Value maps keyed by the new column name (they may be given under either name).
+
+    Examples
+    --------
+    >>> spec = {"values": {"Stage": {"Won": "won"}}}
+    >>> value_maps(spec, rename_plan("opportunities", ["Stage"], {"columns": {"Stage": "status"}}))
+    {'status': {'Won': 'won'}}
+    """
     out = {}
     for col, m in ((spec or {}).get("values") or {}).items():
         out[plan.renames.get(col, col)] = m

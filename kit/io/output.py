@@ -54,7 +54,18 @@ def conform(df: pd.DataFrame, table: str) -> pd.DataFrame:
 
 
 def materialise(con, table: str, backend: str, lazy: bool):
-    """The table ``final_<table>`` of ``con`` as a frame of ``backend`` (rows in file order)."""
+    """The table ``final_<table>`` of ``con`` as a frame of ``backend`` (rows in file order).
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> con = duckdb.connect()
+    >>> _ = con.execute("CREATE VIEW final_reps AS SELECT * FROM (VALUES ('R2', 3), ('R1', 2)) t(rep_id, _line)")
+    >>> materialise(con, "reps", "pandas", lazy=False)["rep_id"].tolist()
+    ['R1', 'R2']
+    >>> materialise(con, "reps", "polars", lazy=False).columns
+    ['rep_id']
+    """
     view = ident("final_" + table)
     if backend == "duckdb":
         if lazy:

@@ -43,7 +43,7 @@ CURRENCY_SYMBOLS = {"EUR": ("€", "EUR"), "USD": ("$", "USD", "US$"), "GBP": ("
 MIN_DATE, MAX_DATE = "1900-01-01", "2200-12-31"
 _TZ_RE = r"\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|z|UTC|[+-]\d{2}(:?\d{2})?)$"
 _DMY_RE = r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})(\D|$)"
-_DMY2_RE = r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2}(\D|$)"
+_DMY_START_RE = r"^\d{1,2}[/.-]\d{1,2}[/.-]\d"
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,7 @@ def decide(rel, kinds: dict, dtypes: dict, locale: str = "auto", *, prepared: bo
     >>> con = duckdb.connect()
     >>> rel = con.sql("SELECT * FROM (VALUES ('04/13/2025'), ('04/01/2025')) t(d)")
     >>> decide(rel, {"d": "datetime"}, {"d": "VARCHAR"})
-    {'d': {'dayfirst': False}}
+    {'d': {'dayfirst': False, 'formats': ['%m/%d/%Y']}}
     """
     aggs, plan = [], []
     for col, kind in kinds.items():
@@ -144,10 +144,8 @@ def decide(rel, kinds: dict, dtypes: dict, locale: str = "auto", *, prepared: bo
         a, b = row[k], row[k + 1]
         k += 2
         if what == "date":
-            if a or b:
-                out[col] = {"dayfirst": a >= b}
-            else:
-                out[col] = {"dayfirst": locale != "en"}
+            dayfirst = a >= b if (a or b) else locale != "en"
+            out[col] = {"dayfirst": dayfirst, **_shapes(rel, col, prepared, dtypes[col], dayfirst)}
         else:
             if locale == "fr":
                 out[col] = {"decimal_comma": True}
@@ -175,6 +173,42 @@ def prepare(col: str, kind: str, dtype: str) -> str:
     if family(dtype) not in ("text", "other"):
         return ident(col)
     return _text(col, dtype) if kind in ("id", "str") else _token_text(col, dtype)
+
+
+def _shapes(rel, col: str, prepared: bool, dtype: str, dayfirst: bool) -> dict:
+    """The day/month/year formats a text date column uses (its cells' shapes, digits as 9)."""
+    t = ident(col) if prepared else _token_text(col, dtype)
+    sigs = rel.aggregate(f"translate({t}, '0123456789', '9999999999') AS sig, count(*) AS n",
+                         "sig").order("n DESC").limit(200).fetchall()
+    formats = []
+    for sig, _ in sigs:
+        f = dmy_format(sig, dayfirst) if sig else None
+        if f and f not in formats:
+            formats.append(f)
+    # two-digit years first: "%Y" would read 25 as the year 25
+    formats.sort(key=lambda f: "%Y" in f)
+    return {"formats": formats}
+
+
+def dmy_format(shape: str, dayfirst: bool = True) -> str | None:
+    """The strptime format of a day/month/year cell shape (digits written as 9), or None.
+
+    Examples
+    --------
+    >>> dmy_format("99/99/9999 99:99"), dmy_format("9.9.99", dayfirst=False)
+    ('%d/%m/%Y %H:%M', '%m.%d.%y')
+    >>> dmy_format("9999-99-99") is None
+    True
+    """
+    m = re.fullmatch(r"(9{1,2})([/.-])(9{1,2})\2(9{2}|9{4})(?:([ T])(9{1,2}):(99)(:99)?)?", shape)
+    if not m:
+        return None
+    d, mo = ("%d", "%m") if dayfirst else ("%m", "%d")
+    sep = m.group(2)
+    fmt = f"{d}{sep}{mo}{sep}{'%Y' if len(m.group(4)) == 4 else '%y'}"
+    if m.group(5):
+        fmt += m.group(5) + "%H:%M" + (":%S" if m.group(8) else "")
+    return fmt
 
 
 def parse_column(col: str, kind: str, dtype: str, decision: dict | None = None, *,
@@ -248,21 +282,23 @@ def _parse_datetime(col, kind, dtype, decision, timezone, t) -> Parsed:
     elif fam == "date":
         value, present = f"CAST({c} AS TIMESTAMP)", f"({c} IS NOT NULL)"
     elif fam in ("text", "other"):
-        d, m = ("%d", "%m") if decision.get("dayfirst", True) else ("%m", "%d")
-        four, two = [], []
-        for sep in ("/", "-", "."):
-            for time in (" %H:%M:%S", " %H:%M", ""):
-                four.append(f"{d}{sep}{m}{sep}%Y{time}")
-                two.append(f"{d}{sep}{m}{sep}%y{time}")
+        formats = decision.get("formats")
+        if formats is None:  # not decided from the data: every day/month/year layout
+            d, m = ("%d", "%m") if decision.get("dayfirst", True) else ("%m", "%d")
+            formats = [f"{d}{sep}{m}{sep}{y}{time}" for y in ("%y", "%Y") for sep in "/-."
+                       for time in (" %H:%M", " %H:%M:%S", "")]
+        iso = f"TRY_CAST({t} AS TIMESTAMP)"
         if kind == "date":
-            four += ["%Y-%m", "%m/%Y", "%Y/%m"]
+            iso = f"coalesce({iso}, try_strptime({t}, ['%Y-%m', '%m/%Y', '%Y/%m']))"
+        dmy = (f"try_strptime({t}, {literal(formats[0])})" if len(formats) == 1
+               else f"try_strptime({t}, [{', '.join(literal(f) for f in formats)}])"
+               if formats else None)
+        # each text goes to the reader its shape calls for (a failed try is slow)
         value = (
             f"CASE WHEN regexp_matches({t}, {literal(_TZ_RE)}) "
             f"THEN timezone({tz}, TRY_CAST({t} AS TIMESTAMPTZ)) "
-            f"WHEN regexp_matches({t}, {literal(_DMY2_RE)}) "
-            f"THEN try_strptime({t}, [{', '.join(literal(f) for f in two)}]) "
-            f"ELSE coalesce(TRY_CAST({t} AS TIMESTAMP), "
-            f"try_strptime({t}, [{', '.join(literal(f) for f in four)}])) END"
+            + (f"WHEN regexp_matches({t}, {literal(_DMY_START_RE)}) THEN {dmy} " if formats else "")
+            + f"ELSE {iso} END"
         )
         present = f"({t} IS NOT NULL)"
     else:  # numbers are not dates (Excel serials are read as dates by read_excel)

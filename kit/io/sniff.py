@@ -66,7 +66,13 @@ def detect_delimiter(text: str, sample_lines: int = 50) -> str:
     >>> detect_delimiter("id,amount\\n1,\\"1,5\\"\\n")
     ','
     """
-    lines = [ln for ln in io.StringIO(text).read().splitlines()[: sample_lines + 1] if ln.strip()]
+    head = []
+    for ln in io.StringIO(text):
+        if ln.strip():
+            head.append(ln.rstrip("\r\n"))
+        if len(head) > sample_lines:
+            break
+    lines = head
     if not lines:
         return ","
     sample = "\n".join(lines)

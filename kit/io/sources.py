@@ -58,7 +58,13 @@ def is_url(source) -> bool:
 
 
 def with_lines(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` with a plain index and ``_line`` (row position + 2)."""
+    """A copy of ``frame`` with a plain index and ``_line`` (row position + 2).
+
+    Examples
+    --------
+    >>> with_lines(pd.DataFrame({"a": ["x", "y"]}, index=[10, 20]))["_line"].tolist()
+    [2, 3]
+    """
     out = frame.reset_index(drop=True)
     if LINE in out.columns:
         out = out.drop(columns=[LINE])

@@ -65,7 +65,17 @@ def table_summary(ds) -> pd.DataFrame:
 
 
 def problems(ds) -> pd.DataFrame:
-    """``ds.issues`` without the ``rows_read`` bookkeeping rows."""
+    """``ds.issues`` without the ``rows_read`` bookkeeping rows.
+
+    Examples
+    --------
+    >>> import pandas as pd, kit
+    >>> ds = kit.load_dataset({"reps": pd.DataFrame({"rep_id": ["R1", "R1"]})})
+    >>> problems(ds)[["table", "rule", "severity"]].to_dict("records")
+    [{'table': 'reps', 'rule': 'duplicate', 'severity': 'error'}]
+    >>> has_errors(ds)
+    True
+    """
     issues = ds.issues
     if not len(issues):
         return issues
@@ -110,5 +120,5 @@ def quality_report(ds) -> str:
 
 
 def has_errors(ds) -> bool:
-    """Whether ``ds.issues`` has an error-severity problem."""
+    """Whether ``ds.issues`` has an error-severity problem (example in :func:`problems`)."""
     return bool(len(ds.issues)) and bool((ds.issues["severity"] == "error").any())

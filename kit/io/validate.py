@@ -107,7 +107,17 @@ def _rows(n: int) -> str:
 
 
 def register_raw(con, raw) -> None:
-    """Make ``raw_<table>`` a DuckDB view of the raw table (frame or lazy SQL)."""
+    """Make ``raw_<table>`` a DuckDB view of the raw table (frame or lazy SQL).
+
+    Examples
+    --------
+    >>> import duckdb, pandas as pd
+    >>> from kit.io.sources import RawTable, with_lines
+    >>> con = duckdb.connect()
+    >>> register_raw(con, RawTable("reps", "reps.csv", frame=with_lines(pd.DataFrame({"rep_id": ["R1"]}))))
+    >>> con.sql("SELECT * FROM raw_reps").fetchall()
+    [('R1', 2)]
+    """
     name = f"raw_{raw.table}"
     if raw.lazy:
         _view(con, name, f"SELECT * FROM {raw.sql}")
@@ -322,7 +332,7 @@ def _build_checked(con, st, contract: Table, cols, extras):
     if n:
         st.issues.append(Issue(
             t, "/".join(key), "duplicate", "error", int(n), list(lines),
-            f"{st.origin}: {_rows(int(n))} repeat the key {'/'.join(key)} of an earlier row "
+            f"{st.origin}: {_rows(int(n))} with the same {'/'.join(key)} as an earlier row "
             f"({'; '.join(examples)}); the first row is kept, the others are in "
             f"ds.rejected[{t!r}]. Remove the duplicates in the source."))
     rejected_n = st.rows_read - st.kept_rows
@@ -343,6 +353,19 @@ def check_relations(con, stages: dict, now=None) -> list:
     """Cross-table and soft checks on the ``kept_`` views: orphans, order, future dates.
 
     Rows are kept; each problem is an :class:`Issue` (severity warning).
+
+    Examples
+    --------
+    >>> import duckdb, pandas as pd
+    >>> from kit.io.sources import RawTable, with_lines
+    >>> con = duckdb.connect()
+    >>> frames = {"reps": pd.DataFrame({"rep_id": ["R1"]}),
+    ...           "leads": pd.DataFrame({"lead_id": ["L1", "L2"], "created_at": ["2026-01-05"] * 2,
+    ...                                  "rep_id": ["R1", "R9"]})}
+    >>> stages = {t: stage_table(con, RawTable(t, f"{t}.csv", frame=with_lines(f)), None)
+    ...           for t, f in frames.items()}
+    >>> [(i.table, i.column, i.rule, i.rows) for i in check_relations(con, stages)]
+    [('leads', 'rep_id', 'orphan', [3])]
     """
     issues = []
     for t, st in stages.items():
@@ -362,7 +385,7 @@ def check_relations(con, stages: dict, now=None) -> list:
             if n:
                 issues.append(Issue(
                     t, c, "orphan", "warning", int(n), list(lines),
-                    f"{st.origin}: {_rows(int(n))} refer to a {key} that is not in {target}, e.g. "
+                    f"{st.origin}: {_rows(int(n))} with a {c} that is not a {key} of {target}, e.g. "
                     f"{', '.join(repr(e) for e in ex)}; the rows are kept. Add the missing "
                     f"{target} rows, or correct the {c} values."))
         for later, earlier in ORDER_RULES.get(t, []):
@@ -374,7 +397,7 @@ def check_relations(con, stages: dict, now=None) -> list:
             if n:
                 issues.append(Issue(
                     t, later, "order", "warning", int(n), list(lines),
-                    f"{st.origin}: {_rows(int(n))} have {later} before {earlier}; the rows are "
+                    f"{st.origin}: {_rows(int(n))} with {later} before {earlier}; the rows are "
                     f"kept, but durations from {earlier} to {later} are negative for them. "
                     "Check the dates in the source."))
         date_col = contract.date_column
@@ -386,7 +409,7 @@ def check_relations(con, stages: dict, now=None) -> list:
             if n:
                 issues.append(Issue(
                     t, date_col, "future", "warning", int(n), list(lines),
-                    f"{st.origin}: {_rows(int(n))} have {date_col} after the time of loading "
+                    f"{st.origin}: {_rows(int(n))} with {date_col} after the time of loading "
                     f"({pd.Timestamp(now):%Y-%m-%d %H:%M}), up to {pd.Timestamp(mx):%Y-%m-%d}; "
                     "the rows are kept. Check the dates or the time zone of the export."))
     return issues

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from kit.errors import ParameterError, did_you_mean
-from kit.stats import LOW_SAMPLE, wilson_interval
+from kit.stats import LOW_SAMPLE, trend, wilson_interval
 
 FREQS = (None, "W", "M", "Q", "Y")
 _TRUNC = {"M": "1mo", "Q": "1q", "Y": "1y"}
@@ -72,13 +72,27 @@ def columns(f: nw.LazyFrame) -> list[str]:
 
 
 def as_ts(value):
-    """Parse a user bound (str, date, Timestamp) into a naive ``datetime``; None stays None."""
-    if value is None or value == "":
+    """Parse a bound (str, date, Timestamp) into a naive ``datetime``; None stays None.
+
+    A Python ``datetime`` holds microseconds, like every engine: a pandas time with
+    nanoseconds is rounded to the nearest microsecond (no "Discarding nonzero
+    nanoseconds" warning). A time zone is dropped, keeping the wall-clock time.
+
+    Examples
+    --------
+    >>> as_ts("2026-01-31")
+    datetime.datetime(2026, 1, 31, 0, 0)
+    >>> as_ts(pd.Timestamp("2026-01-31 10:00:00.000001999"))
+    datetime.datetime(2026, 1, 31, 10, 0, 0, 2)
+    >>> as_ts(None) is None
+    True
+    """
+    if value is None or (isinstance(value, str) and value == ""):
         return None
     ts = pd.Timestamp(value)
     if ts.tzinfo is not None:
         ts = ts.tz_localize(None)
-    return ts.to_pydatetime()
+    return ts.round("us").to_pydatetime()
 
 
 def window(f: nw.LazyFrame, col: str, start=None, end=None) -> nw.LazyFrame:
@@ -174,10 +188,7 @@ def collect(f, keys: list[str] = ()) -> pd.DataFrame:
     if isinstance(f, nw.LazyFrame):
         f = f.collect()
     out = f.to_pandas() if hasattr(f, "to_pandas") else nw.to_native(f)
-    keys = list(keys)
-    if keys and len(out):
-        out = out.sort_values(keys, na_position="last", kind="mergesort")
-    out = out.reset_index(drop=True)
+    out = sort_rows(out, keys)
     for c in out.columns:
         # PySpark's date_trunc returns a session-time-zone TIMESTAMP even for naive
         # input, and engines differ in resolution (us, ns): keep the wall-clock time,
@@ -259,3 +270,188 @@ def days_between(later: str, earlier: str) -> nw.Expr:
         return days + frac
 
     return _abs_days(later) - _abs_days(earlier)
+
+
+def counts(out: pd.DataFrame, cols: Sequence[str]) -> pd.DataFrame:
+    """Cast count columns to float (DuckDB returns decimals); a missing count is 0.
+
+    Examples
+    --------
+    >>> counts(pd.DataFrame({"n": [2, None]}), ["n"])["n"].tolist()
+    [2.0, 0.0]
+    """
+    out = out.copy()
+    for c in cols:
+        out[c] = _num(out[c]).fillna(0.0)
+    return out
+
+
+def safe_div(num, den) -> pd.Series:
+    """``num / den`` as float, missing where ``den`` is 0 or missing (never inf).
+
+    Examples
+    --------
+    >>> safe_div([3.0, 1.0, 1.0], [2.0, 0.0, None]).tolist()
+    [1.5, nan, nan]
+    """
+    num, den = _num(pd.Series(num)), _num(pd.Series(den))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return pd.Series(np.where(den != 0, num / den.where(den != 0, 1.0), np.nan), index=num.index)
+
+
+def sort_rows(out: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
+    """Sort a small result by ``keys`` (stable, missing keys last) with a plain index.
+
+    Examples
+    --------
+    >>> sort_rows(pd.DataFrame({"k": ["b", None, "a"]}), ["k"])["k"].tolist()
+    ['a', 'b', None]
+    """
+    keys = list(keys)
+    if keys and len(out):
+        out = out.sort_values(keys, na_position="last", kind="mergesort")
+    return out.reset_index(drop=True)
+
+
+def merge_results(left: pd.DataFrame, right: pd.DataFrame, keys: Sequence[str],
+                  how: str = "outer") -> pd.DataFrame:
+    """Merge two small per-key results, sorted by ``keys``.
+
+    Without keys both sides are one-row results and are put side by side. Key
+    columns whose dtypes differ (an empty side may have collected as float) are
+    compared as objects; ``period`` is aligned to ``datetime64[ns]``.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"rep_id": ["R1", "R2"], "revenue": [10.0, 5.0]})
+    >>> b = pd.DataFrame({"rep_id": ["R2", "R3"], "target": [8.0, 4.0]})
+    >>> merge_results(a, b, ["rep_id"]).to_dict("list")
+    {'rep_id': ['R1', 'R2', 'R3'], 'revenue': [10.0, 5.0, nan], 'target': [nan, 8.0, 4.0]}
+    """
+    keys = list(keys)
+    if not keys:
+        return pd.concat([left.reset_index(drop=True), right.reset_index(drop=True)], axis=1)
+    if "period" in keys:
+        for frame in (left, right):
+            frame["period"] = pd.to_datetime(frame["period"]).astype("datetime64[ns]")
+    for k in keys:
+        if left[k].dtype != right[k].dtype and k != "period":
+            left[k], right[k] = left[k].astype(object), right[k].astype(object)
+    return sort_rows(left.merge(right, on=keys, how=how), keys)
+
+
+def latest_date(*sources, earliest: bool = False) -> pd.Timestamp | None:
+    """Latest (or earliest) value of ``(frame, column)`` sources; None when there is none.
+
+    A source whose frame is None or lacks the column is skipped. Frames may be of
+    any supported engine (one ``max`` per source is collected).
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"d": pd.to_datetime(["2026-01-05", "2026-03-01"])})
+    >>> b = pd.DataFrame({"e": pd.to_datetime(["2026-02-01"])})
+    >>> latest_date((a, "d"), (b, "e"), (None, "x"))
+    Timestamp('2026-03-01 00:00:00')
+    >>> latest_date((a, "d"), (b, "e"), earliest=True)
+    Timestamp('2026-01-05 00:00:00')
+    """
+    found = []
+    for native, col in sources:
+        if native is None:
+            continue
+        f = native if isinstance(native, nw.LazyFrame) else lazy(native, "data")
+        if col not in columns(f):
+            continue
+        agg = nw.col(col).min() if earliest else nw.col(col).max()
+        v = collect(f.select(agg.alias("m")))["m"].iloc[0]
+        if v is not None and not pd.isna(v):
+            found.append(pd.Timestamp(v))
+    if not found:
+        return None
+    return min(found) if earliest else max(found)
+
+
+def resolve_as_of(as_of, *sources):
+    """The end of the data as a naive ``datetime``: ``as_of``, else the latest date of ``sources``.
+
+    ``sources`` are ``(frame, column)`` pairs as in :func:`latest_date`. The latest
+    date found is rounded *up* to the microsecond (the precision of every engine) so
+    that the latest row stays in a ``<= as_of`` filter. None when nothing is dated.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"d": pd.to_datetime(["2026-01-05 08:00", "2026-03-01 10:00"])})
+    >>> resolve_as_of(None, (f, "d"))
+    datetime.datetime(2026, 3, 1, 10, 0)
+    >>> resolve_as_of("2026-02-01", (f, "d"))
+    datetime.datetime(2026, 2, 1, 0, 0)
+    """
+    if as_of is not None:
+        return as_ts(as_of)
+    latest = latest_date(*sources)
+    return None if latest is None else as_ts(latest.ceil("us"))
+
+
+def floor_day(ts: _dt.datetime) -> _dt.datetime:
+    """Midnight of the day of ``ts``.
+
+    Examples
+    --------
+    >>> floor_day(_dt.datetime(2026, 1, 31, 15, 30))
+    datetime.datetime(2026, 1, 31, 0, 0)
+    """
+    return _dt.datetime(ts.year, ts.month, ts.day)
+
+
+def is_month_end(day) -> bool:
+    """Whether ``day`` (a datetime or Timestamp) is the last day of its month.
+
+    Examples
+    --------
+    >>> is_month_end(_dt.datetime(2024, 2, 29)), is_month_end(_dt.datetime(2026, 3, 30, 23, 0))
+    (True, False)
+    """
+    return (day + _dt.timedelta(days=1)).month != day.month
+
+
+def month_index(col: str) -> nw.Expr:
+    """Calendar month of ``col`` as one integer (``year * 12 + month``), to count months apart.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"d": pd.to_datetime(["2025-12-31", "2026-01-01"])})
+    >>> lazy(df, "t").select(month_index("d").alias("m")).collect()["m"].to_list()
+    [24312, 24313]
+    """
+    return nw.col(col).dt.year().cast(nw.Int64) * 12 + nw.col(col).dt.month().cast(nw.Int64)
+
+
+def with_trend(out: pd.DataFrame, keys: Sequence[str], *, value: str = "value",
+               weights: str = "denominator") -> pd.DataFrame:
+    """Add ``trend_slope`` (per month) and ``trend_p_value`` of ``value`` over ``period``.
+
+    One weighted least-squares fit (:func:`kit.stats.trend`, weights ``weights``)
+    per ``by`` group of the small collected result, repeated on each row of the
+    group; missing without a ``period`` key or with fewer than three periods.
+
+    Examples
+    --------
+    >>> out = pd.DataFrame({"period": pd.date_range("2026-01-01", periods=3, freq="MS"),
+    ...                     "value": [0.6, 0.5, 0.4], "denominator": [10, 10, 10]})
+    >>> round(float(with_trend(out, ["period"])["trend_slope"].iloc[0]), 3)
+    -0.1
+    """
+    out = out.copy()
+    out["trend_slope"], out["trend_p_value"] = np.nan, np.nan
+    keys = list(keys)
+    if "period" not in keys or out.empty:
+        return out
+    groups = [k for k in keys if k != "period"]
+    parts = out.groupby(groups, dropna=False, sort=False).indices.values() if groups \
+        else [np.arange(len(out))]
+    for idx in parts:  # one fit per group of the small aggregated result
+        sub = out.iloc[idx]
+        t = trend(sub["period"], sub[value], sub[weights])
+        out.iloc[idx, out.columns.get_loc("trend_slope")] = t["slope_per_month"]
+        out.iloc[idx, out.columns.get_loc("trend_p_value")] = t["p_value"]
+    return out

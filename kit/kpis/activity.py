@@ -18,6 +18,9 @@ import numpy as np
 import pandas as pd
 
 from kit.errors import ParameterError
+from kit.kpis._activity_rules import (  # noqa: F401 (with_purpose is part of this module's API)
+    CALL_TYPES, CUSTOMER_SERVICE, PROSPECTING, SALES, is_conversation, with_purpose,
+)
 from kit.kpis._common import (
     _order, aggregate, collect, columns, flag, group_keys, lazy, period_expr, proportion,
     ratio, window,
@@ -25,84 +28,7 @@ from kit.kpis._common import (
 from kit.registry import kpi
 from kit.stats import correlation
 
-PROSPECTING, SALES, CUSTOMER_SERVICE = "prospecting", "sales", "customer_service"
-CALL_TYPES = ("call", "voicemail")
-CONVERSATION_TYPES = ("meeting", "video_call")
-#: call outcomes meaning someone answered (setting an appointment implies it)
-CONNECTED_OUTCOMES = ("connected", "appointment_set")
-#: meeting outcomes meaning it did not take place
-MISSED_OUTCOMES = ("no_show", "cancelled", "canceled")
 ENGAGEMENT_COLUMNS = ("reactions", "comments", "shares", "clicks")
-
-
-def with_purpose(activities, leads=None) -> nw.LazyFrame:
-    """Activities as a narwhals LazyFrame whose ``purpose`` is never null.
-
-    A present, non-null ``purpose`` is kept. Otherwise the purpose is derived:
-
-    - with ``leads`` (needs ``lead_id`` and ``converted_at``): ``prospecting`` when
-      the activity has a ``lead_id`` whose lead was not converted at ``occurred_at``
-      (``converted_at`` null or later); a ``lead_id`` absent from ``leads`` falls
-      back to the rule without leads;
-    - without ``leads``: ``prospecting`` when the activity has a ``lead_id`` and no
-      ``customer_id``;
-    - ``sales`` otherwise.
-
-    Parameters
-    ----------
-    activities : DataFrame-like
-        Needs ``occurred_at``; ``purpose``, ``lead_id`` and ``customer_id`` are used
-        when present.
-    leads : DataFrame-like, optional
-        Same backend as ``activities``.
-
-    Returns
-    -------
-    narwhals.LazyFrame
-        The activities with the same columns, ``purpose`` filled.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> acts = pd.DataFrame({"occurred_at": pd.to_datetime(["2026-01-05", "2026-03-01", "2026-03-02"]),
-    ...                      "lead_id": ["L1", "L1", None], "customer_id": [None, None, "C1"]})
-    >>> leads = pd.DataFrame({"lead_id": ["L1"], "converted_at": pd.to_datetime(["2026-02-01"])})
-    >>> with_purpose(acts, leads).collect()["purpose"].to_list()
-    ['prospecting', 'sales', 'sales']
-    >>> with_purpose(acts).collect()["purpose"].to_list()
-    ['prospecting', 'prospecting', 'sales']
-    """
-    f = activities if isinstance(activities, nw.LazyFrame) else lazy(activities, "activities",
-                                                                      needs=["occurred_at"])
-    cols = columns(f)
-    helpers = []
-    if "lead_id" not in cols:
-        derived = nw.lit(SALES)
-    else:
-        has_lead = ~nw.col("lead_id").is_null()
-        no_customer = nw.col("customer_id").is_null() if "customer_id" in cols else nw.lit(True)
-        prospect = has_lead & no_customer
-        if leads is not None:
-            ld = lazy(leads, "leads", needs=["lead_id"])
-            if "converted_at" in columns(ld):
-                ld = ld.filter(~nw.col("lead_id").is_null()).select(
-                    nw.col("lead_id").cast(nw.String), "converted_at")
-                ld = ld.group_by("lead_id").agg(
-                    nw.col("converted_at").min().alias("_lead_converted_at"),
-                    nw.len().alias("_lead_known"))
-                f = f.with_columns(nw.col("lead_id").cast(nw.String)).join(ld, on="lead_id", how="left")
-                helpers = ["_lead_converted_at", "_lead_known"]
-                known = ~nw.col("_lead_known").is_null()
-                still_open = (nw.col("_lead_converted_at").is_null()
-                              | (nw.col("_lead_converted_at") > nw.col("occurred_at")))
-                prospect = has_lead & ((known & still_open) | (~known & no_customer))
-        derived = nw.when(prospect).then(nw.lit(PROSPECTING)).otherwise(nw.lit(SALES))
-    if "purpose" in cols:
-        purpose = nw.coalesce(nw.col("purpose").cast(nw.String), derived)
-    else:
-        purpose = derived
-    f = f.with_columns(purpose.alias("purpose"))
-    return f.drop(*helpers) if helpers else f
 
 
 def _activities(activities, leads, needs, start, end) -> nw.LazyFrame:
@@ -180,12 +106,7 @@ def conversations(activities, *, leads=None, by=None, freq=None, start=None, end
     [2]
     """
     f = _activities(activities, leads, ["type", "outcome"], start, end)
-    outcome = nw.col("outcome").str.to_lowercase()
-    connected = (nw.col("type") == "call") & outcome.is_in(list(CONNECTED_OUTCOMES))
-    held = nw.col("type").is_in(list(CONVERSATION_TYPES)) & (
-        outcome.is_null() | ~outcome.is_in(list(MISSED_OUTCOMES)))
-    hit = (connected | held) & (nw.col("purpose") != CUSTOMER_SERVICE)
-    return _count(f, hit, by, freq)
+    return _count(f, is_conversation(columns(f)), by, freq)
 
 
 @kpi(

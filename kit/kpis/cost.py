@@ -13,10 +13,9 @@ import pandas as pd
 from kit.contract import COST_CATEGORIES
 from kit.errors import ParameterError, did_you_mean
 from kit.kpis._common import (
-    _num, aggregate, as_list, as_ts, collect, columns, flag, group_keys, lazy, ratio,
-    window,
+    _num, aggregate, as_list, as_ts, collect, columns, flag, group_keys, lazy,
+    merge_results, ratio, resolve_as_of, safe_div, sort_rows, window,
 )
-from kit.kpis.revenue import _latest, _merge, _safe_div, _sort
 from kit.registry import kpi
 from kit.stats import LOW_SAMPLE
 
@@ -214,7 +213,7 @@ def cac(costs, customers, *, by=None, freq=None, start=None, end=None, categorie
     since = as_ts(start)
     if first is not None and (since is None or pd.Timestamp(since) < first):
         since = first
-    out = _merge(_costs_by(costs, by, freq, start, end, cats),
+    out = merge_results(_costs_by(costs, by, freq, start, end, cats),
                  _new_customers_by(customers, by, freq, since, end), keys)
     if shared == "allocate" and as_list(by):
         out = _allocate(out, as_list(by)[0], bool(freq))
@@ -281,12 +280,6 @@ def _ltv_result(out: pd.DataFrame, keys) -> pd.DataFrame:
                              "value_ci_high", "low_sample", "lines_without_cost"]]
 
 
-def _as_of(as_of, orders, customers) -> pd.Timestamp | None:
-    if as_of is not None:
-        return pd.Timestamp(as_ts(as_of))
-    return _latest((orders, "orders", "ordered_at"), (customers, "customers", "acquired_at"))
-
-
 @kpi(
     name="ltv", family="cost",
     label={"en": "Customer lifetime value", "fr": "Valeur vie client"},
@@ -348,7 +341,7 @@ def ltv(orders, customers, *, by=None, freq=None, start=None, end=None, horizon=
     _check_horizon("ltv", horizon)
     c = lazy(customers, "customers", needs=["customer_id", "acquired_at"])
     _check_by("ltv", by, {"customers": c})
-    as_of = _as_of(as_of, orders, customers)
+    as_of = resolve_as_of(as_of, (orders, "ordered_at"), (customers, "acquired_at"))
     keys = as_list(by) + (["period"] if freq else [])
     if as_of is None:  # no date in either table: no customer can be placed, any as_of gives 0 rows
         as_of = pd.Timestamp("1970-01-01")
@@ -424,7 +417,7 @@ def ltv_cac_ratio(orders, customers, costs, *, by=None, freq=None, start=None, e
         columns={"value": "ltv", "denominator": "n_customers"})
     cost = cost[keys + ["value", "denominator"]].rename(
         columns={"value": "cac", "denominator": "new_customers"})
-    out = _merge(life, cost, keys)
+    out = merge_results(life, cost, keys)
     for c in ("n_customers", "n_censored", "new_customers"):
         out[c] = _num(out[c]).fillna(0.0)
     out = ratio(out, keys, numerator="ltv", denominator="cac", fill_zero=False)
@@ -498,8 +491,8 @@ def cac_payback_months(orders, customers, costs, *, by=None, freq=None, start=No
     r = r.rename(columns={"numerator": "_ltv", "denominator": "cac"})
     r["monthly_margin"] = _num(r["_ltv"]) / float(horizon)
     m = _num(r["monthly_margin"])
-    r["value"] = _safe_div(_num(r["cac"]), m.where(m > 0))
-    return _sort(r[keys + ["value", "cac", "monthly_margin", "n_customers", "n_censored",
+    r["value"] = safe_div(_num(r["cac"]), m.where(m > 0))
+    return sort_rows(r[keys + ["value", "cac", "monthly_margin", "n_customers", "n_censored",
                            "new_customers"]], keys)
 
 

@@ -7,10 +7,10 @@ import numpy as np
 import pandas as pd
 
 from kit.errors import ParameterError
-from kit.kpis._common import (aggregate, as_ts, collect, columns, flag, group_keys, lazy,
-                              proportion, window)
+from kit.kpis._activity_rules import CALL_TYPES, PROSPECTING, require_purpose_source, with_purpose
+from kit.kpis._common import (aggregate, collect, columns, counts, flag, group_keys, lazy,
+                              proportion, window, with_trend)
 from kit.registry import kpi
-from kit.stats import trend
 
 
 @kpi(
@@ -69,14 +69,6 @@ def win_rate(opportunities, *, by=None, freq=None, start=None, end=None):
 STAGES = ("created", "engaged", "qualified", "opportunity", "proposal", "won")
 
 
-def _counts(out: pd.DataFrame, cols) -> pd.DataFrame:
-    """Cast count columns to float (DuckDB returns decimals); missing counts are 0."""
-    out = out.copy()
-    for c in cols:
-        out[c] = pd.to_numeric(out[c], errors="coerce").astype(float).fillna(0.0)
-    return out
-
-
 def _check_days(name: str, value) -> float:
     """Validate a positive number of days (``days=``, ``horizons=``)."""
     ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
@@ -86,40 +78,6 @@ def _check_days(name: str, value) -> float:
             f"(received {type(value).__name__}). Pass e.g. {name}=30."
         )
     return float(value)
-
-
-def _resolve_as_of(f: nw.LazyFrame, as_of, cols):
-    """``as_of`` as a naive datetime; when None, the latest value of ``cols`` in ``f``."""
-    if as_of is not None:
-        return as_ts(pd.Timestamp(as_of).ceil("us"))
-    present = [c for c in cols if c in columns(f)]
-    row = collect(f.select(*[nw.col(c).max() for c in present]))
-    values = [pd.Timestamp(v) for v in row.iloc[0].tolist() if v is not None and not pd.isna(v)] \
-        if len(row) else []
-    # rounded up to the microsecond (what every engine stores) so the latest row stays in
-    return as_ts(max(values).ceil("us")) if values else None
-
-
-def _with_trend(out: pd.DataFrame, keys, *, value="value", weights="denominator") -> pd.DataFrame:
-    """Add ``trend_slope`` (per month) and ``trend_p_value`` of ``value`` over ``period``.
-
-    One weighted least-squares fit (:func:`kit.stats.trend`, weights ``weights``)
-    per ``by`` group, repeated on each row of the group; missing without ``freq``
-    or with fewer than three periods.
-    """
-    out = out.copy()
-    out["trend_slope"], out["trend_p_value"] = np.nan, np.nan
-    if "period" not in keys or out.empty:
-        return out
-    groups = [k for k in keys if k != "period"]
-    parts = out.groupby(groups, dropna=False, sort=False).indices.values() if groups \
-        else [np.arange(len(out))]
-    for idx in parts:  # one fit per group of the small aggregated result
-        sub = out.iloc[idx]
-        t = trend(sub["period"], sub[value], sub[weights])
-        out.iloc[idx, out.columns.get_loc("trend_slope")] = t["slope_per_month"]
-        out.iloc[idx, out.columns.get_loc("trend_p_value")] = t["p_value"]
-    return out
 
 
 # ---------------------------------------------------------------------------
@@ -227,7 +185,7 @@ def lead_conversion_rate(leads, *, by=None, freq=None, start=None, end=None):
     out = collect(aggregate(f, keys, [nw.col("_conv").sum().alias("numerator"),
                                       nw.len().alias("denominator"),
                                       nw.col("_bad").sum().alias("n_inconsistent")]), keys)
-    out = _counts(out, ["n_inconsistent"])
+    out = counts(out, ["n_inconsistent"])
     return proportion(out, keys)
 
 
@@ -319,7 +277,7 @@ def funnel(leads, opportunities, *, by=None, freq=None, start=None, end=None):
     f = f.with_columns(**{f"_s{i}": flag(nw.col("_depth") >= i) for i in range(len(STAGES))})
     keys, f = group_keys(f, by, freq, "created_at")
     out = collect(aggregate(f, keys, [nw.col(f"_s{i}").sum() for i in range(len(STAGES))]), keys)
-    out = _counts(out, [f"_s{i}" for i in range(len(STAGES))])
+    out = counts(out, [f"_s{i}" for i in range(len(STAGES))])
     return _stage_rows(out, keys)
 
 
@@ -363,15 +321,16 @@ def _stage_rows(out: pd.DataFrame, keys) -> pd.DataFrame:
     date="activities.occurred_at", seeds=("000",),
 )
 def call_to_meeting_rate(activities, *, leads=None, by=None, freq=None, start=None, end=None,
-                         types=("call", "voicemail")):
+                         types=CALL_TYPES):
     """Share of prospecting calls whose outcome is ``appointment_set``.
 
     Seed 000: 50 prospects phoned, 15 meetings set: 30 %. A call is a prospecting
     call when its ``purpose`` is ``prospecting``. When ``purpose`` is absent (or
-    missing on a row), it is derived as the contract says: the activity is on a
-    lead (``lead_id`` set) not yet converted at ``occurred_at`` (using
-    ``leads.converted_at``); without the ``leads`` table, a lead activity with no
-    ``customer_id`` counts as prospecting.
+    missing on a row), it is derived as for every activity KPI
+    (:func:`kit.kpis.activity.with_purpose`): the activity is on a lead
+    (``lead_id`` set) not yet converted at ``occurred_at`` (using
+    ``leads.converted_at``); without the ``leads`` table, or for a lead the table
+    does not hold, a lead activity with no ``customer_id`` counts as prospecting.
 
     Parameters
     ----------
@@ -412,48 +371,14 @@ def call_to_meeting_rate(activities, *, leads=None, by=None, freq=None, start=No
     """
     f = lazy(activities, "activities", needs=["occurred_at", "type", "outcome"])
     f = window(f, "occurred_at", start, end)
-    f = _with_prospecting(f, leads)
-    f = f.filter(nw.col("type").is_in(list(types)) & (nw.col("_prosp") == 1))
+    require_purpose_source(f)
+    f = with_purpose(f, leads)
+    f = f.filter(nw.col("type").is_in(list(types)) & (nw.col("purpose") == PROSPECTING))
     f = f.with_columns(_set=flag(nw.col("outcome") == "appointment_set"))
     keys, f = group_keys(f, by, freq, "occurred_at")
     out = collect(aggregate(f, keys, [nw.col("_set").sum().alias("numerator"),
                                       nw.len().alias("denominator")]), keys)
     return proportion(out, keys)
-
-
-def _with_prospecting(f: nw.LazyFrame, leads) -> nw.LazyFrame:
-    """Add ``_prosp`` (0/1): the activity is prospecting, given or derived from its lead.
-
-    With ``leads``, the lead's first ``converted_at`` is joined (at most one row
-    per ``lead_id``, so activities are never duplicated): an activity on a lead
-    not converted at ``occurred_at`` is prospecting. Without ``leads``, an activity
-    on a lead with no ``customer_id`` is.
-    """
-    cols = columns(f)
-    if "purpose" not in cols and "lead_id" not in cols:
-        raise ParameterError(
-            f"table 'activities' has neither 'purpose' nor 'lead_id' (columns: {cols}), so "
-            "prospecting calls cannot be told from sales calls. Add a 'purpose' column "
-            "(prospecting, sales, customer_service) or the 'lead_id' of each activity."
-        )
-    derived = nw.lit(0)
-    if "lead_id" in cols:
-        on_lead = ~nw.col("lead_id").is_null()
-        if leads is not None:
-            conv = (lazy(leads, "leads", needs=["lead_id", "converted_at"])
-                    .filter(~nw.col("lead_id").is_null())
-                    .group_by("lead_id").agg(nw.col("converted_at").min().alias("_conv_at")))
-            f = f.join(conv, on="lead_id", how="left")
-            on_lead = on_lead & (nw.col("_conv_at").is_null()
-                                 | (nw.col("occurred_at") < nw.col("_conv_at")))
-        elif "customer_id" in cols:
-            on_lead = on_lead & nw.col("customer_id").is_null()
-        derived = flag(on_lead)
-    if "purpose" not in cols:
-        return f.with_columns(_prosp=derived)
-    given = flag(nw.col("purpose") == "prospecting")
-    return f.with_columns(_prosp=nw.when(nw.col("purpose").is_null()).then(derived)
-                          .otherwise(given))
 
 
 @kpi(
@@ -513,7 +438,7 @@ def offer_loss_rate(opportunities, *, by=None, freq=None, start=None, end=None):
     keys, f = group_keys(f, by, freq, "closed_at")
     out = collect(aggregate(f, keys, [nw.col("_lost").sum().alias("numerator"),
                                       nw.len().alias("denominator")]), keys)
-    return _with_trend(proportion(out, keys), keys)
+    return with_trend(proportion(out, keys), keys)
 
 
 # The duration and censored-cohort KPIs live in funnel_time; importing it registers them.

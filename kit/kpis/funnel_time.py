@@ -15,13 +15,12 @@ import narwhals as nw
 import numpy as np
 import pandas as pd
 
-from kit.kpis._common import (aggregate, collect, columns, days_between, flag, group_keys, lazy,
-                              proportion, window)
-from kit.kpis.funnel import _check_days, _counts, _resolve_as_of, _with_trend
+from kit.kpis._activity_rules import is_conversation
+from kit.kpis._common import (aggregate, collect, columns, counts, days_between, flag, group_keys,
+                              lazy, merge_results, proportion, resolve_as_of, window, with_trend)
+from kit.kpis.funnel import _check_days
 from kit.registry import kpi
 from kit.stats import km_median
-
-CONVERSATION_TYPES = ("meeting", "video_call")
 
 
 def _as_of_lit(as_of) -> nw.Expr:
@@ -89,7 +88,7 @@ def never_engaged_rate(leads, *, days=30, as_of=None, by=None, freq=None, start=
     """
     n_days = _check_days("days", days)
     f = lazy(leads, "leads", needs=["created_at", "engaged_at"])
-    as_of = _resolve_as_of(f, as_of, ["created_at", "engaged_at"])
+    as_of = resolve_as_of(as_of, (f, "created_at"), (f, "engaged_at"))
     f = window(f, "created_at", start, end)
     if as_of is not None:
         f = f.filter(nw.col("created_at") <= nw.lit(as_of))
@@ -104,7 +103,7 @@ def never_engaged_rate(leads, *, days=30, as_of=None, by=None, freq=None, start=
     out = collect(aggregate(f, keys, [nw.col("_never").sum().alias("numerator"),
                                       nw.col("_old").sum().alias("denominator"),
                                       nw.col("_young").sum().alias("n_censored")]), keys)
-    return proportion(_counts(out, ["n_censored"]), keys)
+    return proportion(counts(out, ["n_censored"]), keys)
 
 
 @kpi(
@@ -177,7 +176,7 @@ def time_to_convert(leads, *, by=None, freq=None, start=None, end=None, as_of=No
         horizons = (horizons,)
     hs = [_check_days("horizons", h) for h in horizons]
     f = lazy(leads, "leads", needs=["created_at", "converted_at"])
-    as_of = _resolve_as_of(f, as_of, ["created_at", "converted_at"])
+    as_of = resolve_as_of(as_of, (f, "created_at"), (f, "converted_at"))
     f = window(f, "created_at", start, end)
     if as_of is not None:
         f = f.filter(nw.col("created_at") <= nw.lit(as_of))
@@ -207,8 +206,8 @@ def time_to_convert(leads, *, by=None, freq=None, start=None, end=None, as_of=No
         share_cols.append(name)
     keys, f = group_keys(f, by, freq, "created_at")
     out = collect(aggregate(f, keys, aggs), keys)
-    counts = ["n", "n_leads", "n_censored", "n_inconsistent"]
-    out = _counts(out, counts + [f"{s}_{x}" for s in share_cols for x in ("k", "n")])
+    count_cols = ["n", "n_leads", "n_censored", "n_inconsistent"]
+    out = counts(out, count_cols + [f"{s}_{x}" for s in share_cols for x in ("k", "n")])
     for s in share_cols:
         k, n = out.pop(f"{s}_k"), out[f"{s}_n"]
         out[s] = np.where(n > 0, k / n.where(n > 0, 1.0), np.nan)
@@ -219,17 +218,16 @@ def time_to_convert(leads, *, by=None, freq=None, start=None, end=None, as_of=No
         _dur=nw.when(nw.col("_ok") == 1).then(nw.col("_days")).otherwise(nw.col("_age")).floor())
     km = collect(km.group_by(*keys, "_dur", "_ok", drop_null_keys=False)
                  .agg(nw.len().alias("_w")), keys)
-    out = _merge_groups(out, _km_by_group(km, keys), keys, "km_median")
+    out = merge_results(out, _km_by_group(km, keys), keys, how="left")
     tail = [c for s in share_cols for c in (s, f"{s}_n")]
     return out[keys + ["value", "mean", "n", "km_median", "n_leads", "n_censored",
                        "n_inconsistent"] + tail].reset_index(drop=True)
 
 
 def _km_one(km: pd.DataFrame) -> float:
-    w = pd.to_numeric(km["_w"]).astype("int64").to_numpy()
-    d = np.repeat(pd.to_numeric(km["_dur"]).astype(float).to_numpy(), w)
-    e = np.repeat(pd.to_numeric(km["_ok"]).astype(float).to_numpy() == 1, w)
-    return km_median(d, e)
+    return km_median(pd.to_numeric(km["_dur"]).astype(float),
+                     pd.to_numeric(km["_ok"]).astype(float) == 1,
+                     weights=pd.to_numeric(km["_w"]).astype("int64"))
 
 
 def _km_by_group(km: pd.DataFrame, keys) -> pd.DataFrame:
@@ -241,24 +239,6 @@ def _km_by_group(km: pd.DataFrame, keys) -> pd.DataFrame:
         key = key if isinstance(key, tuple) else (key,)
         rows.append((*key, _km_one(km.iloc[idx])))
     return pd.DataFrame(rows, columns=list(keys) + ["km_median"])
-
-
-def _merge_groups(out: pd.DataFrame, extra: pd.DataFrame, keys, col: str) -> pd.DataFrame:
-    """Left-join the per-group column ``col`` of ``extra`` onto ``out`` (nulls match nulls)."""
-    if not keys:
-        out = out.copy()
-        out[col] = extra[col].iloc[0] if len(out) else pd.Series(dtype=float)
-        return out
-    left = out.copy()
-    right = extra.copy()
-    for k in keys:  # None and NaN both mean a null key: make them equal for the join
-        if left[k].dtype == object or right[k].dtype == object:
-            left[k] = left[k].astype(object).where(left[k].notna(), "\0null")
-            right[k] = right[k].astype(object).where(right[k].notna(), "\0null")
-    merged = left.merge(right, on=list(keys), how="left", validate="one_to_one")
-    for k in keys:
-        merged[k] = out[k].to_numpy()
-    return merged
 
 
 @kpi(
@@ -317,19 +297,10 @@ def sales_cycle(opportunities, *, by=None, freq=None, start=None, end=None):
                                       nw.col("_days").mean().alias("mean"),
                                       nw.col("_ok").sum().alias("n"),
                                       nw.col("_bad").sum().alias("n_inconsistent")]), keys)
-    out = _counts(out, ["n", "n_inconsistent"])
+    out = counts(out, ["n", "n_inconsistent"])
     for c in ("value", "mean"):
         out[c] = pd.to_numeric(out[c], errors="coerce").astype(float)
     return out[keys + ["value", "mean", "n", "n_inconsistent"]]
-
-
-def _is_conversation(cols) -> nw.Expr:
-    """Connected calls, meetings and video calls, excluding customer service (DESIGN §6)."""
-    expr = nw.col("type").is_in(list(CONVERSATION_TYPES)) | (
-        (nw.col("type") == "call") & (nw.col("outcome") == "connected"))
-    if "purpose" in cols:
-        expr = expr & (nw.col("purpose").is_null() | (nw.col("purpose") != "customer_service"))
-    return expr
 
 
 @kpi(
@@ -349,8 +320,10 @@ def conversations_to_close(opportunities, activities, *, by=None, freq=None, sta
     """Conversations needed to close a deal once the prospect is qualified, with its trend.
 
     For each won opportunity, counts its activities (``activities.opportunity_id``)
-    that are conversations (calls with outcome ``connected``, meetings, video
-    calls; not ``customer_service``) with ``occurred_at`` between ``qualified_at``
+    that are conversations as counted by the ``conversations`` KPI
+    (:func:`kit.kpis._activity_rules.is_conversation`: calls with outcome
+    ``connected`` or ``appointment_set``, meetings and video calls that took place;
+    not ``customer_service``) with ``occurred_at`` between ``qualified_at``
     and ``closed_at``, both included. ``qualified_at`` falls back to
     ``created_at`` when missing (an opportunity is a qualified prospect). A won
     deal with no conversation logged counts 0.
@@ -400,7 +373,7 @@ def conversations_to_close(opportunities, activities, *, by=None, freq=None, sta
         since = nw.when(nw.col("qualified_at").is_null()).then(nw.col("created_at")) \
             .otherwise(nw.col("qualified_at"))
     o = o.with_columns(_since=since)
-    talks = (a.filter(~nw.col("opportunity_id").is_null() & _is_conversation(columns(a)))
+    talks = (a.filter(~nw.col("opportunity_id").is_null() & is_conversation(columns(a)))
              .select("opportunity_id", "occurred_at"))
     per_deal = (o.select("opportunity_id", "_since", "closed_at")
                 .join(talks, on="opportunity_id", how="inner")
@@ -413,10 +386,10 @@ def conversations_to_close(opportunities, activities, *, by=None, freq=None, sta
     out = collect(aggregate(o, keys, [nw.col("_talks").mean().alias("value"),
                                       nw.col("_talks").median().alias("median"),
                                       nw.len().alias("n")]), keys)
-    out = _counts(out, ["n"])
+    out = counts(out, ["n"])
     for c in ("value", "median"):
         out[c] = pd.to_numeric(out[c], errors="coerce").astype(float)
-    out = _with_trend(out[keys + ["value", "median", "n"]], keys, weights="n")
+    out = with_trend(out[keys + ["value", "median", "n"]], keys, weights="n")
     return out.reset_index(drop=True)
 
 
@@ -473,7 +446,7 @@ def pipeline_velocity(opportunities, *, by=None, start=None, end=None):
 
     f = lazy(opportunities, "opportunities", needs=["status", "created_at", "closed_at", "amount"])
     keys, o = group_keys(f.filter(nw.col("status") == "open"), by, None, None)
-    n_open = _counts(collect(aggregate(o, keys, [nw.len().alias("n_open")]), keys), ["n_open"])
+    n_open = counts(collect(aggregate(o, keys, [nw.len().alias("n_open")]), keys), ["n_open"])
     parts = [
         n_open,
         win_rate(opportunities, by=by, start=start, end=end)[keys + ["value"]]
@@ -485,7 +458,7 @@ def pipeline_velocity(opportunities, *, by=None, start=None, end=None):
     ]
     out = parts[0]
     for part in parts[1:]:
-        out = _outer(out, part, keys)
+        out = merge_results(out, part, keys)
     out["n_open"] = out["n_open"].fillna(0.0)
     factors = ["win_rate", "average_won_deal", "sales_cycle_days"]
     for c in factors:
@@ -494,25 +467,4 @@ def pipeline_velocity(opportunities, *, by=None, start=None, end=None):
     with np.errstate(divide="ignore", invalid="ignore"):
         value = out["n_open"] * out["win_rate"] * out["average_won_deal"] / cycle.where(cycle > 0)
     out["value"] = value.where(np.isfinite(value))
-    if keys and len(out):
-        out = out.sort_values(keys, na_position="last", kind="mergesort")
     return out[keys + ["value", "n_open"] + factors].reset_index(drop=True)
-
-
-def _outer(left: pd.DataFrame, right: pd.DataFrame, keys) -> pd.DataFrame:
-    """Outer-join two small per-group results on ``keys`` (null keys match each other)."""
-    if not keys:
-        left, right = left.reset_index(drop=True), right.reset_index(drop=True)
-        if len(left) == 0 or len(right) == 0:  # a one-row result is always expected here
-            left = left if len(left) else left.reindex([0])
-            right = right if len(right) else right.reindex([0])
-        return pd.concat([left, right], axis=1)
-    null = "\0null"
-    left, right = left.copy(), right.copy()
-    for k in keys:
-        left[k] = left[k].astype(object).where(left[k].notna(), null)
-        right[k] = right[k].astype(object).where(right[k].notna(), null)
-    out = left.merge(right, on=list(keys), how="outer", validate="one_to_one")
-    for k in keys:
-        out[k] = out[k].where(out[k] != null, None).infer_objects()
-    return out

@@ -7,8 +7,7 @@ import numpy as np
 import pandas as pd
 
 from kit.errors import ParameterError
-from kit.kpis._common import _num, as_ts, collect, columns, lazy
-from kit.kpis.revenue import _latest, _sort
+from kit.kpis._common import _num, collect, columns, lazy, month_index, resolve_as_of, sort_rows
 from kit.registry import kpi
 
 #: Values of the ``status`` column of :func:`product_lifetime`.
@@ -80,12 +79,11 @@ def product_lifetime(orders, *, products=None, as_of=None, recent_months=3):
             "months before as_of in which a sale keeps a product active, a whole number >= 1 (default 3)."
         )
     f = lazy(orders, "orders", needs=["product_id", "ordered_at", "amount"])
-    as_of = (pd.Timestamp(as_ts(as_of)) if as_of is not None
-             else _latest((orders, "orders", "ordered_at")))
+    as_of = resolve_as_of(as_of, (orders, "ordered_at"))
+    as_of = None if as_of is None else pd.Timestamp(as_of)
     if as_of is not None:
         f = f.filter(nw.col("ordered_at") <= nw.lit(as_of.to_pydatetime()))
-    f = f.with_columns(_ym=(nw.col("ordered_at").dt.year().cast(nw.Int64) * 12
-                            + nw.col("ordered_at").dt.month().cast(nw.Int64) - 1))
+    f = f.with_columns(_ym=month_index("ordered_at"))
     sales = collect(f.group_by("product_id", drop_null_keys=False).agg(
         nw.col("ordered_at").min().alias("_first"),
         nw.col("ordered_at").max().alias("last_sale"),
@@ -133,7 +131,7 @@ def product_lifetime(orders, *, products=None, as_of=None, recent_months=3):
     cols = ["product_id"] + info_cols + ["first_month", "last_month", "value", "months_with_sales",
                                          "revenue", "last_sale", "sold_recently", "retired",
                                          "active", "status"]
-    return _sort(out[cols], ["product_id"])
+    return sort_rows(out[cols], ["product_id"])
 
 
 __all__ = ["product_lifetime", "STATUSES"]

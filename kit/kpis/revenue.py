@@ -13,8 +13,8 @@ import pandas as pd
 
 from kit.errors import ParameterError, did_you_mean
 from kit.kpis._common import (
-    _num, aggregate, as_list, as_ts, collect, columns, empty_result, flag, group_keys, lazy,
-    ratio, window,
+    _num, aggregate, as_list, as_ts, collect, columns, empty_result, flag, group_keys,
+    is_month_end, lazy, merge_results, ratio, resolve_as_of, safe_div, sort_rows, window,
 )
 from kit.kpis.funnel import win_rate
 from kit.registry import kpi
@@ -27,27 +27,6 @@ _PANDAS_FREQ = {"M": "M", "Q": "Q", "Y": "Y"}
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _sort(out: pd.DataFrame, keys) -> pd.DataFrame:
-    keys = list(keys)
-    if keys and len(out):
-        out = out.sort_values(keys, na_position="last", kind="mergesort")
-    return out.reset_index(drop=True)
-
-
-def _merge(left: pd.DataFrame, right: pd.DataFrame, keys, how: str = "outer") -> pd.DataFrame:
-    """Merge two small per-key results; without keys both are one row and are put side by side."""
-    keys = list(keys)
-    if not keys:
-        return pd.concat([left.reset_index(drop=True), right.reset_index(drop=True)], axis=1)
-    if "period" in keys:
-        for frame in (left, right):
-            frame["period"] = pd.to_datetime(frame["period"]).astype("datetime64[ns]")
-    for k in keys:  # align key dtypes (an empty side may have collected as float)
-        if left[k].dtype != right[k].dtype and k != "period":
-            left[k], right[k] = left[k].astype(object), right[k].astype(object)
-    return _sort(left.merge(right, on=keys, how=how), keys)
 
 
 def _check_target_options(kpi_name: str, by, freq) -> None:
@@ -111,22 +90,6 @@ def _revenue_by(orders, by, freq, start=None, end=None, *, name="revenue") -> pd
     out = collect(aggregate(f, keys, [nw.col("amount").sum().alias(name)]), keys)
     out[name] = _num(out[name]).fillna(0.0)
     return out
-
-
-def _latest(*pairs) -> pd.Timestamp | None:
-    """Latest value of the given (frame, table, column) triples, skipping absent columns."""
-    latest = None
-    for native, table, col in pairs:
-        if native is None:
-            continue
-        f = lazy(native, table)
-        if col not in columns(f):
-            continue
-        v = collect(f.select(nw.col(col).max().alias("m")))["m"].iloc[0]
-        if v is not None and not pd.isna(v):
-            v = pd.Timestamp(v)
-            latest = v if latest is None or v > latest else latest
-    return latest
 
 
 # --------------------------------------------------------------------------- KPIs
@@ -292,7 +255,7 @@ def revenue_vs_target(orders, targets, *, by=None, freq="M", start=None, end=Non
     keys = as_list(by) + (["period"] if freq else [])
     rev = _revenue_by(orders, by, freq, start, end)
     tgt = _targets_by(targets, "revenue_target", by, freq, start, end)
-    out = _merge(rev, tgt, keys)
+    out = merge_results(rev, tgt, keys)
     out["revenue"] = _num(out["revenue"]).fillna(0.0)
     out["gap"] = out["revenue"] - _num(out["target"])
     out = ratio(out, keys, numerator="revenue", denominator="target", fill_zero=False)
@@ -408,7 +371,7 @@ def seasonality_index(orders, *, by=None, start=None, end=None, as_of=None):
     """
     keys = as_list(by)
     f = lazy(orders, "orders", needs=["ordered_at", "amount"])
-    as_of = as_ts(as_of) if as_of is not None else _latest((orders, "orders", "ordered_at"))
+    as_of = resolve_as_of(as_of, (orders, "ordered_at"))
     f = window(f, "ordered_at", start, end)
     if as_of is not None:
         f = f.filter(nw.col("ordered_at") <= nw.lit(as_of))
@@ -422,7 +385,7 @@ def seasonality_index(orders, *, by=None, start=None, end=None, as_of=None):
         s = pd.Timestamp(s)
         first = max(first, s if s == s.to_period("M").start_time else (s.to_period("M") + 1).start_time)
     last = pd.Timestamp(as_of).to_period("M")
-    if (pd.Timestamp(as_of).normalize() + pd.Timedelta(days=1)).month == pd.Timestamp(as_of).month:
+    if not is_month_end(pd.Timestamp(as_of)):
         last = last - 1  # as_of is not on the last day: its month is partial
     e = as_ts(end)
     if e is not None:
@@ -451,7 +414,7 @@ def seasonality_index(orders, *, by=None, start=None, end=None, as_of=None):
         out["denominator"] = overall
     out["n_months"] = _num(out["n_months"]).fillna(0).astype("int64")
     out = ratio(out, keys + ["month"], fill_zero=False)
-    return _sort(out[cols], keys + ["month"])
+    return sort_rows(out[cols], keys + ["month"])
 
 
 def _empty_seasonality(keys, cols) -> pd.DataFrame:
@@ -535,21 +498,15 @@ def gross_margin(orders, *, by=None, freq=None, start=None, end=None, targets=No
     if use_targets:
         tgt = _targets_by(targets, "margin_target", by, freq, start, end).rename(
             columns={"target": "margin_target"})
-        out = _merge(out, tgt, keys)
+        out = merge_results(out, tgt, keys)
         for c in ("value", "revenue", "revenue_without_cost"):
             out[c] = _num(out[c]).fillna(0.0)
         out["lines_without_cost"] = _num(out["lines_without_cost"]).fillna(0).astype("int64")
         out["gap"] = out["value"] - out["margin_target"]
-        out["attainment"] = _safe_div(out["value"], out["margin_target"])
+        out["attainment"] = safe_div(out["value"], out["margin_target"])
         cols += ["margin_target", "gap", "attainment"]
-    out["margin_rate"] = _safe_div(out["value"], out["revenue"])
-    return _sort(out[cols], keys)
-
-
-def _safe_div(num, den) -> pd.Series:
-    num, den = _num(pd.Series(num)), _num(pd.Series(den))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return pd.Series(np.where(den != 0, num / den.where(den != 0, 1.0), np.nan), index=num.index)
+    out["margin_rate"] = safe_div(out["value"], out["revenue"])
+    return sort_rows(out[cols], keys)
 
 
 @kpi(
@@ -676,35 +633,35 @@ def deals_needed(orders, targets, opportunities, *, by=None, freq="M", as_of=Non
             "deals used for the average deal and the win rate, a whole number >= 1 (default 12)."
         )
     keys = as_list(by)
-    as_of = (pd.Timestamp(as_ts(as_of)) if as_of is not None
-             else _latest((orders, "orders", "ordered_at"), (opportunities, "opportunities", "closed_at")))
+    as_of = resolve_as_of(as_of, (orders, "ordered_at"), (opportunities, "closed_at"))
     cols = keys + ["period", "value", "opportunities_needed", "target", "revenue", "remaining",
                    "average_won_deal", "win_rate", "won_deals", "closed_deals"]
     if as_of is None:
         return empty_result(keys, cols[len(keys):])
+    as_of = pd.Timestamp(as_of)
     p_start = pd.Timestamp(as_of).to_period(_PANDAS_FREQ[freq]).start_time
     p_end = (pd.Timestamp(as_of).to_period(_PANDAS_FREQ[freq]) + 1).start_time
     upto = as_of + pd.Timedelta(microseconds=1)  # as_of itself is included
     since = as_of - pd.DateOffset(months=int(history))
     rev = _revenue_by(orders, by, None, p_start, upto)
     tgt = _targets_by(targets, "revenue_target", by, None, p_start, p_end)
-    out = _merge(rev, tgt, keys)
+    out = merge_results(rev, tgt, keys)
     awd = average_won_deal(opportunities, by=by, start=since, end=upto)
     awd = awd[keys + ["value", "denominator"]].rename(
         columns={"value": "average_won_deal", "denominator": "won_deals"})
     wr = win_rate(opportunities, by=by, start=since, end=upto)
     wr = wr[keys + ["value", "denominator"]].rename(columns={"value": "win_rate",
                                                             "denominator": "closed_deals"})
-    out = _merge(out, awd, keys, how="left")
-    out = _merge(out, wr, keys, how="left")
+    out = merge_results(out, awd, keys, how="left")
+    out = merge_results(out, wr, keys, how="left")
     out["revenue"] = _num(out["revenue"]).fillna(0.0)
     out["target"] = _num(out["target"])
     out["remaining"] = (out["target"] - out["revenue"]).clip(lower=0.0)
     avg, rate = _num(out["average_won_deal"]), _num(out["win_rate"])
-    exact = _safe_div(out["remaining"], avg.where(avg > 0))
+    exact = safe_div(out["remaining"], avg.where(avg > 0))
     reached = out["remaining"] == 0
     out["value"] = np.ceil(exact.where(~reached, 0.0) - 1e-9)
-    opp = _safe_div(exact, rate.where(rate > 0))
+    opp = safe_div(exact, rate.where(rate > 0))
     out["opportunities_needed"] = np.ceil(opp.where(~reached, 0.0) - 1e-9)
     out["value"] = out["value"].clip(lower=0.0) + 0.0  # + 0.0 turns -0.0 into 0.0
     out["opportunities_needed"] = out["opportunities_needed"].clip(lower=0.0) + 0.0
@@ -712,7 +669,7 @@ def deals_needed(orders, targets, opportunities, *, by=None, freq="M", as_of=Non
         out[c] = _num(out[c]).fillna(0.0)
     out["period"] = pd.Timestamp(p_start)
     out["period"] = out["period"].astype("datetime64[ns]")
-    return _sort(out[cols], keys)
+    return sort_rows(out[cols], keys)
 
 
 @kpi(

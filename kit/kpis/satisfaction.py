@@ -16,8 +16,8 @@ import pandas as pd
 from kit.errors import DataError, ParameterError, did_you_mean
 from kit.kpis import _common
 from kit.kpis._common import (
-    _order, aggregate, as_list, as_ts, collect, columns, days_between, flag, group_keys, lazy,
-    proportion, window,
+    _order, aggregate, as_list, collect, columns, days_between, flag, floor_day, group_keys,
+    is_month_end, latest_date, lazy, month_index, proportion, resolve_as_of, window,
 )
 from kit.registry import kpi
 from kit.stats import LOW_SAMPLE
@@ -36,34 +36,6 @@ def _positive(name: str, value, unit: str, example) -> None:
             f"{name}={value!r} is not allowed: {name} is a number of {unit} and must be positive "
             f"(received {value!r}). Pass e.g. {name}={example}."
         )
-
-
-def _latest(f: nw.LazyFrame, col: str, earliest: bool = False):
-    """Latest (or earliest) value of ``col`` as a naive ``datetime`` (None when there is none)."""
-    value = f.select(nw.col(col).min() if earliest else nw.col(col).max()).collect().item()
-    if value is None or pd.isna(value):
-        return None
-    return pd.Timestamp(value).to_pydatetime()
-
-
-def _resolve_as_of(as_of, *sources):
-    """``as_of`` given by the caller, else the latest date of ``(frame, column)`` sources."""
-    if as_of is not None:
-        return as_ts(as_of)
-    found = [d for d in (_latest(f, c) for f, c in sources) if d is not None]
-    return max(found) if found else None
-
-
-def _day(ts: _dt.datetime) -> _dt.datetime:
-    return _dt.datetime(ts.year, ts.month, ts.day)
-
-
-def _month_index(col: str) -> nw.Expr:
-    return nw.col(col).dt.year().cast(nw.Int64) * 12 + nw.col(col).dt.month().cast(nw.Int64)
-
-
-def _is_month_end(day: _dt.datetime) -> bool:
-    return (day + _dt.timedelta(days=1)).month != day.month
 
 
 def _check_by_columns(by, available: list[str], tables: str) -> None:
@@ -343,11 +315,11 @@ def repeat_purchase_rate(orders, *, customers=None, by=None, freq=None, start=No
     _positive("window", window, "days", 90)
     o = lazy(orders, "orders", needs=["order_id", "customer_id", "ordered_at"])
     o = o.filter(~nw.col("customer_id").is_null() & ~nw.col("ordered_at").is_null())
-    as_of = _resolve_as_of(as_of, (o, "ordered_at"))
+    as_of = resolve_as_of(as_of, (o, "ordered_at"))
     if as_of is not None:
         o = o.filter(nw.col("ordered_at") <= nw.lit(as_of))
 
-    data_start = _latest(o, "ordered_at", earliest=True)
+    data_start = latest_date((o, "ordered_at"), earliest=True)
     by_list = as_list(by)
     c = None
     if customers is not None:
@@ -368,12 +340,12 @@ def repeat_purchase_rate(orders, *, customers=None, by=None, freq=None, start=No
     if as_of is None:
         eligible = nw.lit(False)
     else:
-        eligible = nw.col("_acquired") <= nw.lit(_day(as_of) - _dt.timedelta(days=window))
+        eligible = nw.col("_acquired") <= nw.lit(floor_day(as_of) - _dt.timedelta(days=window))
     if c is not None and "acquired_at" in columns(c) and data_start is not None:
         acquired = c.filter(~nw.col("customer_id").is_null()).group_by("customer_id").agg(
             nw.col("acquired_at").min().alias("_acquired_at"))
         cust = cust.join(acquired, on="customer_id", how="left").with_columns(_before=flag(
-            nw.col("_acquired_at").dt.truncate("1d") < nw.lit(_day(data_start)))).drop("_acquired_at")
+            nw.col("_acquired_at").dt.truncate("1d") < nw.lit(floor_day(data_start)))).drop("_acquired_at")
     else:
         cust = cust.with_columns(_before=nw.lit(0).cast(nw.Int64))
     cust = cust.with_columns(_eligible=flag(eligible & (nw.col("_before") == 0)))
@@ -499,40 +471,40 @@ def referral_rate(customers, referrals, *, orders=None, by=None, freq=None, star
     r = lazy(referrals, "referrals", needs=["referrer_id", "referred_at", "valid"])
     r = r.filter((nw.col("valid") == nw.lit(True)) & ~nw.col("referred_at").is_null()
                  & ~nw.col("referrer_id").is_null())
-    as_of = _resolve_as_of(as_of, (c, "_acquired"), (r, "referred_at"))
+    as_of = resolve_as_of(as_of, (c, "_acquired"), (r, "referred_at"))
     _check_by_columns(by, columns(c), "customers")
     covered = lazy(referrals, "referrals").filter(~nw.col("referred_at").is_null())
     if as_of is not None:
         covered = covered.filter(nw.col("referred_at") <= nw.lit(as_of))
-    data_start = _latest(covered, "referred_at", earliest=True)
+    data_start = latest_date((covered, "referred_at"), earliest=True)
 
     c = c.filter(~nw.col("_acquired").is_null())
     if as_of is None:
         eligible = nw.lit(False)
     else:
-        day = _day(as_of)
+        day = floor_day(as_of)
         c = c.filter(nw.col("_acquired") <= nw.lit(day))
         r = r.filter(nw.col("referred_at") <= nw.lit(as_of))
         # acquired + months (calendar) <= as_of
         k = day.year * 12 + day.month - months
-        last_day = 31 if _is_month_end(day) else day.day
-        eligible = (_month_index("_acquired") < k) | (
-            (_month_index("_acquired") == k) & (nw.col("_acquired").dt.day() <= last_day))
+        last_day = 31 if is_month_end(day) else day.day
+        eligible = (month_index("_acquired") < k) | (
+            (month_index("_acquired") == k) & (nw.col("_acquired").dt.day() <= last_day))
     if data_start is None:
         before = nw.lit(False)
     else:
         # acquired + months (calendar) < first referral day
-        first = _day(data_start)
+        first = floor_day(data_start)
         k0 = first.year * 12 + first.month - months
-        before = (_month_index("_acquired") < k0) | (
-            (_month_index("_acquired") == k0) & (nw.col("_acquired").dt.day() < first.day))
+        before = (month_index("_acquired") < k0) | (
+            (month_index("_acquired") == k0) & (nw.col("_acquired").dt.day() < first.day))
     c = c.with_columns(_before=flag(before))
     c = c.with_columns(_eligible=flag(eligible & (nw.col("_before") == 0)))
 
     r = r.select(nw.col("referrer_id").alias("customer_id"),
                  nw.col("referred_at").dt.truncate("1d").alias("_rday"))
     hits = r.join(c.select("customer_id", "_acquired"), on="customer_id", how="inner")
-    gap = _month_index("_rday") - _month_index("_acquired")
+    gap = month_index("_rday") - month_index("_acquired")
     hits = hits.with_columns(_within=flag(
         (nw.col("_rday") >= nw.col("_acquired"))
         & ((gap < months) | ((gap == months) & (nw.col("_rday").dt.day() <= nw.col("_acquired").dt.day())))
@@ -609,11 +581,11 @@ def returning_customer_rate(orders, *, by=None, start=None, end=None, as_of=None
         )
     o = lazy(orders, "orders", needs=["customer_id", "ordered_at"])
     o = o.filter(~nw.col("customer_id").is_null() & ~nw.col("ordered_at").is_null())
-    as_of = _resolve_as_of(as_of, (o, "ordered_at"))
+    as_of = resolve_as_of(as_of, (o, "ordered_at"))
     keys, o = group_keys(o, by, None, "ordered_at")
     if as_of is not None:
         o = o.filter(nw.col("ordered_at") <= nw.lit(as_of))
-        day = _day(as_of)
+        day = floor_day(as_of)
         last_judged = day.year - 2 + (1 if (day.month, day.day) == (12, 31) else 0)
     else:
         last_judged = None

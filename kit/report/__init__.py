@@ -4,6 +4,7 @@ One module per job: :mod:`~kit.report.notebooks` (which notebooks, their
 parameters), :mod:`~kit.report.execute` (one papermill run), :mod:`~kit.report.export`
 (HTML without code), :mod:`~kit.report.summary` (``kpis.json``/``kpis.csv``),
 :mod:`~kit.report.index` (``index.html``) and :mod:`~kit.report.run` (the batch).
+The ``kit report`` command itself is in :mod:`kit.cli_report`.
 
 Examples
 --------

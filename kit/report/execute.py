@@ -18,6 +18,7 @@ import contextlib
 import logging
 import os
 import re
+import sys
 import tempfile
 import time
 import traceback
@@ -106,6 +107,14 @@ def run_one(task: Task) -> RunResult:
 
     The executed notebook is written to ``out_dir/NAME.ipynb`` and, without code
     cells, to ``out_dir/NAME.html`` (also when a cell failed, so the error shows).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> res = run_one(Task("2026-10", "missing.ipynb", tempfile.mkdtemp(), {"month": "2026-10"},
+    ...                    timeout=60, cwd="."))
+    >>> res.ok, res.error.split(":")[0], res.files
+    (False, 'FileNotFoundError', [])
     """
     import nbformat
     import papermill
@@ -208,12 +217,16 @@ def _captured_console():
     log.setLevel(logging.INFO)
     log.propagate = False
     with tempfile.TemporaryFile(mode="w+b") as sink:
+        sys.stdout.flush()
+        sys.stderr.flush()
         saved = {fd: os.dup(fd) for fd in (1, 2)}
         try:
             for fd in (1, 2):
                 os.dup2(sink.fileno(), fd)
             yield box
         finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
             for fd, copy in saved.items():
                 os.dup2(copy, fd)
                 os.close(copy)

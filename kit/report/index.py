@@ -67,7 +67,19 @@ def _href(*parts: str) -> str:
 
 
 def month_folders(out) -> list[Path]:
-    """Complete month folders of ``out`` (``YYYY-MM`` holding a ``kpis.json``), latest first."""
+    """Complete month folders of ``out`` (``YYYY-MM`` holding a ``kpis.json``), latest first.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp())
+    >>> for name in ["2026-09", "2026-10", "2026-11", "2026-11.failed"]:
+    ...     (out / name).mkdir()
+    >>> for name in ["2026-09", "2026-10", "2026-11.failed"]:
+    ...     _ = (out / name / "kpis.json").write_text("{}")
+    >>> [p.name for p in month_folders(out)]
+    ['2026-10', '2026-09']
+    """
     out = Path(out)
     found = [p for p in out.iterdir() if p.is_dir() and _MONTH_DIR.match(p.name)
              and (p / "kpis.json").is_file()] if out.is_dir() else []
@@ -107,7 +119,15 @@ def _month_section(folder: Path, lang: str) -> str:
 
 
 def index_html(out, lang: str = "en") -> str:
-    """The index page of the report folder ``out`` as a string."""
+    """The index page of the report folder ``out`` as a string.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> page = index_html(tempfile.mkdtemp(), "fr")
+    >>> "<h1>Rapports commerciaux mensuels</h1>" in page, "Aucun rapport" in page
+    (True, True)
+    """
     i18n.check_lang(lang)
     out = Path(out)
     sections = [_month_section(f, lang) for f in month_folders(out)]

@@ -143,10 +143,34 @@ def parameters(path) -> dict:
 
     Returns ``{name: {"type": ..., "default": ..., "help": ...}}``; empty when the
     notebook has no cell tagged ``parameters``.
+
+    Examples
+    --------
+    >>> import tempfile, nbformat
+    >>> from nbformat.v4 import new_code_cell, new_notebook
+    >>> cell = new_code_cell('month: str = ""  # report month YYYY-MM')
+    >>> cell.metadata["tags"] = ["parameters"]
+    >>> path = Path(tempfile.mkdtemp()) / "01-demo.ipynb"
+    >>> nbformat.write(new_notebook(cells=[cell]), str(path))
+    >>> parameters(path)
+    {'month': {'type': 'str', 'default': '""', 'help': 'report month YYYY-MM'}}
     """
+    import nbformat
     import papermill
 
-    found = papermill.inspect_notebook(str(path))
+    nb = nbformat.read(str(path), as_version=4)
+    if nb.metadata.get("kernelspec", {}).get("name"):
+        found = papermill.inspect_notebook(str(path))
+    else:  # papermill needs a kernel name to read the parameters; reports run python3
+        import tempfile
+
+        from kit.report.execute import KERNEL
+
+        nb.metadata["kernelspec"] = {"name": KERNEL, "language": "python", "display_name": KERNEL}
+        with tempfile.TemporaryDirectory() as tmp:
+            copy = Path(tmp) / Path(path).name
+            nbformat.write(nb, str(copy))
+            found = papermill.inspect_notebook(str(copy))
     return {name: {"type": p.get("inferred_type_name", ""), "default": p.get("default", ""),
                    "help": p.get("help", "")} for name, p in found.items()}
 
@@ -158,6 +182,17 @@ def check_parameters(path) -> dict:
     ------
     ReportError
         Naming the notebook and the missing parameters.
+
+    Examples
+    --------
+    >>> import tempfile, nbformat
+    >>> from nbformat.v4 import new_code_cell, new_notebook
+    >>> path = Path(tempfile.mkdtemp()) / "01-demo.ipynb"
+    >>> nbformat.write(new_notebook(cells=[new_code_cell("1 + 1")]), str(path))
+    >>> check_parameters(path)
+    Traceback (most recent call last):
+    ...
+    kit.errors.ReportError: notebook 01-demo.ipynb does not declare the parameter(s) ['data', 'month'] ...
     """
     found = parameters(path)
     missing = [p for p in REQUIRED_PARAMETERS if p not in found]
@@ -175,6 +210,21 @@ def describe(folder) -> str:
     """Plain-text list of the notebooks of ``folder`` and their parameters (for ``--help``).
 
     Notebooks with the same parameters are listed together, their parameters once.
+
+    Examples
+    --------
+    >>> import tempfile, nbformat
+    >>> from nbformat.v4 import new_code_cell, new_notebook
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> cell = new_code_cell('month: str = ""  # report month YYYY-MM')
+    >>> cell.metadata["tags"] = ["parameters"]
+    >>> for name in ["00-a.ipynb", "01-b.ipynb"]:
+    ...     nbformat.write(new_notebook(cells=[cell]), str(folder / name))
+    >>> print(describe(folder))
+      00-a
+      01-b
+        parameters:
+          month: str = ""  # report month YYYY-MM
     """
     groups: list[tuple[list[str], list[str]]] = []
     for p in available(folder):

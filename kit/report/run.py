@@ -30,12 +30,12 @@ import narwhals as nw
 import pandas as pd
 
 from kit.contract import CONTRACT
-from kit.errors import KitError, ParameterError, ReportError
+from kit.errors import ParameterError, ReportError
 from kit.report import notebooks as nbs
 from kit.report.execute import RunResult, Task, run_one
 from kit.report.index import LOG_NAME, write_index
 from kit.report.summary import write_summary
-from kit.scorecard import filter_team, last_complete_month, month_bounds, month_range, parse_month
+from kit.scorecard import filter_team, last_complete_month, month_bounds, month_range
 
 LANGS = ("en", "fr")
 #: Parameters passed to a notebook when its parameters cell declares them.
@@ -69,7 +69,8 @@ def run_report(month=None, to=None, data="data/sample", preset=None, out="report
     preset : str, optional
         CRM export preset passed to :func:`kit.load_dataset`.
     out : str or path
-        Report folder: ``out/YYYY-MM/`` per month and ``out/index.html``.
+        Report folder: ``out/YYYY-MM/`` per month and ``out/index.html``. Reports of
+        one team go to the same month folders: give each team its own ``out``.
     lang : {"en", "fr"}
     team : str
         Restrict every notebook and the KPI summary to one team; empty: all teams.
@@ -131,19 +132,22 @@ def run_report(month=None, to=None, data="data/sample", preset=None, out="report
     out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     report = Report(out=out, months=months)
-    tmp = {m: Path(tempfile.mkdtemp(prefix=f".{m}.", suffix=".tmp", dir=out)) for m in months}
-    tasks = [Task(month=m, notebook=str(p), out_dir=str(tmp[m]),
-                  parameters=_parameters(declared[p], source, m, team, lang),
-                  timeout=float(timeout), cwd=str(folder))
-             for m in months for p in chosen]
     pending = {m: len(chosen) for m in months}
     by_month: dict[str, list] = {m: [] for m in months}
     summary_errors: dict[str, str] = {}
     summary_notes: dict[str, str] = {}
-    bar = _progress_bar(len(tasks), progress)
-    ctx = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=max(1, min(int(jobs), len(tasks))), mp_context=ctx)
+    tmp: dict[str, Path] = {}
+    bar = _progress_bar(len(months) * len(chosen), progress)
+    pool = None
     try:
+        for m in months:
+            tmp[m] = Path(tempfile.mkdtemp(prefix=f".{m}.", suffix=".tmp", dir=out))
+        tasks = [Task(month=m, notebook=str(p), out_dir=str(tmp[m]),
+                      parameters=_parameters(declared[p], source, m, team, lang),
+                      timeout=float(timeout), cwd=str(folder))
+                 for m in months for p in chosen]
+        pool = ProcessPoolExecutor(max_workers=max(1, min(int(jobs), len(tasks))),
+                                   mp_context=multiprocessing.get_context("spawn"))
         futures = {pool.submit(run_one, t): t for t in tasks}
         for m in months:  # the parent computes the KPI summary while the workers run
             summary_errors[m], summary_notes[m] = _write_kpis(ds, m, team, lang, tmp[m])
@@ -163,20 +167,21 @@ def run_report(month=None, to=None, data="data/sample", preset=None, out="report
                     report.folders.append(_finish_month(
                         out, task.month, tmp[task.month], by_month[task.month], chosen,
                         summary_errors[task.month], summary_notes[task.month], source))
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
     finally:
         bar.close()
-        pool.shutdown(wait=True, cancel_futures=True)
+        if pool is not None:
+            # on an interruption: drop the runs not started, wait for the running ones
+            # (their kernels are shut down properly), then remove what they wrote
+            pool.shutdown(wait=True, cancel_futures=True)
         for path in tmp.values():
             shutil.rmtree(path, ignore_errors=True)
+    report.folders.sort()
     report.index = write_index(out, lang)
     failures = [r for r in report.results if not r.ok]
     bad_months = [m for m in months if summary_errors[m] or any(not r.ok for r in by_month[m])]
     if bad_months:
         exc = ReportError(_failure_message(out, months, failures, summary_errors, bad_months,
-                                           len(tasks)))
+                                           len(report.results)))
         exc.report = report
         raise exc
     return report

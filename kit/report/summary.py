@@ -35,7 +35,14 @@ JSON_NAME, CSV_NAME = "kpis.json", "kpis.csv"
 
 
 def _plain(v):
-    """A JSON-ready Python value: NaN/NA -> None, numpy scalars -> Python."""
+    """A JSON-ready Python value: NaN/NA -> None, numpy scalars -> Python.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> _plain(np.float64(0.5)), _plain(float("nan")), _plain(pd.NA), _plain(np.bool_(True))
+    (0.5, None, None, True)
+    """
     if v is None or v is pd.NA:
         return None
     if hasattr(v, "item"):
@@ -49,7 +56,7 @@ def _plain(v):
 
 def summary_document(scorecard: pd.DataFrame, *, month: str, team: str, lang: str,
                      as_of, currency: str, skipped: dict | None = None) -> dict:
-    """The content of ``kpis.json`` as a dict."""
+    """The content of ``kpis.json`` as a dict (see the module example)."""
     rows = [{c: _plain(r[c]) for c in COLUMNS} for r in scorecard[COLUMNS].to_dict("records")]
     return {
         "month": month,

@@ -65,16 +65,16 @@ def test_rows_are_rejected_or_flagged_with_reasons(messy):
     ("leads", "required", "created_at", "error", 1, [3],
      r"leads\.csv: 1 row with no created_at, a required value; they are in ds\.rejected\['leads'\]"),
     ("leads", "duplicate", "lead_id", "error", 1, [4],
-     r"1 row repeat the key lead_id of an earlier row \(duplicate lead_id L1 \(first on line 2\)\); "
+     r"1 row with the same lead_id as an earlier row \(duplicate lead_id L1 \(first on line 2\)\); "
      r"the first row is kept"),
     ("leads", "unparseable", "created_at", "error", 1, [5],
      r"created_at cannot be read as datetime, e\.g\. '31/02/2026'; allowed: dates such as"),
     ("leads", "unparseable", "converted_at", "warning", 1, [8],
      r"converted_at cannot be read as datetime, e\.g\. 'bientôt'.*kept with converted_at missing"),
     ("leads", "orphan", "rep_id", "warning", 1, [6],
-     r"1 row refer to a rep_id that is not in reps, e\.g\. 'R9'; the rows are kept"),
+     r"1 row with a rep_id that is not a rep_id of reps, e\.g\. 'R9'; the rows are kept"),
     ("leads", "order", "converted_at", "warning", 1, [7],
-     r"1 row have converted_at before created_at; the rows are kept"),
+     r"1 row with converted_at before created_at; the rows are kept"),
     ("leads", "order", "engaged_at", "warning", 1, [7], r"engaged_at before created_at"),
     ("opportunities", "enum", "status", "error", 1, [3],
      r"status is not one of open, won, lost, e\.g\. 'gagné'.*map the values: mapping="),
@@ -217,3 +217,41 @@ def test_bad_options_raise_parameter_errors(tmp_path):
         kit.load_dataset(tmp_path, timezone="Mars/Olympus")
     with pytest.raises(kit.ParameterError, match="locale='de'"):
         kit.load_dataset(tmp_path, locale="de")
+
+
+def test_excel_and_parquet_tables_in_a_folder(tmp_path):
+    pd.DataFrame({"period": ["01/2026", "02/2026"], "team": ["Nord", "Sud"],
+                  "revenue_target": ["12 500,50 €", 9000]}).to_excel(tmp_path / "targets.xlsx", index=False)
+    pd.DataFrame({"rep_id": ["R1", "R2"], "team": ["Nord", "Sud"],
+                  "hired_at": pd.to_datetime(["2024-01-01 09:00", None])}
+                 ).to_parquet(tmp_path / "reps.parquet")
+    ds = kit.load_dataset(tmp_path)
+    assert ds.targets.to_dict("list") == {
+        "period": [pd.Timestamp("2026-01-01"), pd.Timestamp("2026-02-01")],
+        "team": ["Nord", "Sud"], "revenue_target": [12500.5, 9000.0]}
+    assert ds.reps["hired_at"].tolist()[0] == pd.Timestamp("2024-01-01 09:00")
+    assert pd.isna(ds.reps["hired_at"].tolist()[1])
+
+
+def test_as_of_default_and_given(tmp_path):
+    write(tmp_path, "leads.csv", "lead_id,created_at\nL1,2026-01-05 10:00\nL2,2026-03-07 18:30\n")
+    assert kit.load_dataset(tmp_path).as_of == pd.Timestamp("2026-03-07 18:30")
+    assert kit.load_dataset(tmp_path, as_of="2026-02-28").as_of == pd.Timestamp("2026-02-28")
+
+
+def test_single_file_source_and_unknown_columns(tmp_path):
+    path = write(tmp_path, "reps.csv", "rep_id,teem\nR1,Nord\n")
+    ds = kit.load_dataset(path)
+    assert ds.reps.to_dict("list") == {"rep_id": ["R1"], "teem": ["Nord"]}
+    got = issue(ds, "reps", "unknown_column")
+    assert got["severity"] == "info" and "(did you mean 'team'?)" in got["message"]
+
+
+def test_dict_source_with_unknown_key():
+    with pytest.raises(DataError, match=r"'lead' is not a table of the contract \(did you mean 'leads'\?\)"):
+        kit.load_dataset({"lead": pd.DataFrame({"lead_id": ["L1"]})})
+
+
+def test_ids_keep_leading_zeros_and_are_stripped(tmp_path):
+    write(tmp_path, "reps.csv", "rep_id;team\n 007 ;Nord\n0012;Sud\n")
+    assert kit.load_dataset(tmp_path).reps["rep_id"].tolist() == ["007", "0012"]

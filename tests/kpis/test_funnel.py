@@ -611,6 +611,27 @@ def test_conversations_to_close_trend(engine):
     assert out["trend_p_value"].tolist() == pytest.approx([ref.pvalue] * 3)
 
 
+def test_conversations_to_close_uses_the_conversations_definition(engine):
+    # the same definition as the `conversations` KPI: a call that set an appointment is a
+    # conversation (someone answered), a meeting marked no_show or cancelled is not, and
+    # outcomes compare without case. D1: appointment_set call, Connected call, meeting = 3
+    # (the no_show and CANCELLED meetings do not count); D2: a cancelled video call = 0.
+    opps = pd.DataFrame({"opportunity_id": ["D1", "D2"], "status": ["won", "won"],
+                         "created_at": dt(["2026-01-01", "2026-01-01"]),
+                         "closed_at": dt(["2026-01-31", "2026-01-31"])})
+    acts = pd.DataFrame({"opportunity_id": ["D1"] * 5 + ["D2"],
+                         "type": ["call", "call", "meeting", "meeting", "meeting", "video_call"],
+                         "outcome": ["appointment_set", "Connected", None, "no_show", "CANCELLED",
+                                     "cancelled"],
+                         "occurred_at": dt(["2026-01-05", "2026-01-06", "2026-01-10", "2026-01-12",
+                                            "2026-01-14", "2026-01-15"])})
+    o, a = tables(engine, opps=opps, acts=acts)
+    assert rec(conversations_to_close(o, a), ["value", "median", "n"]) == [
+        {"value": 1.5, "median": 1.5, "n": 2.0}]
+    from kit.kpis.activity import conversations
+    assert conversations(a)["value"].tolist() == [3]
+
+
 def test_conversations_to_close_empty_and_missing_column(engine):
     opps, acts = tables(engine, opps=C_OPPS.iloc[:0], acts=C_ACTS)
     assert rec(conversations_to_close(opps, acts), ["value", "median", "n"]) == [

@@ -1,0 +1,153 @@
+"""What an activity is: its purpose when the CRM leaves it out, and what a conversation is.
+
+Shared by the activity KPIs (:mod:`kit.kpis.activity`) and the funnel KPIs that read
+activities (``call_to_meeting_rate``, ``conversations_to_close``), so that a
+"prospecting call" or a "conversation" means the same thing on every page of a report.
+"""
+
+from __future__ import annotations
+
+import narwhals as nw
+
+from kit.errors import ParameterError
+from kit.kpis._common import columns, lazy
+
+PROSPECTING, SALES, CUSTOMER_SERVICE = "prospecting", "sales", "customer_service"
+#: activity types that are calls (a voicemail is an attempt to reach the person)
+CALL_TYPES = ("call", "voicemail")
+#: activity types that are conversations when they take place
+CONVERSATION_TYPES = ("meeting", "video_call")
+#: call outcomes meaning someone answered (setting an appointment implies it)
+CONNECTED_OUTCOMES = ("connected", "appointment_set")
+#: meeting outcomes meaning it did not take place
+MISSED_OUTCOMES = ("no_show", "cancelled", "canceled")
+
+
+def with_purpose(activities, leads=None) -> nw.LazyFrame:
+    """Activities as a narwhals LazyFrame whose ``purpose`` is never null.
+
+    A present, non-null ``purpose`` is kept. Otherwise the purpose is derived:
+
+    - with ``leads`` (needs ``lead_id`` and ``converted_at``): ``prospecting`` when
+      the activity has a ``lead_id`` whose lead was not converted at ``occurred_at``
+      (``converted_at`` null or later); a ``lead_id`` absent from ``leads`` falls
+      back to the rule without leads;
+    - without ``leads``: ``prospecting`` when the activity has a ``lead_id`` and no
+      ``customer_id``;
+    - ``sales`` otherwise.
+
+    Parameters
+    ----------
+    activities : DataFrame-like or narwhals.LazyFrame
+        Needs ``occurred_at``; ``purpose``, ``lead_id`` and ``customer_id`` are used
+        when present.
+    leads : DataFrame-like, optional
+        Same backend as ``activities``.
+
+    Returns
+    -------
+    narwhals.LazyFrame
+        The activities with the same columns, ``purpose`` filled.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> acts = pd.DataFrame({"occurred_at": pd.to_datetime(["2026-01-05", "2026-03-01", "2026-03-02"]),
+    ...                      "lead_id": ["L1", "L1", None], "customer_id": [None, None, "C1"]})
+    >>> leads = pd.DataFrame({"lead_id": ["L1"], "converted_at": pd.to_datetime(["2026-02-01"])})
+    >>> with_purpose(acts, leads).collect()["purpose"].to_list()
+    ['prospecting', 'sales', 'sales']
+    >>> with_purpose(acts).collect()["purpose"].to_list()
+    ['prospecting', 'prospecting', 'sales']
+    """
+    f = activities if isinstance(activities, nw.LazyFrame) else lazy(activities, "activities",
+                                                                      needs=["occurred_at"])
+    cols = columns(f)
+    helpers = []
+    if "lead_id" not in cols:
+        derived = nw.lit(SALES)
+    else:
+        has_lead = ~nw.col("lead_id").is_null()
+        no_customer = nw.col("customer_id").is_null() if "customer_id" in cols else nw.lit(True)
+        prospect = has_lead & no_customer
+        if leads is not None:
+            ld = lazy(leads, "leads", needs=["lead_id"])
+            if "converted_at" in columns(ld):
+                ld = ld.filter(~nw.col("lead_id").is_null()).select(
+                    nw.col("lead_id").cast(nw.String), "converted_at")
+                ld = ld.group_by("lead_id").agg(
+                    nw.col("converted_at").min().alias("_lead_converted_at"),
+                    nw.len().alias("_lead_known"))
+                f = f.with_columns(nw.col("lead_id").cast(nw.String)).join(ld, on="lead_id", how="left")
+                helpers = ["_lead_converted_at", "_lead_known"]
+                known = ~nw.col("_lead_known").is_null()
+                still_open = (nw.col("_lead_converted_at").is_null()
+                              | (nw.col("_lead_converted_at") > nw.col("occurred_at")))
+                prospect = has_lead & ((known & still_open) | (~known & no_customer))
+        derived = nw.when(prospect).then(nw.lit(PROSPECTING)).otherwise(nw.lit(SALES))
+    if "purpose" in cols:
+        purpose = nw.coalesce(nw.col("purpose").cast(nw.String), derived)
+    else:
+        purpose = derived
+    f = f.with_columns(purpose.alias("purpose"))
+    return f.drop(*helpers) if helpers else f
+
+
+def require_purpose_source(f: nw.LazyFrame) -> None:
+    """Raise unless ``purpose`` can be read or derived (``purpose`` or ``lead_id`` present).
+
+    For KPIs that only make sense on prospecting activities: without either column
+    :func:`with_purpose` would call every activity a sales one.
+
+    Raises
+    ------
+    ParameterError
+        When ``activities`` has neither ``purpose`` nor ``lead_id``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> require_purpose_source(lazy(pd.DataFrame({"lead_id": ["L1"]}), "activities"))
+    """
+    cols = columns(f)
+    if "purpose" not in cols and "lead_id" not in cols:
+        raise ParameterError(
+            f"table 'activities' has neither 'purpose' nor 'lead_id' (columns: {cols}), so "
+            "prospecting calls cannot be told from sales calls. Add a 'purpose' column "
+            "(prospecting, sales, customer_service) or the 'lead_id' of each activity."
+        )
+
+
+def is_conversation(cols) -> nw.Expr:
+    """A real sales conversation (DESIGN §6), as a boolean expression on activities.
+
+    Calls whose ``outcome`` is ``connected`` or ``appointment_set`` (setting an
+    appointment implies someone answered; either direction), and meetings and video
+    calls that took place (``outcome`` not ``no_show`` or ``cancelled``), except
+    activities whose ``purpose`` is ``customer_service`` (a missing purpose is not
+    customer service). Outcomes are compared without regard to case.
+
+    Parameters
+    ----------
+    cols : list of str
+        Columns of the activities (``purpose`` is read when present); the frame
+        needs ``type`` and ``outcome``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> a = pd.DataFrame({"type": ["call", "call", "meeting", "meeting", "video_call"],
+    ...                   "outcome": ["Connected", "no_answer", None, "no_show", None],
+    ...                   "purpose": [None, "sales", "sales", "sales", "customer_service"]})
+    >>> f = lazy(a, "activities")
+    >>> f.select(is_conversation(columns(f)).alias("c")).collect()["c"].to_list()
+    [True, False, True, False, False]
+    """
+    outcome = nw.col("outcome").cast(nw.String).str.to_lowercase()
+    connected = (nw.col("type") == "call") & outcome.is_in(list(CONNECTED_OUTCOMES))
+    held = nw.col("type").is_in(list(CONVERSATION_TYPES)) & (
+        outcome.is_null() | ~outcome.is_in(list(MISSED_OUTCOMES)))
+    expr = connected | held
+    if "purpose" in cols:
+        expr = expr & (nw.col("purpose").is_null() | (nw.col("purpose") != CUSTOMER_SERVICE))
+    return expr

@@ -1,0 +1,7 @@
+"""``python -m kit.sample``: see :func:`kit.sample.cli.main`."""
+
+import sys
+
+from kit.sample.cli import main
+
+sys.exit(main())
