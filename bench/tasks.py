@@ -1,0 +1,58 @@
+"""Bench tasks that run in a fresh process each: loading, widget refresh.
+
+``python -m bench.tasks load PATH BACKEND`` loads a dataset folder and prints one
+JSON line (seconds, peak RSS in MiB). ``python -m bench.tasks widget PATH BACKEND
+RUNS`` builds the KPI explorer with its filter bar (no browser), then changes the
+team filter ``RUNS`` times; each change recomputes the KPI table and redraws the
+figure, and its time is printed.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+from bench.worker import peak_rss_mib
+
+
+def load(path: str, backend: str) -> dict:
+    import kit
+
+    t0 = time.perf_counter()
+    ds = kit.load_dataset(path, backend=backend)
+    seconds = time.perf_counter() - t0
+    return {"seconds": seconds, "rss": peak_rss_mib(), "rows": {t: None for t in ds.tables}}
+
+
+def widget(path: str, backend: str, runs: int) -> dict:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import kit
+    from kit.widgets import kpi_explorer
+
+    ds = kit.load_dataset(path, backend=backend)
+    ex = kpi_explorer(ds, kpis=["revenue"], debounce=0.0)  # first draw, not timed
+    teams = [v for _, v in ex.filter_bar.team.options][1:]
+    times = []
+    for i in range(runs):
+        team = teams[i % len(teams)]
+        t0 = time.perf_counter()
+        ex.filter_bar.team.value = team  # a change made by code recomputes at once
+        ex.flush()
+        times.append(time.perf_counter() - t0)
+        if ex.result is None or len(ex.result) == 0 or not ex.image.value:
+            raise RuntimeError(f"the explorer showed nothing for team={team!r}: {ex.status.value}")
+    return {"times": times, "rss": peak_rss_mib(), "kpi": ex.kpi.value, "freq": ex.freq.value}
+
+
+if __name__ == "__main__":  # pragma: no cover
+    what = sys.argv[1]
+    if what == "load":
+        res = load(sys.argv[2], sys.argv[3])
+    elif what == "widget":
+        res = widget(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+    else:
+        raise SystemExit(f"unknown task {what!r}: use load or widget")
+    print("BENCH-JSON " + json.dumps(res))
