@@ -28,6 +28,13 @@ check: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+notebooks: $(STAMP)
+	$(BIN)/python -m notebooks._build --execute
+
+dashboard: $(STAMP)
+	$(BIN)/voila notebooks/dashboard.ipynb --no-browser --Voila.ip=127.0.0.1 --port=$${PORT:-8866} \
+	  --MappingKernelManager.cull_idle_timeout=60 --MappingKernelManager.cull_interval=30
+
 sample: $(STAMP)
 	$(BIN)/python -m kit.sample --seed 7 --out $(SAMPLE)
 

@@ -114,6 +114,7 @@ WORDS: dict[str, dict[str, str]] = {
     "unit_days": {"en": "days", "fr": "jours"},
     "unit_months": {"en": "months", "fr": "mois"},
     "unit_score": {"en": "score", "fr": "score"},
+    "unit_multiple": {"en": "times", "fr": "fois"},
     "abbr_days": {"en": "d", "fr": "j"},
     "abbr_months": {"en": "mo", "fr": "mois"},
     "points": {"en": "pp", "fr": "pts"},
@@ -247,9 +248,9 @@ def format_value(value, unit: str, lang: str = "en", *, currency: str = "EUR",
     ----------
     value : number
         The value; ``None``/``NaN``/``NA`` give an en dash ``–``.
-    unit : {"count", "currency", "ratio", "days", "months", "score"}
+    unit : {"count", "currency", "ratio", "multiple", "days", "months", "score"}
         The KPI unit (:attr:`kit.registry.KPISpec.unit`). Ratios are shown as
-        percentages with one decimal; currency with the currency's decimals; counts
+        percentages with one decimal; multiples with one decimal and ``×``; currency with the currency's decimals; counts
         without decimals unless the value is fractional; days, months and scores
         with one decimal.
     lang : {"en", "fr"}
@@ -273,6 +274,8 @@ def format_value(value, unit: str, lang: str = "en", *, currency: str = "EUR",
     ('12,5\\xa0j', '12.5\\xa0d')
     >>> format_value(None, "currency", "fr")
     '–'
+    >>> format_value(4.213, "multiple", "fr"), format_value(4.213, "multiple", "en")
+    ('4,2\xa0×', '4.2×')
     """
     check_lang(lang)
     _check_unit(unit)
@@ -297,6 +300,8 @@ def format_value(value, unit: str, lang: str = "en", *, currency: str = "EUR",
         text = format_decimal(x, format=_digits(1 if decimals is None else decimals), locale=loc)
         if unit in ("days", "months"):
             text += NBSP + t("abbr_" + unit, lang)
+        elif unit == "multiple":
+            text += (NBSP if lang == "fr" else "") + "×"
     if sign and x > 0:
         text = "+" + text
     return text
@@ -472,6 +477,8 @@ def unit_label(unit: str, lang: str = "en", currency: str = "EUR") -> str:
     _check_unit(unit)
     if unit == "ratio":
         return "%"
+    if unit == "multiple":
+        return "×"
     if unit == "currency":
         return get_currency_symbol(currency, locale=LOCALES[lang])
     return t("unit_" + unit, lang)

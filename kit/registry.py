@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from kit.errors import ParameterError, UnknownKPIError, did_you_mean
 
-UNITS = ("count", "currency", "ratio", "days", "months", "score")
+UNITS = ("count", "currency", "ratio", "multiple", "days", "months", "score")
 DIRECTIONS = ("higher", "lower", "neutral")
 LANGS = ("en", "fr")
 
@@ -39,7 +39,8 @@ class KPISpec:
     label, definition : dict
         ``{"en": ..., "fr": ...}``: short label and one-sentence definition.
     unit : str
-        One of :data:`UNITS`.
+        One of :data:`UNITS`: ``ratio`` is a share shown as a percentage,
+        ``multiple`` a quotient shown as ``4.2×`` (LTV/CAC, emails per call).
     direction : str
         ``"higher"`` (higher is better), ``"lower"`` or ``"neutral"``.
     tables : tuple of str

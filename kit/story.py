@@ -757,7 +757,14 @@ class Report:
 
         lang = self.lang
         df = self.compute(name, window, by=by, **options)
-        if "period" in df.columns:
+        period_text = self.period_text(window)
+        if "period" in df.columns:  # a KPI by period (a yearly rate): its latest period
+            known = pd.to_datetime(df.loc[df["value"].notna(), "period"])
+            if known.nunique() > 1:
+                last = known.max()
+                df = df[pd.to_datetime(df["period"]) == last]
+                yearly = last.month == 1 and last.day == 1 and (known.dt.month == 1).all()
+                period_text = format_period(last, "Y" if yearly else "M", self.lang)
             df = df.drop(columns="period")
         if "denominator" in df.columns:  # a group with nothing to count says nothing
             df = df[~(df["value"].isna() & pd.to_numeric(df["denominator"], errors="coerce").fillna(0).eq(0))]
@@ -766,7 +773,7 @@ class Report:
         df = self._with_names(df, by)
         label = kpi_label(name, lang)
         title = word("breakdown_title", lang, label=label, by=column_label(by, lang).lower(),
-                     period=self.period_text(window))
+                     period=period_text)
         self.heading(title)
         if figure and len(df):
             plot_df = df.copy()

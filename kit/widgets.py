@@ -35,6 +35,7 @@ import contextlib
 import html
 import inspect
 import io
+import re
 
 import ipywidgets as widgets
 import matplotlib.figure
@@ -436,6 +437,59 @@ def table_html(df: pd.DataFrame, *, max_rows: int = MAX_TABLE_ROWS, lang: str = 
     return out
 
 
+_STYLER_CELL = re.compile(r'(<td\b[^>]*\bclass="data row(\d+) col(\d+)[^"]*")')
+
+
+def keyed_table_html(styler, rows, columns) -> str:
+    """HTML of a Styler whose cells carry ``data-row`` and ``data-column`` attributes.
+
+    Each body cell of row ``i`` and column ``j`` gets ``data-row="{rows[i]}"`` and
+    ``data-column="{columns[j]}"``, so that a page (or a browser test) finds a
+    number by what it is, e.g. ``td[data-row="revenue"][data-column="value"]``,
+    whatever the language and the order of the rows.
+
+    Parameters
+    ----------
+    styler : pandas Styler
+        With its index hidden or shown; only body cells (``td``) are marked.
+    rows, columns : sequence of str
+        One key per row and per column of ``styler.data``.
+
+    Returns
+    -------
+    str
+        The Styler's HTML with the attributes added (keys HTML-escaped).
+
+    Raises
+    ------
+    ParameterError
+        When ``rows`` or ``columns`` does not have one key per row or column.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"KPI": ["Revenue", "Win rate"], "Value": ["€1,200", "32.5%"]})
+    >>> out = keyed_table_html(df.style.hide(axis="index"), ["revenue", "win_rate"], ["name", "value"])
+    >>> import re
+    >>> re.search(r'<td[^>]*data-row="win_rate" data-column="value"[^>]*>([^<]*)</td>', out).group(1)
+    '32.5%'
+    """
+    rows, columns = [str(r) for r in rows], [str(c) for c in columns]
+    shape = styler.data.shape
+    if (len(rows), len(columns)) != shape:
+        raise ParameterError(
+            f"keyed_table_html needs one key per row and per column: the table is "
+            f"{shape[0]} x {shape[1]}, received {len(rows)} row keys and {len(columns)} column "
+            "keys. Pass rows=<one name per row> and columns=<one name per column>."
+        )
+
+    def mark(match):
+        i, j = int(match.group(2)), int(match.group(3))
+        return (f'{match.group(1)} data-row="{html.escape(rows[i])}" '
+                f'data-column="{html.escape(columns[j])}"')
+
+    return _STYLER_CELL.sub(mark, styler.to_html())
+
+
 def _signature_options(name: str) -> set:
     params = inspect.signature(registry.get(name).func).parameters
     return {p for p, v in params.items() if v.kind == inspect.Parameter.KEYWORD_ONLY}
@@ -689,11 +743,16 @@ class Dashboard(widgets.VBox):
     it is: escape data in it, e.g. with :func:`html.escape` or :func:`table_html`).
     A renderer that raises shows the error in its panel; the others still update.
 
+    Panels are redrawn one after the other, in the order of the renderers, so the
+    first one (put the numbers there) shows before the figures are done. The last
+    ``cache_size`` selections of the filter bar are kept: going back to one redraws
+    at once.
+
     Attributes ``filter_bar``, ``panels`` (``{title: (widgets.HTML, widgets.Image)}``).
     """
 
     def __init__(self, ds, renderers, *, lang: str = "en", filters: bool = True,
-                 debounce: float = 0.3):
+                 debounce: float = 0.3, cache_size: int = 16):
         check_lang(lang)
         self.lang = lang
         items = list(renderers.items()) if isinstance(renderers, dict) else [
@@ -711,31 +770,72 @@ class Dashboard(widgets.VBox):
                 f"(received {[type(r).__name__ for title, r in items if title in bad]}). "
                 "Pass functions, e.g. {'Win rate': lambda ds: kit.compute(ds, 'win_rate')}."
             )
+        if isinstance(cache_size, bool) or not isinstance(cache_size, int) or cache_size < 0:
+            raise ParameterError(
+                f"cache_size={cache_size!r} is not allowed; it must be a whole number, 0 or "
+                "more (the selections kept). Pass cache_size=0 to keep none."
+            )
         self.renderers = dict(items)
+        self.cache_size = cache_size
+        self._cache = {}  # {selection key: [(html, png) per panel]}, oldest first
         self.panels = {}
         boxes = []
         for title in self.renderers:
-            body, image = widgets.HTML(), widgets.Image(format="png")
+            body = widgets.HTML(layout=widgets.Layout(overflow="auto"))
+            image = widgets.Image(format="png", layout=widgets.Layout(width="100%", height="auto"))
             self.panels[title] = (body, image)
-            boxes.append(widgets.VBox([widgets.HTML(f"<h3>{html.escape(str(title))}</h3>"),
-                                       image, body]))
-        self.filter_bar = filter_bar(ds, self.update, lang=lang, debounce=debounce) \
+            boxes.append(widgets.VBox(
+                [widgets.HTML(f"<h3>{html.escape(str(title))}</h3>"), image, body],
+                layout=widgets.Layout(flex="1 1 560px", min_width="0", max_width="900px",
+                                      margin="0 12px 12px 0")))
+        grid = widgets.Box(boxes, layout=widgets.Layout(display="flex", flex_flow="row wrap",
+                                                         align_items="flex-start"))
+        self.filter_bar = filter_bar(ds, self._selection_changed, lang=lang, debounce=debounce) \
             if filters else None
-        super().__init__(([self.filter_bar] if self.filter_bar is not None else []) + boxes)
-        self.update(ds)
+        super().__init__(([self.filter_bar] if self.filter_bar is not None else []) + [grid])
+        if self.filter_bar is not None:
+            self._selection_changed(ds)
+        else:
+            self.update(ds)
 
-    def update(self, ds) -> None:
-        """Re-run every renderer on ``ds`` and refresh the panels."""
+    def _selection_changed(self, ds) -> None:
+        key = self.filter_bar._key()
+        cached = self._cache.pop(key, None)
+        if cached is None:
+            cached = self.update(ds)
+        else:
+            self._show(cached)
+        if self.cache_size:
+            self._cache[key] = cached
+            while len(self._cache) > self.cache_size:
+                self._cache.pop(next(iter(self._cache)))
+
+    def update(self, ds) -> list:
+        """Re-run every renderer on ``ds`` and refresh the panels, one after the other.
+
+        Returns the ``(html, png)`` shown in each panel.
+        """
+        shown = []
         for title, render in self.renderers.items():
-            body, image = self.panels[title]
             try:
                 out = render(ds)
-                html_value, png = _render_output(out)
+                value = _render_output(out)
             except Exception as exc:  # one failing panel must not blank the others
-                html_value, png = _error_html(exc, self.lang), b""
-            body.value = html_value
-            image.value = png
-            image.layout.display = None if png else "none"
+                value = _error_html(exc, self.lang), b""
+            self._show_panel(title, value)
+            shown.append(value)
+        return shown
+
+    def _show(self, values) -> None:
+        for title, value in zip(self.renderers, values):
+            self._show_panel(title, value)
+
+    def _show_panel(self, title, value) -> None:
+        body, image = self.panels[title]
+        html_value, png = value
+        body.value = html_value
+        image.value = png
+        image.layout.display = None if png else "none"
 
 
 def _render_output(out):
@@ -758,7 +858,7 @@ def _render_output(out):
 
 
 def dashboard(ds, renderers, *, lang: str = "en", filters: bool = True,
-              debounce: float = 0.3) -> Dashboard:
+              debounce: float = 0.3, cache_size: int = 16) -> Dashboard:
     """A :class:`Dashboard`: a filter bar over ``ds`` redrawing ``renderers``.
 
     Parameters
@@ -770,6 +870,15 @@ def dashboard(ds, renderers, *, lang: str = "en", filters: bool = True,
     filters : bool
         Show the filter bar (False: call :meth:`Dashboard.update` yourself).
     debounce : float
+        Seconds to wait for more changes inside a running kernel.
+    cache_size : int
+        Selections of the filter bar whose panels are kept, so that going back to
+        one redraws at once (0: none).
+
+    Raises
+    ------
+    ParameterError
+        Without renderers, with a renderer that is not callable, or a bad ``cache_size``.
 
     Examples
     --------
@@ -779,12 +888,23 @@ def dashboard(ds, renderers, *, lang: str = "en", filters: bool = True,
     ...     "team": ["Nord", "Sud", "Nord"],
     ...     "created_at": pd.to_datetime(["2026-01-05", "2026-01-09", "2026-02-01"]),
     ...     "closed_at": pd.to_datetime(["2026-01-20", "2026-02-09", "2026-02-15"])})})
-    >>> board = dashboard(ds, {"n": lambda d: f"<b>{len(d.opportunities)}</b>"})
+    >>> calls = []
+    >>> def count(d):
+    ...     calls.append(1)
+    ...     return f"<b>{len(d.opportunities)}</b>"
+    >>> board = dashboard(ds, {"n": count})
     >>> board.filter_bar.team.value = "Sud"
     >>> board.panels["n"][0].value
     '<b>1</b>'
+
+    Going back to a selection seen before shows it again without recomputing:
+
+    >>> board.filter_bar.team.value = ALL
+    >>> board.panels["n"][0].value, len(calls)
+    ('<b>3</b>', 2)
     """
-    return Dashboard(ds, renderers, lang=lang, filters=filters, debounce=debounce)
+    return Dashboard(ds, renderers, lang=lang, filters=filters, debounce=debounce,
+                     cache_size=cache_size)
 
 
 def png_data_uri(png: bytes) -> str:
@@ -799,5 +919,5 @@ def png_data_uri(png: bytes) -> str:
 
 
 __all__ = ["ALL", "Dashboard", "FilterBar", "KPIExplorer", "column_values", "dashboard",
-           "figure_png", "filter_bar", "kpi_explorer", "kpi_figure", "month_options",
+           "figure_png", "filter_bar", "keyed_table_html", "kpi_explorer", "kpi_figure", "month_options",
            "new_figure", "png_data_uri", "rep_names", "result_keys", "table_html"]

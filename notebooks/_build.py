@@ -233,10 +233,21 @@ def main(argv=None) -> int:
     keys = args.keys or list(NOTEBOOKS)
     for p in write(keys):
         print(f"wrote {p.relative_to(HERE.parent)}")
+    failed = []
     if args.execute:
         with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-            for key, p in zip(keys, pool.map(execute, keys)):
-                print(f"executed {p.relative_to(HERE.parent)}")
+            futures = {key: pool.submit(execute, key) for key in keys}
+            for key, future in futures.items():
+                try:
+                    p = future.result()
+                except Exception as exc:  # report every failing notebook, not only the first
+                    failed.append(key)
+                    print(f"FAILED {key}: {type(exc).__name__}: {exc}", file=sys.stderr)
+                else:
+                    print(f"executed {p.relative_to(HERE.parent)}")
+    if failed:
+        print(f"{len(failed)} notebook(s) failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -75,25 +75,38 @@ def read_csv_file(path) -> tuple[pd.DataFrame, dict]:
         raise DataError(f"{path.name}: the file is empty; a header line with the column names "
                         "is expected on line 1.")
     encoding = detect_encoding(data)
-    text = data.decode(encoding)
+    return read_csv_text(data.decode(encoding), path.name, encoding)
+
+
+def read_csv_text(text: str, name: str, encoding: str = "utf-8") -> tuple[pd.DataFrame, dict]:
+    """Read the decoded text of a CSV file (see :func:`read_csv_file`); ``name`` is used in messages.
+
+    Examples
+    --------
+    >>> read_csv_text("id;montant\\n1;1 234,5\\n", "x.csv")[0].to_dict("list")
+    {'id': ['1'], 'montant': ['1 234,5'], '_line': [2]}
+    """
     if text.startswith("\ufeff"):
         text = text[1:]
+    if not text.strip():
+        raise DataError(f"{name}: the file is empty; a header line with the column names "
+                        "is expected on line 1.")
     delimiter = detect_delimiter(text)
     header = next(csv.reader(io.StringIO(text), delimiter=delimiter))
     names = [h.strip() for h in header]
     dupes = sorted({n for n in names if n and names.count(n) > 1})
     if dupes:
-        raise DataError(f"{path.name}: the header (line 1) has duplicate column names {dupes}; "
+        raise DataError(f"{name}: the header (line 1) has duplicate column names {dupes}; "
                         "each column needs its own name. Rename them in the file or export again.")
     try:
         df = _read_arrow(text, delimiter, len(header))
     except Exception:  # noqa: BLE001 - pyarrow refuses some valid files; check and retry
-        _check_field_counts(text, delimiter, path.name)
+        _check_field_counts(text, delimiter, name)
         try:
             df = pd.read_csv(io.StringIO(text), sep=delimiter, engine="python", dtype=str,
                              keep_default_na=False, skip_blank_lines=True)
         except Exception as exc:  # noqa: BLE001
-            raise DataError(f"{path.name}: the file cannot be read as CSV (delimiter "
+            raise DataError(f"{name}: the file cannot be read as CSV (delimiter "
                             f"{delimiter!r}, encoding {encoding}): {exc}. Check that it is a "
                             "CSV export with one header line.") from None
     df.columns = names if len(names) == df.shape[1] else [str(c).strip() for c in df.columns]

@@ -84,10 +84,12 @@ def load_dataset(source, *, preset=None, mapping=None, backend="pandas", strict=
         (``sqlite:///crm.db``, ``duckdb:///crm.duckdb``, ``postgresql://...``), or a
         dict ``{table: DataFrame}``.
     preset : str, optional
-        Name of a mapping shipped in ``kit/presets/`` for a CRM export.
+        A CRM export: ``"hubspot"``, ``"salesforce"``, ``"pipedrive"`` (files in
+        ``kit/presets/``) or the path of your own preset file (see
+        :mod:`kit.io.presets`). ``source`` is then the export file or its folder.
     mapping : dict or path, optional
         Per table ``{"file", "columns", "values"}`` (see :mod:`kit.io.mapping`), or
-        a YAML file holding it; it takes precedence over the preset.
+        a YAML file holding it; with a preset it applies to the preset's tables.
     backend : {"pandas", "polars", "duckdb"}
         Type of the tables of the dataset. With ``"duckdb"``, Parquet files and
         DuckDB databases are not read into memory.
@@ -134,12 +136,19 @@ def load_dataset(source, *, preset=None, mapping=None, backend="pandas", strict=
     [{'order_id': 'O1', 'amount': 1234.5}]
     """
     _check_options(backend, locale, timezone, currency)
-    maps = resolve(preset, mapping)
     label = source_label(source)
+    notes = []
+    if preset is not None:  # a CRM export: files found by their header, see kit.io.presets
+        from kit.io.presets import discover_preset
+
+        maps = resolve(None, mapping)
+        raws, problems, notes = discover_preset(source, preset, maps, locale=locale)
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
     con.execute("SET enable_progress_bar = false")
-    raws, problems = discover(source, maps, con)
+    if preset is None:
+        maps = resolve(None, mapping)
+        raws, problems = discover(source, maps, con)
     stages = {}
     for table in TABLE_NAMES:
         if table in raws:
@@ -149,7 +158,7 @@ def load_dataset(source, *, preset=None, mapping=None, backend="pandas", strict=
             stages[table] = st
     raise_structural(problems, label)
 
-    issues = [i for st in stages.values() for i in st.issues]
+    issues = notes + [i for st in stages.values() for i in st.issues]
     now = pd.Timestamp.now(tz=timezone).tz_localize(None).floor("s")
     issues += check_relations(con, stages, now=now)
     columns = {t: list(st.columns) for t, st in stages.items()}

@@ -142,7 +142,10 @@ def presets() -> list[str]:
 
 
 def preset_mapping(name: str) -> dict:
-    """The mapping of preset ``name`` (``kit/presets/<name>.yaml``).
+    """The plain mapping view of preset ``name`` (``kit/presets/<name>.yaml``).
+
+    Only the renames and value maps: ``load_dataset(preset=...)`` also finds the
+    files by their header, decides ``status`` and drops footers (:mod:`kit.io.presets`).
 
     Raises
     ------
@@ -164,7 +167,9 @@ def preset_mapping(name: str) -> dict:
             f"Unknown preset {name!r}{did_you_mean(name, known)}; available presets: {shown}. "
             "Pass one of them as preset=, or describe the export with mapping=."
         )
-    return load_mapping(path)
+    from kit.io.presets import as_mapping, load_preset
+
+    return as_mapping(load_preset(path))
 
 
 def resolve(preset=None, mapping=None) -> dict:

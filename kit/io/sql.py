@@ -26,6 +26,7 @@ Examples
 from __future__ import annotations
 
 import importlib.util
+import re
 import sqlite3
 from pathlib import Path
 
@@ -35,6 +36,17 @@ from kit.io._sqltext import ident, literal
 from kit.io.issues import Structural
 
 ATTACHED = "kit_source"
+
+
+def shown(url: str) -> str:
+    """``url`` with its password hidden, for messages.
+
+    Examples
+    --------
+    >>> shown("postgresql+psycopg://kit:s3cret@db:5432/crm")
+    'postgresql+psycopg://kit:***@db:5432/crm'
+    """
+    return re.sub(r"//([^:/@]+):[^@/]*@", r"//\1:***@", url)
 
 
 def _wanted(names: list[str], mapping: dict) -> dict:
@@ -57,7 +69,7 @@ def _missing_mapped(found: dict, mapping: dict, url: str, names: list[str]) -> l
         if table != "ignore" and spec.get("file") and table not in found:
             problems.append(Structural(table, spec["file"], None, "missing_table",
                                        f"the mapping reads table {table!r} from {spec['file']!r}, "
-                                       f"which {url} does not have; its tables: "
+                                       f"which {shown(url)} does not have; its tables: "
                                        f"{', '.join(sorted(names)) or 'none'}."))
     return problems
 
@@ -128,7 +140,7 @@ def _engine(url: str):
     try:
         return sa.create_engine(url)
     except Exception as exc:  # noqa: BLE001 - unknown dialect, missing driver
-        raise DataError(f"{url}: cannot open the database ({exc}). Use a SQLAlchemy URL such as "
+        raise DataError(f"{shown(url)}: cannot open the database ({exc}). Use a SQLAlchemy URL such as "
                         "sqlite:///crm.db or postgresql://user@host/db, with its driver "
                         "installed.") from None
 
@@ -149,7 +161,7 @@ def _sqlalchemy(url: str, mapping: dict):
                 frame = pd.read_sql_query(sa.text(f"SELECT * FROM {ident(name)}"), conn)
                 raws[table] = RawTable(table, f"{name} (database table)", frame=with_lines(frame))
     except sa.exc.SQLAlchemyError as exc:
-        raise DataError(f"{url}: cannot read the database ({exc.__class__.__name__}: "
+        raise DataError(f"{shown(url)}: cannot read the database ({exc.__class__.__name__}: "
                         f"{str(exc).splitlines()[0]}). Check the URL, the server and the "
                         "credentials.") from None
     finally:

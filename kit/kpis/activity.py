@@ -194,7 +194,7 @@ def prospecting_emails(activities, *, leads=None, by=None, freq=None, start=None
         "fr": "E-mails de prospection divisés par les appels de prospection par commercial, avec la "
               "corrélation de leurs nombres hebdomadaires.",
     },
-    unit="ratio", direction="neutral", tables=("activities",), optional_tables=("leads",),
+    unit="multiple", direction="neutral", tables=("activities",), optional_tables=("leads",),
     date="activities.occurred_at", seeds=("004",),
 )
 def email_call_balance(activities, *, leads=None, by="rep_id", start=None, end=None):

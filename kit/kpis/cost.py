@@ -357,7 +357,7 @@ def ltv(orders, customers, *, by=None, freq=None, start=None, end=None, horizon=
         "en": "Lifetime value of the customers of a channel divided by their acquisition cost.",
         "fr": "Valeur vie des clients d'un canal divisée par leur coût d'acquisition.",
     },
-    unit="ratio", direction="higher", tables=("orders", "customers", "costs"),
+    unit="multiple", direction="higher", tables=("orders", "customers", "costs"),
     date="customers.acquired_at", headline=False, seeds=("001",),
 )
 def ltv_cac_ratio(orders, customers, costs, *, by=None, freq=None, start=None, end=None,

@@ -1,13 +1,8 @@
-"""Round trips through SQLite and DuckDB files, and PostgreSQL when available (kit.io.sql)."""
+"""Round trips through SQLite and DuckDB files (kit.io.sql); PostgreSQL: test_postgres.py."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import sqlite3
-import subprocess
-import tempfile
-from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -82,49 +77,3 @@ def test_missing_database_file(tmp_path):
     with pytest.raises(DataError, match=r"database file '.*nope\.db' .* does not exist"):
         kit.load_dataset(f"sqlite:///{tmp_path / 'nope.db'}")
     assert not (tmp_path / "nope.db").exists()
-
-
-def _postgres_bin() -> Path | None:
-    for p in sorted(Path("/usr/lib/postgresql").glob("*/bin")):
-        if (p / "initdb").exists():
-            return p
-    return None
-
-
-@pytest.fixture(scope="module")
-def postgres_url():
-    """A throw-away PostgreSQL server (Debian's binaries, run as the postgres user)."""
-    pytest.importorskip("psycopg")
-    bindir = _postgres_bin()
-    if bindir is None or shutil.which("runuser") is None or os.geteuid() != 0:
-        pytest.skip("PostgreSQL binaries (or root to run them as postgres) not available")
-    base = Path(tempfile.mkdtemp(prefix="kitpg", dir="/tmp"))
-    shutil.chown(base, "postgres")
-    base.chmod(0o700)
-    port = 55432 + os.getpid() % 1000
-    run = ["runuser", "-u", "postgres", "--"]
-    subprocess.run(run + [str(bindir / "initdb"), "-D", str(base / "data"), "-U", "postgres",
-                          "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"],
-                   check=True, capture_output=True)
-    subprocess.run(run + [str(bindir / "pg_ctl"), "-D", str(base / "data"), "-l", str(base / "log"),
-                          "-w", "-o", f"-p {port} -k {base} -c listen_addresses=127.0.0.1", "start"],
-                   check=True, capture_output=True)
-    try:
-        yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run(run + [str(bindir / "pg_ctl"), "-D", str(base / "data"), "-m", "fast", "-w",
-                              "stop"], capture_output=True)
-        shutil.rmtree(base, ignore_errors=True)
-
-
-def test_postgresql_round_trip(postgres_url, reference):
-    import sqlalchemy as sa
-
-    frames, ref = reference
-    engine = sa.create_engine(postgres_url.replace("postgresql://", "postgresql+psycopg://"))
-    with engine.begin() as con:
-        for t, df in frames.items():
-            df.to_sql(t, con, index=False, if_exists="replace")
-    engine.dispose()
-    ds = kit.load_dataset(postgres_url)
-    assert_same_tables(ds, ref)
