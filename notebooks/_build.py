@@ -72,11 +72,11 @@ NOTEBOOKS: dict[str, list] = {
         widgets("rep.explorer()"),
     ],
     "01-funnel": [
-        code('rep.headline(["leads_generated", "lead_conversion_rate", "win_rate", "offer_loss_rate",\n'
+        code('rep.headline(["leads_generated", "win_rate", "offer_loss_rate",\n'
              '              "never_engaged_rate", "sales_cycle", "call_to_meeting_rate"])'),
         code("rep.funnel()"),
-        code('rep.trend("lead_conversion_rate")'),
-        code('rep.breakdown("lead_conversion_rate", by="source", window="history")'),
+        code('rep.trend("lead_conversion_rate", within=90)  # complete cohorts only'),
+        code('rep.breakdown("lead_conversion_rate", by="source", window="history", within=90)'),
         code("rep.time_to_convert()"),
         code('rep.trend("never_engaged_rate")'),
         code('rep.trend("offer_loss_rate")'),

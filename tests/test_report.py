@@ -431,8 +431,6 @@ def test_index_lists_complete_months_latest_first_and_escapes(tmp_path):
 # -- the real notebooks on the sample --------------------------------------------------------
 
 def test_report_of_two_months_of_the_sample_with_the_scorecard_notebook(tmp_path):
-    if not (ROOT / "notebooks" / "00-scorecard.ipynb").exists():
-        pytest.skip("notebooks/00-scorecard.ipynb not written yet")
     out = tmp_path / "reports"
     report = run_report("2026-09", to="2026-10", data=SAMPLE, out=out, notebooks="00", jobs=2,
                         timeout=300, progress=False, notebook_dir=ROOT / "notebooks")

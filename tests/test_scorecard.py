@@ -386,10 +386,7 @@ def test_status(row, expected):
 # -- on the sample -----------------------------------------------------------------------
 
 def _sample():
-    try:
-        return kit.load_dataset(SAMPLE)
-    except (ImportError, ModuleNotFoundError) as exc:  # loader being written
-        pytest.skip(f"kit.load_dataset not available yet: {exc}")
+    return kit.load_dataset(SAMPLE)
 
 
 def test_scorecard_on_the_sample_is_fast_and_complete():

@@ -74,8 +74,30 @@ def read_csv_file(path) -> tuple[pd.DataFrame, dict]:
     if not data.strip():
         raise DataError(f"{path.name}: the file is empty; a header line with the column names "
                         "is expected on line 1.")
+    if looks_binary(data):
+        raise DataError(f"{path.name}: the file holds binary data, not text; a CSV export is "
+                        "expected (a workbook must end in .xlsx, a Parquet file in .parquet).")
     encoding = detect_encoding(data)
     return read_csv_text(data.decode(encoding), path.name, encoding)
+
+
+def looks_binary(data: bytes) -> bool:
+    """Whether ``data`` is not text: NUL bytes (outside UTF-16) or many control bytes.
+
+    Examples
+    --------
+    >>> looks_binary(b"\\x89PNG\\r\\n\\x1a\\n\\x00\\x00"), looks_binary("id;é\\n".encode("cp1252"))
+    (True, False)
+    >>> looks_binary("id\\n".encode("utf-16"))
+    False
+    """
+    head = data[:4000]
+    if detect_encoding(head).startswith("utf-16"):
+        return False
+    if b"\x00" in head:
+        return True
+    control = sum(b < 32 and b not in (9, 10, 13, 12) for b in head)
+    return control > 0.05 * max(len(head), 1)
 
 
 def read_csv_text(text: str, name: str, encoding: str = "utf-8") -> tuple[pd.DataFrame, dict]:
@@ -86,6 +108,14 @@ def read_csv_text(text: str, name: str, encoding: str = "utf-8") -> tuple[pd.Dat
     >>> read_csv_text("id;montant\\n1;1 234,5\\n", "x.csv")[0].to_dict("list")
     {'id': ['1'], 'montant': ['1 234,5'], '_line': [2]}
     """
+    try:
+        return _read_csv_text(text, name, encoding)
+    except csv.Error as exc:  # e.g. a lone carriage return inside a field
+        raise DataError(f"{name}: the file cannot be read as CSV ({exc}); a text file with a "
+                        "header line is expected.") from None
+
+
+def _read_csv_text(text: str, name: str, encoding: str) -> tuple[pd.DataFrame, dict]:
     if text.startswith("\ufeff"):
         text = text[1:]
     if not text.strip():

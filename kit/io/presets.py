@@ -61,7 +61,7 @@ import pandas as pd
 
 from kit.contract import CONTRACT, TABLE_NAMES
 from kit.errors import DataError, ParameterError, did_you_mean
-from kit.io.files import LINE, file_kind, read_csv_text, read_excel_file
+from kit.io.files import LINE, file_kind, looks_binary, read_csv_text, read_excel_file
 from kit.io.issues import EXAMPLES, Issue, Structural
 from kit.io.mapping import PRESET_DIR, snake
 from kit.io.sniff import detect_encoding
@@ -295,6 +295,9 @@ def _read_export(path: Path) -> tuple[list, list]:
     try:
         if kind == "csv":
             data = path.read_bytes()
+            if looks_binary(data):
+                raise DataError(f"{path.name}: the file holds binary data, not text; a CSV "
+                                "export is expected.")
             encoding = detect_encoding(data)
             text, dropped = strip_footer(data.decode(encoding, errors="replace"))
             frame, _ = read_csv_text(text, path.name, encoding)
@@ -597,7 +600,7 @@ def discover_preset(source, preset, mapping: dict, *, locale: str = "auto") -> t
 
     p = load_preset(preset)
     exports, problems, folder = _exports(source)
-    found, notes, plain = {}, [], []
+    found, notes, plain, ignored = {}, [], [], []
     for origin, frame, footer in exports:
         headers = [c for c in frame.columns if c != LINE]
         table = next((t for t, spec in p.tables.items() if matches(spec, headers)), None)
@@ -609,9 +612,7 @@ def discover_preset(source, preset, mapping: dict, *, locale: str = "auto") -> t
                 plain.append(name)
                 continue
             if ", sheet " in origin:
-                notes.append(Issue(None, None, "sheet_ignored", "info", 0, [],
-                                   f"{origin} matches no table of the {p.name} preset and was "
-                                   "not read."))
+                ignored.append((name, origin))
                 continue
             problems.append(Structural(None, name, None, "unknown_table", _no_match(p, name, headers)))
             continue
@@ -628,8 +629,22 @@ def discover_preset(source, preset, mapping: dict, *, locale: str = "auto") -> t
                                f"{origin}: {len(footer)} footer line(s) of the report (totals, "
                                "copyright, blank lines) were left out; they are not data."))
         found[table] = _Found(table, origin, out, chosen)
+    for name, origin in ignored:  # noted under the table read from the same workbook
+        table = next((t for t, f in found.items() if f.origin.startswith(f"{name}, sheet ")),
+                     next(iter(p.tables)))
+        notes.append(Issue(table, None, "sheet_ignored", "info", 0, [],
+                           f"{origin} matches no table of the {p.name} preset and was not read."))
     _link_by_name(found, p.tables, notes)
+    has_reps_file = "reps" in found or any(Path(n).stem.lower() == "reps" for n in plain) or any(
+        spec.get("file") in plain for t, spec in mapping.items() if t == "reps")
+    reps = reps_from_owners(found) if p.reps_from_owners and found and not has_reps_file else None
     raws = {t: RawTable(t, f.origin, frame=f.frame.reset_index(drop=True)) for t, f in found.items()}
+    if reps is not None:
+        raws["reps"] = RawTable("reps", "reps (from owner names)", frame=with_lines(reps))
+        notes.append(Issue("reps", None, "created", "info", len(reps), [],
+                           f"The export has no reps table: {len(reps)} rep(s) were created "
+                           "from the owner names (rep_id = name). Add a reps.csv with "
+                           "rep_id (the same names), team and manager to compare teams."))
     if plain:
         if folder is None:
             more_raws, more = _from_dict({k: source[k] for k in plain}, mapping)
@@ -643,14 +658,6 @@ def discover_preset(source, preset, mapping: dict, *, locale: str = "auto") -> t
                                            f"and by {raw.origin!r}; keep one."))
             else:
                 raws[t] = raw
-    if p.reps_from_owners and "reps" not in raws and found:
-        reps = reps_from_owners(found)
-        if reps is not None:
-            raws["reps"] = RawTable("reps", "reps (from owner names)", frame=with_lines(reps))
-            notes.append(Issue("reps", None, "created", "info", len(reps), [],
-                               f"The export has no reps table: {len(reps)} rep(s) were created "
-                               "from the owner names (rep_id = name). Add a reps.csv with "
-                               "rep_id (the same names), team and manager to compare teams."))
     if not raws and not problems:
         problems.append(Structural(None, str(source), None, "no_table",
                                    f"no {p.name} export found in {str(source)!r}."))

@@ -30,11 +30,20 @@ def detect_encoding(data: bytes) -> str:
     --------
     >>> detect_encoding("état".encode("utf-8"))
     'utf-8'
+    >>> detect_encoding("lead_id,created_at\\n".encode("utf-16-le"))
+    'utf-16-le'
     """
     if data.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"
+    head = data[:4000]
+    if len(head) >= 4 and head.count(b"\x00") * 3 >= len(head):  # UTF-16 without BOM
+        odd, even = head[1::2].count(b"\x00"), head[0::2].count(b"\x00")
+        if odd > 0.9 * len(head[1::2]) and even == 0:
+            return "utf-16-le"
+        if even > 0.9 * len(head[0::2]) and odd == 0:
+            return "utf-16-be"
     try:
         data.decode("utf-8")
         return "utf-8"

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as _dt
+
 import narwhals as nw
 import numpy as np
 import pandas as pd
 
 from kit.errors import ParameterError
 from kit.kpis._activity_rules import CALL_TYPES, PROSPECTING, require_purpose_source, with_purpose
-from kit.kpis._common import (aggregate, collect, columns, counts, flag, group_keys, lazy,
-                              proportion, window, with_trend)
+from kit.kpis._common import (aggregate, collect, columns, counts, days_between, flag, group_keys,
+                              lazy, proportion, resolve_as_of, window, with_trend)
 from kit.registry import kpi
 
 
@@ -138,14 +140,21 @@ def leads_generated(leads, *, by=None, freq=None, start=None, end=None):
         "fr": "Leads devenus clients divisés par les leads créés, selon le mois de création.",
     },
     unit="ratio", direction="higher", tables=("leads",), date="leads.created_at",
-    headline=True, seeds=("000", "001", "002", "004"),
+    seeds=("000", "001", "002", "004"),
 )
-def lead_conversion_rate(leads, *, by=None, freq=None, start=None, end=None):
+def lead_conversion_rate(leads, *, by=None, freq=None, start=None, end=None, within=None,
+                         as_of=None):
     """Share of leads that converted, attributed to the period the lead was created.
 
     A lead whose ``converted_at`` is before its ``created_at`` is inconsistent: it
     stays in the denominator, is left out of the numerator and is counted in
     ``n_inconsistent`` so the data can be fixed.
+
+    Recent cohorts have not had time to convert, so their plain rate slides
+    towards 0. With ``within=N`` the rate is *converted within N days of creation*
+    and leads created less than N days before ``as_of`` are left out of both terms
+    and counted in ``n_censored``: every cohort shown is then complete. This is
+    why the KPI is not a headline of a single month.
 
     Parameters
     ----------
@@ -157,13 +166,19 @@ def lead_conversion_rate(leads, *, by=None, freq=None, start=None, end=None):
         Adds a ``period`` column: the start of the period of ``created_at`` (cohort).
     start, end : date-like, optional
         Keep leads created in ``[start, end)``.
+    within : int, optional
+        Days after creation within which a conversion counts (e.g. 90); None
+        counts every conversion up to ``as_of``.
+    as_of : date-like, optional
+        End of the data (``kit.compute`` passes ``ds.as_of``); default the latest
+        ``created_at`` or ``converted_at``. Conversions after it do not count.
 
     Returns
     -------
     DataFrame
         ``by`` columns, ``period``, ``value``, ``numerator`` (converted),
         ``denominator`` (leads), ``ci_low``, ``ci_high``, ``low_sample``,
-        ``n_inconsistent``.
+        ``n_inconsistent``, ``n_censored`` (leads too recent for ``within``).
 
     Examples
     --------
@@ -174,18 +189,36 @@ def lead_conversion_rate(leads, *, by=None, freq=None, start=None, end=None):
     >>> lead_conversion_rate(leads)[["value", "numerator", "denominator", "n_inconsistent"]].round(3).to_dict("records")
     [{'value': 0.333, 'numerator': 1.0, 'denominator': 3.0, 'n_inconsistent': 1.0}]
     """
+    if within is not None and (isinstance(within, bool) or not isinstance(within, int) or within < 1):
+        raise ParameterError(
+            f"within={within!r} is not allowed; pass a whole number of days >= 1 (e.g. within=90) "
+            "or None to count every conversion.")
     f = lazy(leads, "leads", needs=["created_at", "converted_at"])
+    as_of = resolve_as_of(as_of, (f, "created_at"), (f, "converted_at"))
     f = window(f, "created_at", start, end)
+    if as_of is not None:
+        f = f.filter(nw.col("created_at") <= nw.lit(as_of))
     done = ~nw.col("converted_at").is_null()
+    if as_of is not None:
+        done = done & (nw.col("converted_at") <= nw.lit(as_of))
+    converted = done & (nw.col("converted_at") >= nw.col("created_at"))
+    if within is None:
+        f = f.with_columns(_young=nw.lit(0))
+    else:
+        converted = converted & (days_between("converted_at", "created_at") <= within)
+        cutoff = as_of - _dt.timedelta(days=within)
+        f = f.with_columns(_young=flag(nw.col("created_at") > nw.lit(cutoff)))
     f = f.with_columns(
-        _conv=flag(done & (nw.col("converted_at") >= nw.col("created_at"))),
+        _conv=flag(converted & (nw.col("_young") == 0)),
         _bad=flag(done & (nw.col("converted_at") < nw.col("created_at"))),
+        _old=1 - nw.col("_young"),
     )
     keys, f = group_keys(f, by, freq, "created_at")
     out = collect(aggregate(f, keys, [nw.col("_conv").sum().alias("numerator"),
-                                      nw.len().alias("denominator"),
-                                      nw.col("_bad").sum().alias("n_inconsistent")]), keys)
-    out = counts(out, ["n_inconsistent"])
+                                      nw.col("_old").sum().alias("denominator"),
+                                      nw.col("_bad").sum().alias("n_inconsistent"),
+                                      nw.col("_young").sum().alias("n_censored")]), keys)
+    out = counts(out, ["n_inconsistent", "n_censored"])
     return proportion(out, keys)
 
 

@@ -12,8 +12,6 @@ import kit
 from tests.io.helpers import checksums, rows_read
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
-pytestmark = pytest.mark.skipif(not (SAMPLE / "leads.csv").exists(),
-                                reason="sample dataset not generated")
 
 
 @pytest.fixture(scope="module")

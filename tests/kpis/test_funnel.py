@@ -718,3 +718,35 @@ def test_time_kpis_are_reachable_from_the_funnel_module():
     assert module.time_to_convert.kpi.name == "time_to_convert"
     with pytest.raises(AttributeError, match="has no attribute 'nope'"):
         module.nope  # noqa: B018
+
+
+# -- lead_conversion_rate with a conversion window ------------------------------------
+
+def test_lead_conversion_rate_within_censors_recent_leads(native):
+    # as_of 2026-04-30. within=90 -> cutoff 2026-01-30: L4 (created 02-15) is censored.
+    # L1 converted after 10 days (counts), L2 after 100 days (outside the window),
+    # L3 never: numerator 1, denominator 3, n_censored 1.
+    leads = pd.DataFrame({
+        "lead_id": ["L1", "L2", "L3", "L4"],
+        "created_at": pd.to_datetime(["2026-01-01", "2026-01-05", "2026-01-30", "2026-02-15"]),
+        "converted_at": pd.to_datetime(["2026-01-11", "2026-04-15", None, "2026-02-20"]),
+    })
+    from kit.kpis.funnel import lead_conversion_rate
+
+    out = lead_conversion_rate(native(leads), within=90, as_of="2026-04-30")
+    row = out.iloc[0]
+    assert (row["numerator"], row["denominator"], row["n_censored"]) == (1, 3, 1)
+    # without a window: every conversion up to as_of counts (L1, L2, L4) over 4 leads
+    plain = lead_conversion_rate(native(leads), as_of="2026-04-30").iloc[0]
+    assert (plain["numerator"], plain["denominator"], plain["n_censored"]) == (3, 4, 0)
+    # a report as of 2026-03-01 does not see L2's April conversion
+    past = lead_conversion_rate(native(leads), as_of="2026-03-01").iloc[0]
+    assert past["numerator"] == 2
+
+
+def test_lead_conversion_rate_within_must_be_days():
+    from kit.kpis.funnel import lead_conversion_rate
+
+    leads = pd.DataFrame({"created_at": pd.to_datetime(["2026-01-01"]), "converted_at": pd.NaT})
+    with pytest.raises(kit.ParameterError, match=r"within='90' is not allowed; pass a whole number of days"):
+        lead_conversion_rate(leads, within="90")

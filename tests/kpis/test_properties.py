@@ -47,12 +47,14 @@ def _assert_same(a: pd.DataFrame, b: pd.DataFrame):
 @given(name=st.sampled_from(NAMES), seed=st.integers(0, 2**31 - 1), frac=st.floats(0.02, 1.0))
 def test_proportions_in_unit_interval(name, seed, frac):
     out = kit.compute(subsample(sample_dataset(), seed, frac), name)
-    if "ci_low" in out:
+    if registry.get(name).unit == "ratio" and "ci_low" in out:
         v = out["value"].dropna()
         assert ((v >= 0) & (v <= 1)).all()
         ok = out.dropna(subset=["value", "ci_low", "ci_high"])
         assert ((ok["ci_low"] <= ok["value"] + 1e-12) & (ok["value"] <= ok["ci_high"] + 1e-12)).all()
-    assert not np.isinf(out.select_dtypes("number").to_numpy(dtype=float)).any()
+    # km_median is documented as inf when fewer than half converted (median not reached)
+    numbers = out.select_dtypes("number").drop(columns=["km_median"], errors="ignore")
+    assert not np.isinf(numbers.to_numpy(dtype=float)).any()
 
 
 @SETTINGS
@@ -77,10 +79,14 @@ def test_group_parts_add_up_to_total(name, seed, frac):
         assert parts[col].sum() == pytest.approx(total[col].iloc[0])
 
 
+# Counts that are not sums over rows are not monotone under filtering:
+# deals_needed (one team can need more deals than the company when the others are
+# over target) and conversations_to_close (a mean per won deal).
+NOT_ADDITIVE = {"deals_needed", "conversations_to_close"}
+
+
 @SETTINGS
-# deals_needed is a count of deals still to win: one team can need more than the
-# whole company when the other teams are over target, so it is not monotone.
-@given(name=st.sampled_from([n for n in NAMES if registry.get(n).unit == "count" and n != "deals_needed"]),
+@given(name=st.sampled_from([n for n in NAMES if registry.get(n).unit == "count" and n not in NOT_ADDITIVE]),
        index=st.integers(0, 10))
 def test_filtering_never_increases_a_count(name, index):
     ds = sample_dataset()
