@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 import shutil
@@ -18,6 +19,12 @@ from tests.conftest import ROOT
 OPEN_TIMEOUT = 60
 RUN_TIMEOUT = 90
 NOTEBOOK = "notebooks/00-scorecard.ipynb"
+#: User settings of the test's JupyterLab: start the notebook's kernel without asking
+#: (else a "Select Kernel" dialog blocks Run All), and no news or update checks.
+LAB_SETTINGS = {
+    "@jupyterlab/notebook-extension/tracker": {"autoStartDefaultKernel": True},
+    "@jupyterlab/apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
+}
 
 
 @pytest.fixture
@@ -37,6 +44,10 @@ def lab(browser, tmp_path):
     nb.metadata.pop("widgets", None)
     nbformat.write(nb, root / NOTEBOOK)
     settings = tmp_path / "lab-settings"
+    for plugin, values in LAB_SETTINGS.items():
+        path = settings / f"{plugin}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
     token, port = secrets.token_hex(16), free_port()
     cmd = [sys.executable, "-m", "jupyterlab", "--allow-root", "--no-browser",
            "--ServerApp.ip=127.0.0.1", f"--port={port}", f"--IdentityProvider.token={token}",

@@ -124,7 +124,7 @@ def test_lead_conversion_rate_flags_conversion_before_creation(engine):
     assert out["ci_low"][0] == pytest.approx(lo) and out["ci_high"][0] == pytest.approx(hi)
     assert bool(out["low_sample"][0]) is True  # 6 < 30
     assert list(out.columns) == ["value", "numerator", "denominator", "ci_low", "ci_high",
-                                 "low_sample", "n_inconsistent"]
+                                 "low_sample", "n_inconsistent", "n_censored"]
 
 
 def test_lead_conversion_rate_by_cohort_month_and_source(engine):
