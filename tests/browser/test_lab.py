@@ -66,15 +66,15 @@ def test_scorecard_notebook_runs_in_jupyterlab_with_widgets_and_no_error(browser
         t0 = time.monotonic()
         page.goto(lab, wait_until="commit", timeout=OPEN_TIMEOUT * 1000)
         page.locator(".jp-NotebookPanel .jp-Notebook .jp-CodeCell").first.wait_for(state="visible")
-        # the kernel is started and idle before running
-        page.locator(".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']") \
-            .first.wait_for(state="attached")
+        # the kernel is started and idle before running ("Python 3 (ipykernel) | Idle")
+        page.locator(".jp-StatusBar-TextItem", has_text=re.compile(r"\|\s*Idle")).first \
+            .wait_for(state="visible")
         opened = time.monotonic() - t0
         assert page.locator(".jp-Notebook .widget-dropdown").count() == 0  # nothing run yet
 
         page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-        page.locator(".lm-Menu-item", has=page.locator(".lm-Menu-itemLabel", has_text=re.compile(
-            r"^Run All Cells$"))).click()
+        page.locator(".lm-Menu-item:not(.lm-mod-disabled)", has=page.locator(
+            ".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$"))).click()
         t1 = time.monotonic()
         # every code cell has run: a number in its prompt, none left at [*]
         page.wait_for_function(
