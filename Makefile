@@ -44,5 +44,8 @@ golden: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/python -m kit.docs
 
+bench: $(STAMP)
+	$(BIN)/python -m bench --leads 100000 1000000 --runs 3 --json bench/results.json
+
 clean:
 	rm -rf reports .pytest_cache .hypothesis

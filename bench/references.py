@@ -50,7 +50,9 @@ def revenue_by_month(t, as_of):
 
 def conversion_by_source_month(t, as_of):
     leads = t["leads"]
-    ok = leads["converted_at"].notna() & (leads["converted_at"] >= leads["created_at"])
+    leads = leads[leads["created_at"] <= as_of]
+    ok = leads["converted_at"].notna() & (leads["converted_at"] <= as_of) \
+        & (leads["converted_at"] >= leads["created_at"])
     g = (leads.assign(period=leads["created_at"].dt.to_period("M").dt.start_time, _conv=ok)
          .groupby(["source", "period"], dropna=False, as_index=False)
          .agg(numerator=("_conv", "sum"), denominator=("_conv", "size")))
@@ -160,8 +162,9 @@ REFERENCES = [
         "conversion_by_source_month", "lead_conversion_rate", {"by": "source", "freq": "M"},
         ["source", "period"], ["numerator", "denominator", "value"],
         "SELECT source, date_trunc('month', created_at) AS period, "
-        "count(*) FILTER (WHERE converted_at >= created_at) AS numerator, count(*) AS denominator, "
-        "numerator / denominator AS value FROM leads GROUP BY ALL", conversion_by_source_month),
+        "count(*) FILTER (WHERE converted_at >= created_at AND converted_at <= {as_of}) AS numerator, "
+        "count(*) AS denominator, numerator / denominator AS value FROM leads "
+        "WHERE created_at <= {as_of} GROUP BY ALL", conversion_by_source_month),
     Reference(
         "cac_by_channel", "cac", {"by": "source", "shared": "separate"}, ["source"],
         ["numerator", "denominator", "value"],
