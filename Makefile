@@ -26,7 +26,7 @@ check: $(STAMP)
 	$(BIN)/kit check $(SAMPLE)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg $(PYTEST_ARGS)
 
 notebooks: $(STAMP)
 	$(BIN)/python -m notebooks._build --execute

@@ -1,7 +1,7 @@
 """``python -m bench``: the kit against hand-written DuckDB SQL and pandas.
 
     python -m bench --leads 100000 1000000 --runs 3 [--json bench/results.json]
-                    [--only suite,refs,load,widget,report] [--csv-max 100000]
+                    [--only suite,refs,load,widget,scorecard,report] [--csv-max 100000]
 
 For each size the datasets are generated once with ``python -m kit.sample`` and
 cached under ``bench/data/`` (git-ignored). Then, run after run, interleaved:
@@ -14,6 +14,8 @@ cached under ``bench/data/`` (git-ignored). Then, run after run, interleaved:
   per load (clean peak memory);
 * ``widget-refresh`` (100,000 leads): a filter change recomputing the KPI table and
   figure of the explorer, no browser;
+* ``scorecard``: the headline scorecard of the last complete month of data/sample
+  as the dashboard redraws it on a team change (pandas and DuckDB backends);
 * ``report``: ``kit report`` for one month of data/sample with 1 and 2 jobs.
 
 Medians, ratios measured in the same run and peak RSS go to ``--json`` and to
@@ -40,7 +42,8 @@ from bench.results import write_results
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "bench" / "data"
 ENGINES = ("pandas", "polars", "duckdb")
-TASKS = ("suite", "refs", "load", "widget", "report")
+TASKS = ("suite", "refs", "load", "widget", "scorecard", "report")
+SAMPLE_LEADS = 3600  # data/sample, the dataset of the scorecard and report tasks
 WIDGET_LEADS = 100_000
 
 
@@ -231,6 +234,21 @@ def bench_widget(rec: Recorder, runs: int) -> None:
             rec.error("widget-refresh", f"kit-{backend}", WIDGET_LEADS, exc)
 
 
+def bench_scorecard(rec: Recorder, runs: int) -> None:
+    for backend in ("pandas", "duckdb"):
+        try:
+            res = child_json([sys.executable, "-m", "bench.tasks", "scorecard", str(ROOT / "data" / "sample"),
+                              backend, str(max(5, runs * 3))])
+            for s in res["times"]:
+                rec.add("scorecard", f"kit-{backend}", SAMPLE_LEADS, s, res["rss"])
+            for s in res["cpu"]:
+                rec.add("scorecard-cpu", f"kit-{backend}", SAMPLE_LEADS, s)
+            log(f"scorecard {backend} ({res['month']}, {res['rows']} KPIs): median "
+                f"{statistics.median(res['times']):.2f} s, CPU {statistics.median(res['cpu']):.2f} s")
+        except Exception as exc:
+            rec.error("scorecard", f"kit-{backend}", SAMPLE_LEADS, exc)
+
+
 def bench_report(rec: Recorder, runs: int, month: str) -> None:
     kit_cmd = Path(sys.executable).with_name("kit")
     for r in range(runs):
@@ -240,10 +258,10 @@ def bench_report(rec: Recorder, runs: int, month: str) -> None:
                         "--out", out, "--jobs", str(jobs)]
                 try:
                     seconds, rss, _ = run_child(args)
-                    rec.add("report-1-month", f"jobs={jobs}", 3600, seconds, rss)
+                    rec.add("report-1-month", f"jobs={jobs}", SAMPLE_LEADS, seconds, rss)
                     log(f"run {r + 1} kit report --jobs {jobs}: {seconds:.1f} s")
                 except Exception as exc:
-                    rec.error("report-1-month", f"jobs={jobs}", 3600, exc)
+                    rec.error("report-1-month", f"jobs={jobs}", SAMPLE_LEADS, exc)
 
 
 def machine() -> dict:
@@ -325,6 +343,8 @@ def main(argv=None) -> int:
             bench_loads(rec, leads, args.runs, args.csv_max)
     if "widget" in only:
         bench_widget(rec, args.runs)
+    if "scorecard" in only:
+        bench_scorecard(rec, args.runs)
     if "report" in only:
         bench_report(rec, args.runs, args.month)
     info["load_average_end"] = os.getloadavg()[0]

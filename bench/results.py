@@ -20,16 +20,19 @@ from pathlib import Path
 
 NOTES = re.compile(r"<!-- notes -->.*?<!-- /notes -->", re.S)
 
-#: (description, ratio or row selector, limit)
+#: (description, kind, (task, engine or ratio, leads), limit); leads None: each size measured,
+#: the limit being set for 1,000,000 leads
 TARGETS = (
-    ("kit on DuckDB <= 1.3x DuckDB SQL (8 references, 1,000,000 leads)", "ratio",
-     ("refs-8", "kit-duckdb/duckdb-sql", 1_000_000), 1.3),
-    ("kit on pandas <= 1.1x hand-written pandas (8 references, 1,000,000 leads)", "ratio",
-     ("refs-8", "kit-pandas/pandas-hand", 1_000_000), 1.1),
-    ("DuckDB backend peak memory <= 1024 MiB (1,000,000 leads, kit suite)", "rss",
-     ("kit-suite", "kit-duckdb", 1_000_000), 1024.0),
+    ("kit on DuckDB <= 1.3x DuckDB SQL (8 references)", "ratio",
+     ("refs-8", "kit-duckdb/duckdb-sql", None), 1.3),
+    ("kit on pandas <= 1.1x hand-written pandas (8 references)", "ratio",
+     ("refs-8", "kit-pandas/pandas-hand", None), 1.1),
+    ("DuckDB backend peak memory <= 1024 MiB (kit suite + references, Parquet)", "rss",
+     ("kit-suite", "kit-duckdb", None), 1024.0),
     ("widget refresh <= 0.2 s (100,000 leads, pandas)", "median",
      ("widget-refresh", "kit-pandas", 100_000), 0.2),
+    ("scorecard redraw on a filter change < 1 s (sample, pandas)", "median",
+     ("scorecard", "kit-pandas", 3600), 1.0),
     ("one month of reports <= 60 s with 2 jobs", "median", ("report-1-month", "jobs=2", 3600), 60.0),
 )
 
@@ -47,15 +50,21 @@ def targets(summary: dict) -> list[tuple[str, str, str]]:
     rows = {(r["task"], r["engine"], r["leads"]): r for r in summary["rows"]}
     ratios = {(r["task"], r["ratio"], r["leads"]): r["value"] for r in summary["ratios"]}
     out = []
-    for text, kind, key, limit in TARGETS:
-        if kind == "ratio":
-            v = ratios.get(key)
-        elif kind == "rss":
-            v = (rows.get(key) or {}).get("peak_rss_mib")
-        else:
-            v = (rows.get(key) or {}).get("median_s")
-        verdict = "not measured" if v is None else ("met" if v <= limit else "missed")
-        out.append((text, _fmt(v), verdict))
+    for text, kind, (task, engine, leads), limit in TARGETS:
+        sizes = [leads] if leads is not None else list(summary.get("leads") or [1_000_000])
+        for size in sizes:
+            key = (task, engine, size)
+            if kind == "ratio":
+                v = ratios.get(key)
+            elif kind == "rss":
+                v = (rows.get(key) or {}).get("peak_rss_mib")
+            else:
+                v = (rows.get(key) or {}).get("median_s")
+            verdict = "not measured" if v is None else ("met" if v <= limit else "missed")
+            label = text if leads is not None else f"{text}, {size:,} leads"
+            if leads is None and size != 1_000_000:
+                label += " (the target is set at 1,000,000)"
+            out.append((label, _fmt(v), verdict))
     return out
 
 

@@ -1,7 +1,10 @@
 """Bench tasks that run in a fresh process each: loading, widget refresh.
 
 ``python -m bench.tasks load PATH BACKEND`` loads a dataset folder and prints one
-JSON line (seconds, peak RSS in MiB). ``python -m bench.tasks widget PATH BACKEND
+JSON line (seconds, peak RSS in MiB). ``python -m bench.tasks scorecard PATH BACKEND
+RUNS`` times :func:`kit.scorecard.scorecard` of the last complete month as the
+dashboard redraws it on a filter change (a new team each time, after a first
+untimed call). ``python -m bench.tasks widget PATH BACKEND
 RUNS`` builds the KPI explorer with its filter bar (no browser), then changes the
 team filter ``RUNS`` times; each change recomputes the KPI table and redraws the
 figure, and its time is printed.
@@ -47,12 +50,34 @@ def widget(path: str, backend: str, runs: int) -> dict:
     return {"times": times, "rss": peak_rss_mib(), "kpi": ex.kpi.value, "freq": ex.freq.value}
 
 
+def scorecard(path: str, backend: str, runs: int) -> dict:
+    import kit
+    from kit.scorecard import last_complete_month, scorecard as card, teams
+
+    ds = kit.load_dataset(path, backend=backend)
+    month = last_complete_month(ds)
+    card(ds, month)  # first call pays the imports (statsmodels...), not timed
+    choices = [None] + teams(ds)
+    times, cpu = [], []
+    for i in range(runs):
+        team = choices[(i + 1) % len(choices)]
+        t0, c0 = time.perf_counter(), time.process_time()
+        out = card(ds, month, team=team)
+        times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+        if out.empty:
+            raise RuntimeError(f"empty scorecard for {month}, team={team!r}")
+    return {"times": times, "cpu": cpu, "rss": peak_rss_mib(), "month": month, "rows": len(out)}
+
+
 if __name__ == "__main__":  # pragma: no cover
     what = sys.argv[1]
     if what == "load":
         res = load(sys.argv[2], sys.argv[3])
     elif what == "widget":
         res = widget(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+    elif what == "scorecard":
+        res = scorecard(sys.argv[2], sys.argv[3], int(sys.argv[4]))
     else:
-        raise SystemExit(f"unknown task {what!r}: use load or widget")
+        raise SystemExit(f"unknown task {what!r}: use load, widget or scorecard")
     print("BENCH-JSON " + json.dumps(res))

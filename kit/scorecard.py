@@ -335,7 +335,7 @@ def scorecard(ds: Dataset, month, *, lang: str = "en", team: str | None = None,
     ds = filter_team(ds, team)
     p = parse_month(month)
     months = {"value": p, "previous": p - 1, "same_month_last_year": p - 12}
-    cuts = {key: ds.filter(end=month_bounds(m)[1]) for key, m in months.items()}
+    cuts = _Cuts(ds)
     chosen = [s for s in registry.specs() if s.headline] if names is None else [
         registry.get(n) for n in ([names] if isinstance(names, str) else names)]
     rows, skipped = [], {}
@@ -343,7 +343,8 @@ def scorecard(ds: Dataset, month, *, lang: str = "en", team: str | None = None,
         if any(t not in ds.tables for t in spec.tables):
             continue
         try:
-            values = {key: _month_values(cuts[key], spec, m) for key, m in months.items()}
+            values = {key: _month_values(cuts.at(m, spec.name), spec, m, cuts.memo)
+                      for key, m in months.items()}
         except (DataError, ParameterError) as exc:
             skipped[spec.name] = str(exc)
             continue
@@ -353,7 +354,9 @@ def scorecard(ds: Dataset, month, *, lang: str = "en", team: str | None = None,
         row["previous"] = values["previous"]["value"]
         row["same_month_last_year"] = values["same_month_last_year"]["value"]
         row["change"] = row["value"] - row["previous"]
-        row["target"] = _target(cuts["value"], spec, months["value"], values["value"]["_result"])
+        target_kpi = TARGETS.get(spec.name, (spec.name,))[0]
+        row["target"] = _target(cuts.at(months["value"], spec.name, target_kpi), spec,
+                                months["value"], values["value"]["_result"], cuts.memo)
         row["status"] = status(row)
         rows.append(row)
     out = pd.DataFrame(rows, columns=COLUMNS)
@@ -409,11 +412,59 @@ def _options(spec) -> list[str]:
     return [p for p, v in params.items() if v.kind == inspect.Parameter.KEYWORD_ONLY]
 
 
-def _month_values(ds: Dataset, spec, month: pd.Period) -> dict:
-    """value, numerator, denominator, ci_low, ci_high, low_sample of ``spec`` for ``month``."""
+class _Cuts:
+    """``ds`` as known at the end of each month, cut table by table when first needed.
+
+    :meth:`Dataset.filter` cuts every table; a KPI reads only its own tables, so
+    each table is cut once per month end, when a KPI first needs it.
+    ``memo`` keeps KPI results computed on these cuts, keyed by the month end,
+    the KPI and its options, so that a result used twice (a KPI and the target
+    of another) is computed once.
+    """
+
+    def __init__(self, ds: Dataset):
+        self.ds, self.frames, self.as_of, self.memo = ds, {}, {}, {}
+
+    def at(self, month: pd.Period, *names: str) -> Dataset:
+        """The dataset cut at the end of ``month``, with the tables KPIs ``names`` read."""
+        end = month_bounds(month)[1]
+        if self.ds.as_of is None:  # no date at all: as_of of a partial cut would differ
+            return self.ds.filter(end=end)
+        needed = []
+        for name in names:
+            spec = registry.get(name)
+            needed += [t for t in (*spec.tables, *spec.optional_tables)
+                       if t in self.ds.tables and t not in needed]
+        todo = [t for t in needed if (end, t) not in self.frames]
+        if todo or end not in self.as_of:
+            part = replace(self.ds, tables={t: self.ds.tables[t] for t in todo}).filter(end=end)
+            self.frames.update({(end, t): part.tables[t] for t in todo})
+            self.as_of[end] = part.as_of
+        return replace(self.ds, tables={t: self.frames[(end, t)] for t in needed},
+                       as_of=self.as_of[end])
+
+
+def _compute(ds: Dataset, name: str, memo: dict | None, **options) -> pd.DataFrame:
+    """:func:`kit.compute`, remembered in ``memo`` by the cut (its frames and ``as_of``), KPI and options."""
     from kit.api import compute
 
+    if memo is None:
+        return compute(ds, name, **options)
+    # the cut is told by its frames (kept alive by the _Cuts holding them) and as_of
+    key = (ds.as_of, tuple(id(f) for f in ds.tables.values()), name,
+           tuple(sorted((k, str(v)) for k, v in options.items())))
+    if key not in memo:
+        memo[key] = compute(ds, name, **options)
+    return memo[key]
+
+
+def _month_values(ds: Dataset, spec, month: pd.Period, memo: dict | None = None) -> dict:
+    """value, numerator, denominator, ci_low, ci_high, low_sample of ``spec`` for ``month``."""
     start, end = month_bounds(month)
+
+    def compute(ds, name, **options):
+        return _compute(ds, name, memo, **options)
+
     opts = _options(spec)
     if "as_of" in opts and "end" in opts:
         # cohort KPI: the cohorts of one month are all censored at its end, so use
@@ -446,7 +497,7 @@ def _month_values(ds: Dataset, spec, month: pd.Period) -> dict:
     return out
 
 
-def _target(ds: Dataset, spec, month: pd.Period, own: pd.DataFrame) -> float:
+def _target(ds: Dataset, spec, month: pd.Period, own: pd.DataFrame, memo: dict | None = None) -> float:
     """The month's target for ``spec`` as the KPI layer computes it; NaN when there is none.
 
     ``own`` is the KPI's result for the month, used when it carries the target itself.
@@ -455,15 +506,13 @@ def _target(ds: Dataset, spec, month: pd.Period, own: pd.DataFrame) -> float:
         return FIXED_TARGETS[spec.name]
     if spec.name not in TARGETS or "targets" not in ds.tables:
         return float("nan")
-    from kit.api import compute
-
     name, column = TARGETS[spec.name]
     start, end = month_bounds(month)
     if name == spec.name:
         res = own
     else:
         try:
-            res = compute(ds, name, start=start, end=end)
+            res = _compute(ds, name, memo, start=start, end=end)
         except (DataError, ParameterError):  # e.g. targets without this target column
             return float("nan")
     if column not in res.columns or len(res) != 1:

@@ -748,7 +748,11 @@ class Dashboard(widgets.VBox):
     ``cache_size`` selections of the filter bar are kept: going back to one redraws
     at once.
 
-    Attributes ``filter_bar``, ``panels`` (``{title: (widgets.HTML, widgets.Image)}``).
+    Attributes ``filter_bar``, ``panels`` (``{title: (widgets.HTML, widgets.Image)}``),
+    ``redraws`` (how many times the panels were drawn) and ``done`` (a hidden
+    ``widgets.HTML`` holding ``<span class="kit-dashboard-done" data-redraws="N">``,
+    set once every panel of a redraw is shown: a page script or a browser test can
+    wait for it).
     """
 
     def __init__(self, ds, renderers, *, lang: str = "en", filters: bool = True,
@@ -777,6 +781,8 @@ class Dashboard(widgets.VBox):
             )
         self.renderers = dict(items)
         self.cache_size = cache_size
+        self.redraws = 0
+        self.done = widgets.HTML(layout=widgets.Layout(display="none"))
         self._cache = {}  # {selection key: [(html, png) per panel]}, oldest first
         self.panels = {}
         boxes = []
@@ -786,13 +792,16 @@ class Dashboard(widgets.VBox):
             self.panels[title] = (body, image)
             boxes.append(widgets.VBox(
                 [widgets.HTML(f"<h3>{html.escape(str(title))}</h3>"), image, body],
-                layout=widgets.Layout(flex="1 1 560px", min_width="0", max_width="900px",
-                                      margin="0 12px 12px 0")))
+                layout=widgets.Layout(flex=_FIGURE_FLEX, min_width="0", margin="0 12px 12px 0")))
+        self._boxes = dict(zip(self.renderers, boxes))
+        # figures two a row; a panel without a figure (a table) takes a row of its own
         grid = widgets.Box(boxes, layout=widgets.Layout(display="flex", flex_flow="row wrap",
                                                          align_items="flex-start"))
+        style = widgets.HTML(f"<style>{_DASHBOARD_CSS}</style>", layout=widgets.Layout(display="none"))
         self.filter_bar = filter_bar(ds, self._selection_changed, lang=lang, debounce=debounce) \
             if filters else None
-        super().__init__(([self.filter_bar] if self.filter_bar is not None else []) + [grid])
+        super().__init__(([self.filter_bar] if self.filter_bar is not None else []) + [grid, self.done, style])
+        self.add_class("kit-dashboard")
         if self.filter_bar is not None:
             self._selection_changed(ds)
         else:
@@ -805,6 +814,7 @@ class Dashboard(widgets.VBox):
             cached = self.update(ds)
         else:
             self._show(cached)
+            self._done()
         if self.cache_size:
             self._cache[key] = cached
             while len(self._cache) > self.cache_size:
@@ -824,7 +834,12 @@ class Dashboard(widgets.VBox):
                 value = _error_html(exc, self.lang), b""
             self._show_panel(title, value)
             shown.append(value)
+        self._done()
         return shown
+
+    def _done(self) -> None:
+        self.redraws += 1
+        self.done.value = f'<span class="kit-dashboard-done" data-redraws="{self.redraws}"></span>'
 
     def _show(self, values) -> None:
         for title, value in zip(self.renderers, values):
@@ -836,6 +851,12 @@ class Dashboard(widgets.VBox):
         body.value = html_value
         image.value = png
         image.layout.display = None if png else "none"
+        self._boxes[title].layout.flex = _FIGURE_FLEX if png else "1 1 100%"
+
+
+_FIGURE_FLEX = "1 1 480px"
+#: Numbers in dashboard tables stay on one line ("-€114,469.34", not "-" then the amount).
+_DASHBOARD_CSS = ".kit-dashboard td { white-space: nowrap; }"
 
 
 def _render_output(out):
@@ -900,8 +921,8 @@ def dashboard(ds, renderers, *, lang: str = "en", filters: bool = True,
     Going back to a selection seen before shows it again without recomputing:
 
     >>> board.filter_bar.team.value = ALL
-    >>> board.panels["n"][0].value, len(calls)
-    ('<b>3</b>', 2)
+    >>> board.panels["n"][0].value, len(calls), board.redraws
+    ('<b>3</b>', 2, 3)
     """
     return Dashboard(ds, renderers, lang=lang, filters=filters, debounce=debounce,
                      cache_size=cache_size)

@@ -31,7 +31,7 @@ from kit.io.derive import can_derive, derive_orders
 from kit.io.enrich import enrich
 from kit.io.issues import Issue, issues_frame, raise_strict, raise_structural
 from kit.io.mapping import resolve
-from kit.io.output import BACKENDS, materialise
+from kit.io.output import BACKENDS, materialise, open_store
 from kit.io.sources import discover, is_url
 from kit.io.validate import check_relations, stage_table
 
@@ -91,8 +91,10 @@ def load_dataset(source, *, preset=None, mapping=None, backend="pandas", strict=
         Per table ``{"file", "columns", "values"}`` (see :mod:`kit.io.mapping`), or
         a YAML file holding it; with a preset it applies to the preset's tables.
     backend : {"pandas", "polars", "duckdb"}
-        Type of the tables of the dataset. With ``"duckdb"``, Parquet files and
-        DuckDB databases are not read into memory.
+        Type of the tables of the dataset. With ``"duckdb"``, the checked rows
+        are stored once in DuckDB tables; those of Parquet files and DuckDB
+        databases go to a temporary DuckDB file, with DuckDB's memory limited to
+        ``KIT_DUCKDB_MEMORY_LIMIT`` (default 512MB), so they are not held in memory.
     strict : bool
         Raise :class:`~kit.errors.DataError` on any error or warning instead of
         setting rows aside.
@@ -176,7 +178,9 @@ def load_dataset(source, *, preset=None, mapping=None, backend="pandas", strict=
     if strict:
         raise_strict(issues, label)
 
-    tables = {t: materialise(con, t, backend, lazy[t])
+    if backend == "duckdb" and any(lazy.get(t) for t in columns):
+        open_store(con)  # Parquet / DuckDB sources: stored once, out of core
+    tables = {t: materialise(con, t, backend, lazy.get(t, False))
               for t in TABLE_NAMES if t in columns}
     rejected = {t: st.rejected for t, st in stages.items()}
     if backend == "duckdb":

@@ -3,9 +3,12 @@
 pandas types follow the contract: identifiers, text and enums are Python ``str``
 (object dtype, ``None`` when missing); times are ``datetime64[ns]``, timezone-naive;
 money and numbers ``float64``; booleans the nullable ``"boolean"``; ``int`` columns
-``"Int64"``. polars tables are converted from those frames. With DuckDB, tables read
-from Parquet files or a DuckDB database stay lazy views (nothing is read before a
-query); other tables are stored in the loader's in-memory DuckDB database.
+``"Int64"``. polars tables are converted from those frames. With DuckDB, the kept,
+enriched rows are stored once in DuckDB tables, so that queries do not re-run the
+parsing, checks and joins of the load: tables read into memory anyway (CSV, Excel,
+frames) in the loader's in-memory database, tables read from Parquet files or a
+DuckDB database in a temporary DuckDB file (:func:`open_store`) that DuckDB pages
+from disk, with a memory limit, so they are not held in memory.
 
 Examples
 --------
@@ -18,6 +21,11 @@ Examples
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
+
 import pandas as pd
 
 from kit.contract import CONTRACT, ENRICHED
@@ -25,6 +33,10 @@ from kit.io._sqltext import ident
 from kit.io.files import LINE
 
 BACKENDS = ("pandas", "polars", "duckdb")
+#: Schema of the temporary DuckDB file holding tables read from Parquet or DuckDB.
+STORE = "kit_store"
+#: DuckDB memory limit of a dataset kept out of core (beyond it, DuckDB spills to disk).
+MEMORY_LIMIT = os.environ.get("KIT_DUCKDB_MEMORY_LIMIT", "512MB")
 _TEXT_ENRICHED = {c for cols in ENRICHED.values() for c in cols}
 
 
@@ -53,8 +65,39 @@ def conform(df: pd.DataFrame, table: str) -> pd.DataFrame:
     return out
 
 
+def open_store(con) -> str:
+    """Attach a temporary DuckDB file to ``con`` as :data:`STORE` and keep DuckDB out of core.
+
+    The file and DuckDB's spill files go to a new folder of the system's temporary
+    directory, removed when Python exits; DuckDB's memory is limited to
+    :data:`MEMORY_LIMIT` (environment variable ``KIT_DUCKDB_MEMORY_LIMIT``).
+    Returns the folder.
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> con = duckdb.connect()
+    >>> folder = open_store(con)
+    >>> _ = con.execute("CREATE TABLE kit_store.t AS SELECT 1 AS x")
+    >>> os.path.exists(os.path.join(folder, "dataset.duckdb"))
+    True
+    """
+    folder = tempfile.mkdtemp(prefix="kit-duckdb-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    path = os.path.join(folder, "dataset.duckdb").replace("'", "''")
+    con.execute("SET temp_directory = '{}'".format(folder.replace("'", "''")))
+    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    con.execute("SET preserve_insertion_order = true")
+    con.execute(f"ATTACH '{path}' AS {STORE}")
+    return folder
+
+
 def materialise(con, table: str, backend: str, lazy: bool):
     """The table ``final_<table>`` of ``con`` as a frame of ``backend`` (rows in file order).
+
+    With ``backend="duckdb"`` the rows are stored once in a table (in the
+    :data:`STORE` file when ``lazy``, see :func:`open_store`) and a relation over
+    it is returned.
 
     Examples
     --------
@@ -68,12 +111,12 @@ def materialise(con, table: str, backend: str, lazy: bool):
     """
     view = ident("final_" + table)
     if backend == "duckdb":
-        if lazy:
-            return con.sql(f"SELECT * EXCLUDE ({ident(LINE)}) FROM {view}")
         store = ident("table_" + table)
+        if lazy:
+            store = f"{STORE}.{store}"
         con.execute(f"CREATE OR REPLACE TABLE {store} AS SELECT * EXCLUDE ({ident(LINE)}) "
                     f"FROM {view} ORDER BY {ident(LINE)}")
-        return con.table("table_" + table)
+        return con.sql(f"FROM {store}")
     df = con.sql(f"SELECT * EXCLUDE ({ident(LINE)}) FROM {view} ORDER BY {ident(LINE)}").df()
     df = conform(df, table)
     if backend == "polars":

@@ -78,7 +78,7 @@ def with_purpose(activities, leads=None) -> nw.LazyFrame:
                 ld = ld.group_by("lead_id").agg(
                     nw.col("converted_at").min().alias("_lead_converted_at"),
                     nw.len().alias("_lead_known"))
-                f = f.with_columns(nw.col("lead_id").cast(nw.String)).join(ld, on="lead_id", how="left")
+                f = _join_leads(f.with_columns(nw.col("lead_id").cast(nw.String)), ld)
                 helpers = ["_lead_converted_at", "_lead_known"]
                 known = ~nw.col("_lead_known").is_null()
                 still_open = (nw.col("_lead_converted_at").is_null()
@@ -91,6 +91,21 @@ def with_purpose(activities, leads=None) -> nw.LazyFrame:
         purpose = derived
     f = f.with_columns(purpose.alias("purpose"))
     return f.drop(*helpers) if helpers else f
+
+
+def _join_leads(f: nw.LazyFrame, ld: nw.LazyFrame) -> nw.LazyFrame:
+    """Left join of the per-lead lookup ``ld`` (unique ``lead_id``) onto activities ``f``.
+
+    On pandas a join copies every column of the (wide, long) activities table; the
+    two lookup columns are mapped onto it instead, rows and values unchanged.
+    """
+    if f.implementation is nw.Implementation.PANDAS and ld.implementation is nw.Implementation.PANDAS:
+        acts = nw.to_native(f).copy(deep=False)  # new columns only: the others are shared
+        look = nw.to_native(ld).set_index("lead_id")
+        for c in look.columns:
+            acts[c] = acts["lead_id"].map(look[c])
+        return nw.from_native(acts).lazy()
+    return f.join(ld, on="lead_id", how="left")
 
 
 def require_purpose_source(f: nw.LazyFrame) -> None:

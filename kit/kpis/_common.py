@@ -252,24 +252,59 @@ def empty_result(keys: Sequence[str], columns_: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=float) for c in list(keys) + list(columns_)})
 
 
-def days_between(later: str, earlier: str) -> nw.Expr:
-    """Days (float) from ``earlier`` to ``later``, portable across engines.
+#: Engines whose narwhals backend subtracts times into durations (``dt.total_*``).
+DURATION_ENGINES = frozenset({"pandas", "modin", "cudf", "polars", "duckdb", "pyarrow"})
 
-    Computed from the calendar (year, ordinal day, hour, minute) rather than
-    ``dt.total_*`` which PySpark lacks.
+
+def has_durations(frame) -> bool:
+    """Whether ``frame``'s engine subtracts times into durations (PySpark does not).
+
+    Examples
+    --------
+    >>> has_durations(lazy(pd.DataFrame({"a": [1]}), "t")), has_durations(None)
+    (True, False)
     """
-    def _abs_days(c):
+    if frame is None:
+        return False
+    f = frame if isinstance(frame, (nw.LazyFrame, nw.DataFrame)) else nw.from_native(frame)
+    return str(f.implementation).lower().rsplit(".", 1)[-1] in DURATION_ENGINES
+
+
+def days_between(later: str, earlier: str, frame=None) -> nw.Expr:
+    """Days (float) from ``earlier`` to ``later`` in whole seconds, identical on every engine.
+
+    Both times are truncated to the second. When ``frame`` (the frame the
+    expression will run on) is of an engine with durations (pandas, polars,
+    DuckDB...), the times are subtracted; otherwise (PySpark, or ``frame``
+    not given) the seconds are counted from the calendar (year, ordinal day,
+    hour, minute, second). Both give the exact number of seconds divided by
+    86,400, so results are the same bit for bit.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"a": pd.to_datetime(["2024-03-01 06:00:00.9"]),
+    ...                    "b": pd.to_datetime(["2023-02-28 18:00:00.1"])})
+    >>> f = lazy(df, "t")
+    >>> fast = f.select(days_between("a", "b", f).alias("d")).collect()["d"].to_list()
+    >>> slow = f.select(days_between("a", "b").alias("d")).collect()["d"].to_list()
+    >>> fast, fast == slow
+    ([366.5], True)
+    """
+    if has_durations(frame):
+        gap = nw.col(later).dt.truncate("1s") - nw.col(earlier).dt.truncate("1s")
+        return gap.dt.total_microseconds().cast(nw.Float64) / 86_400_000_000.0
+
+    def _abs_seconds(c):
+        # every term is a whole number below 2**53: exact in float arithmetic
         y = nw.col(c).dt.year().cast(nw.Float64)
-        # days since 0000-03-01-like epoch: count leap days with integer arithmetic
         yp = y - 1
         days = yp * 365 + (yp / 4).floor() - (yp / 100).floor() + (yp / 400).floor()
         days = days + nw.col(c).dt.ordinal_day().cast(nw.Float64)
-        frac = (nw.col(c).dt.hour().cast(nw.Float64) * 3600
+        return (days * 86400 + nw.col(c).dt.hour().cast(nw.Float64) * 3600
                 + nw.col(c).dt.minute().cast(nw.Float64) * 60
-                + nw.col(c).dt.second().cast(nw.Float64)) / 86400.0
-        return days + frac
+                + nw.col(c).dt.second().cast(nw.Float64))
 
-    return _abs_days(later) - _abs_days(earlier)
+    return (_abs_seconds(later) - _abs_seconds(earlier)) / 86400.0
 
 
 def counts(out: pd.DataFrame, cols: Sequence[str]) -> pd.DataFrame:

@@ -205,7 +205,7 @@ def lead_conversion_rate(leads, *, by=None, freq=None, start=None, end=None, wit
     if within is None:
         f = f.with_columns(_young=nw.lit(0))
     else:
-        converted = converted & (days_between("converted_at", "created_at") <= within)
+        converted = converted & (days_between("converted_at", "created_at", f) <= within)
         cutoff = as_of - _dt.timedelta(days=within)
         f = f.with_columns(_young=flag(nw.col("created_at") > nw.lit(cutoff)))
     f = f.with_columns(

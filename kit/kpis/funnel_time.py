@@ -95,7 +95,7 @@ def never_engaged_rate(leads, *, days=30, as_of=None, by=None, freq=None, start=
         old = nw.col("created_at") <= nw.lit(as_of - _dt.timedelta(days=n_days))
     else:
         old = nw.lit(False)
-    in_time = ~nw.col("engaged_at").is_null() & (days_between("engaged_at", "created_at") <= n_days)
+    in_time = ~nw.col("engaged_at").is_null() & (days_between("engaged_at", "created_at", f) <= n_days)
     f = f.with_columns(_old=flag(old), _in_time=flag(in_time))
     f = f.with_columns(_never=flag((nw.col("_old") == 1) & (nw.col("_in_time") == 0)),
                        _young=flag(nw.col("_old") == 0))
@@ -185,9 +185,9 @@ def time_to_convert(leads, *, by=None, freq=None, start=None, end=None, as_of=No
     f = f.with_columns(_asof=_as_of_lit(as_of), _ok=flag(done & ~bad), _bad=flag(bad),
                        _open=flag(~done))
     f = f.with_columns(
-        _days=nw.when(nw.col("_ok") == 1).then(days_between("converted_at", "created_at"))
+        _days=nw.when(nw.col("_ok") == 1).then(days_between("converted_at", "created_at", f))
         .otherwise(nw.lit(None)).cast(nw.Float64),
-        _age=days_between("_asof", "created_at"),
+        _age=days_between("_asof", "created_at", f),
     )
     aggs = [nw.col("_days").median().alias("value"), nw.col("_days").mean().alias("mean"),
             nw.col("_ok").sum().alias("n"), nw.len().alias("n_leads"),
@@ -290,7 +290,7 @@ def sales_cycle(opportunities, *, by=None, freq=None, start=None, end=None):
     bad = nw.col("closed_at") < nw.col("created_at")
     f = f.with_columns(_bad=flag(bad), _ok=flag(~bad))
     f = f.with_columns(_days=nw.when(nw.col("_ok") == 1)
-                       .then(days_between("closed_at", "created_at"))
+                       .then(days_between("closed_at", "created_at", f))
                        .otherwise(nw.lit(None)).cast(nw.Float64))
     keys, f = group_keys(f, by, freq, "closed_at")
     out = collect(aggregate(f, keys, [nw.col("_days").median().alias("value"),

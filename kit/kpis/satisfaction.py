@@ -333,7 +333,7 @@ def repeat_purchase_rate(orders, *, customers=None, by=None, freq=None, start=No
     per_order = o.group_by("customer_id", "order_id").agg(nw.col("_day").min())
     first = per_order.group_by("customer_id").agg(nw.col("_day").min().alias("_acquired"))
     j = per_order.join(first, on="customer_id", how="inner")
-    j = j.with_columns(_gap=days_between("_day", "_acquired"))
+    j = j.with_columns(_gap=days_between("_day", "_acquired", j))
     j = j.with_columns(_second=flag((nw.col("_gap") > 0) & (nw.col("_gap") <= window)))
     cust = j.group_by("customer_id").agg(nw.col("_acquired").min(), nw.col("_second").max())
 

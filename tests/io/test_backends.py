@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import duckdb
 import pandas as pd
 import polars as pl
@@ -71,12 +73,18 @@ def test_filter_on_every_backend(loaded, backend):
     assert ds.as_of < pd.Timestamp("2025-06-01")
 
 
-def test_duckdb_over_parquet_is_lazy(folders):
+def test_duckdb_over_parquet_is_stored_once_out_of_core(folders):
+    # the kept, enriched rows are stored once (queries do not re-read the Parquet
+    # files nor re-run the checks), in a DuckDB file rather than in memory
     ds = kit.load_dataset(folders["parquet"], backend="duckdb")
-    plan = ds.orders.explain()
-    assert "READ_PARQUET" in plan.upper()
-    csv_plan = kit.load_dataset(folders["csv"], backend="duckdb").orders.explain()
-    assert "READ_PARQUET" not in csv_plan.upper()
+    assert "READ_PARQUET" not in ds.orders.explain().upper()
+    con = ds.orders.query("o", "SELECT current_setting('memory_limit') AS m, "
+                                "(SELECT path FROM duckdb_databases() WHERE database_name = 'kit_store') AS p")
+    limit, path = con.fetchall()[0]
+    assert path and path.endswith("dataset.duckdb") and os.path.getsize(path) > 0
+    assert "MiB" in limit or "MB" in limit or "GiB" in limit
+    csv_ds = kit.load_dataset(folders["csv"], backend="duckdb")
+    assert "READ_PARQUET" not in csv_ds.orders.explain().upper()
 
 
 def test_duckdb_over_parquet_rejects_rows_lazily(tmp_path):
