@@ -33,6 +33,7 @@ notebooks: $(STAMP)
 
 dashboard: $(STAMP)
 	$(BIN)/voila notebooks/dashboard.ipynb --no-browser --Voila.ip=127.0.0.1 --port=$${PORT:-8866} \
+	  --preheat_kernel=True --pool_size=1 \
 	  --MappingKernelManager.cull_idle_timeout=60 --MappingKernelManager.cull_interval=30
 
 sample: $(STAMP)

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from kit import registry
+from kit.contract import CONTRACT
 from kit.dataset import Dataset
 from kit.errors import DataError, KitError, KitWarning, ParameterError, check_choice, did_you_mean
 
@@ -50,6 +51,8 @@ TARGETS = {
 #: Headline KPIs whose target is a fixed value (attainment: 100 % of the target).
 FIXED_TARGETS = {"revenue_vs_target": 1.0}
 
+#: Units of KPIs made of counts, whose monthly rows are exactly a one-month call's result.
+_EXACT_UNITS = ("count", "ratio", "score")
 _MONTH = re.compile(r"^\s*(\d{4})-(\d{2})\s*$")
 _STATS = ["value", "numerator", "denominator", "ci_low", "ci_high"]
 
@@ -343,7 +346,9 @@ def scorecard(ds: Dataset, month, *, lang: str = "en", team: str | None = None,
         if any(t not in ds.tables for t in spec.tables):
             continue
         try:
-            values = {key: _month_values(cuts.at(m, spec.name), spec, m, cuts.memo)
+            values = _shared_months(cuts, spec, months)
+            values = {key: values[key] if key in values
+                      else _month_values(cuts.at(m, spec.name), spec, m, cuts.memo)
                       for key, m in months.items()}
         except (DataError, ParameterError) as exc:
             skipped[spec.name] = str(exc)
@@ -444,6 +449,50 @@ class _Cuts:
                        as_of=self.as_of[end])
 
 
+def _one_table_windowed(spec, ds: Dataset) -> bool:
+    """Whether ``spec`` reads one table, windowed on the column the dataset is cut by.
+
+    Then its result for a month is the same on the data known at the end of that
+    month and on the data known later: the cut only drops rows after the month.
+    Only counts, ratios and scores qualify: sums of amounts by month may differ
+    from the sum of one month in the last digit (another order of additions).
+    """
+    opts = _options(spec)
+    if spec.unit not in _EXACT_UNITS or "as_of" in opts or not {"start", "end", "freq"} <= set(opts):
+        return False
+    if len(spec.tables) != 1 or any(t in ds.tables for t in spec.optional_tables):
+        return False
+    table = spec.tables[0]
+    return (table in CONTRACT and table not in ("products", "customers")
+            and spec.date == f"{table}.{CONTRACT[table].date_column}")
+
+
+def _shared_months(cuts: "_Cuts", spec, months: dict) -> dict:
+    """The values of the months of ``months`` that one ``freq="M"`` call gives.
+
+    For a KPI read from one table windowed on the column the dataset is cut by
+    (:func:`_one_table_windowed`), the KPI is computed once by month from the
+    first to the last month of ``months`` on the data known at the end of the
+    last one, and each month's row is taken. A month without its row (no data
+    that month: a windowed call may still give a row, e.g. a count of 0) is
+    left out, to be computed on its own.
+    """
+    if cuts.ds.as_of is None or not _one_table_windowed(spec, cuts.ds):
+        return {}
+    first, last = min(months.values()), max(months.values())
+    res = _compute(cuts.at(last, spec.name), spec.name, cuts.memo, freq="M",
+                   start=month_bounds(first)[0], end=month_bounds(last)[1])
+    if "period" not in res.columns:
+        return {}
+    period = pd.to_datetime(res["period"])
+    out = {}
+    for key, month in months.items():
+        rows = res[period == month_bounds(month)[0]]
+        if len(rows) == 1:
+            out[key] = _values(rows.drop(columns="period").reset_index(drop=True))
+    return out
+
+
 def _compute(ds: Dataset, name: str, memo: dict | None, **options) -> pd.DataFrame:
     """:func:`kit.compute`, remembered in ``memo`` by the cut (its frames and ``as_of``), KPI and options."""
     from kit.api import compute
@@ -484,6 +533,11 @@ def _month_values(ds: Dataset, spec, month: pd.Period, memo: dict | None = None)
             "must return one row when called without by=. Set headline=False in its @kpi "
             "entry, or make it return one row."
         )
+    return _values(res)
+
+
+def _values(res: pd.DataFrame) -> dict:
+    """The :data:`_STATS` and ``low_sample`` of a one-row result (missing when empty)."""
     out = {c: float("nan") for c in _STATS}
     out["low_sample"] = None
     out["_result"] = res

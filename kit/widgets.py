@@ -797,10 +797,12 @@ class Dashboard(widgets.VBox):
         # figures two a row; a panel without a figure (a table) takes a row of its own
         grid = widgets.Box(boxes, layout=widgets.Layout(display="flex", flex_flow="row wrap",
                                                          align_items="flex-start"))
-        style = widgets.HTML(f"<style>{_DASHBOARD_CSS}</style>", layout=widgets.Layout(display="none"))
+        style = widgets.HTML(f"<style>{_DASHBOARD_CSS}</style>",
+                             layout=widgets.Layout(display="none"))
         self.filter_bar = filter_bar(ds, self._selection_changed, lang=lang, debounce=debounce) \
             if filters else None
-        super().__init__(([self.filter_bar] if self.filter_bar is not None else []) + [grid, self.done, style])
+        bar = [self.filter_bar] if self.filter_bar is not None else []
+        super().__init__(bar + [grid, self.done, style])
         self.add_class("kit-dashboard")
         if self.filter_bar is not None:
             self._selection_changed(ds)
@@ -815,7 +817,8 @@ class Dashboard(widgets.VBox):
         else:
             self._show(cached)
             self._done()
-        if self.cache_size:
+        failed = any(value.startswith('<div class="kit-error"') for value, _ in cached)
+        if self.cache_size and not failed:  # a failed panel is computed again next time
             self._cache[key] = cached
             while len(self._cache) > self.cache_size:
                 self._cache.pop(next(iter(self._cache)))
@@ -940,5 +943,5 @@ def png_data_uri(png: bytes) -> str:
 
 
 __all__ = ["ALL", "Dashboard", "FilterBar", "KPIExplorer", "column_values", "dashboard",
-           "figure_png", "filter_bar", "keyed_table_html", "kpi_explorer", "kpi_figure", "month_options",
-           "new_figure", "png_data_uri", "rep_names", "result_keys", "table_html"]
+           "figure_png", "filter_bar", "keyed_table_html", "kpi_explorer", "kpi_figure",
+           "month_options", "new_figure", "png_data_uri", "rep_names", "result_keys", "table_html"]

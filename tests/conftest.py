@@ -53,3 +53,9 @@ def require(module: str):
         if IN_CI:
             pytest.fail(f"{module} is required in CI (CI=true) but is not installed")
         pytest.skip(f"{module} not installed")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run the browser tests last: Playwright's sync API leaves an asyncio loop
+    registered in the main thread, which breaks later tests that call asyncio.run."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
