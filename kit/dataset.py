@@ -156,6 +156,29 @@ class Dataset:
             as_of = pd.Timestamp(e) - pd.Timedelta(microseconds=1)
         return replace(self, tables=out, as_of=as_of)
 
+    def to_polars(self) -> "Dataset":
+        """The same dataset with every table as a polars DataFrame (in memory).
+
+        Polars computes most KPIs several times faster than pandas, which matters
+        for interactive filters; results are identical.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> ds = Dataset({"leads": pd.DataFrame({"lead_id": ["L1"],
+        ...     "created_at": pd.to_datetime(["2026-01-05"])})})
+        >>> type(ds.to_polars().leads).__module__.split(".")[0], ds.to_polars().backend
+        ('polars', 'polars')
+        """
+        import polars as pl
+
+        out = {}
+        for name, frame in self.tables.items():
+            f = nw.from_native(frame)
+            f = f.collect() if isinstance(f, nw.LazyFrame) else f
+            out[name] = frame if isinstance(frame, pl.DataFrame) else pl.from_pandas(f.to_pandas())
+        return replace(self, tables=out, backend="polars")
+
     def to_pandas(self) -> "Dataset":
         """The same dataset with every table as a pandas DataFrame."""
         out = {}

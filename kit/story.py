@@ -1208,24 +1208,11 @@ class Report:
         renderers = {t("scorecard", lang): card}
         for title, draw in self._panels().items():
             renderers[title] = (lambda d: lambda ds: d(report(ds)))(draw)
-        return dashboard(_polars(self.ds), renderers, lang=lang, debounce=DASHBOARD_DEBOUNCE)
+        return dashboard(self.ds.to_polars(), renderers, lang=lang, debounce=DASHBOARD_DEBOUNCE)
 
 
 #: Seconds the dashboard waits for more filter changes before redrawing.
 DASHBOARD_DEBOUNCE = 0.1
-
-
-def _polars(ds):
-    """``ds`` with its pandas tables copied to polars (other tables kept as they are)."""
-    from dataclasses import replace
-
-    import polars as pl
-
-    if not any(isinstance(frame, pd.DataFrame) for frame in ds.tables.values()):
-        return ds
-    tables = {name: pl.from_pandas(frame) if isinstance(frame, pd.DataFrame) else frame
-              for name, frame in ds.tables.items()}
-    return replace(ds, tables=tables, backend="polars")
 
 
 def month_abbr_year(ts, lang: str) -> str:
