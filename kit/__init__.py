@@ -3,11 +3,9 @@
 Examples
 --------
 >>> import kit
->>> isinstance(kit.catalog(), kit.pd.DataFrame)
+>>> len(kit.catalog()) == len(kit.registry.names())
 True
 """
-
-import pandas as pd
 
 from kit import registry
 from kit.api import catalog, compute

@@ -27,7 +27,7 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 KINDS = ("id", "datetime", "date", "money", "number", "int", "bool", "str", "enum")
 

@@ -19,18 +19,9 @@ from kit.kpis.satisfaction import (
 )
 from kit.stats import wilson_interval
 from tests.conftest import to_engine
+from tests.kpis.helpers import convert
 
 D = pd.Timestamp
-
-
-def convert(engine, **frames):
-    """Convert several pandas frames for one KPI call (one DuckDB connection for all)."""
-    if engine == "duckdb":
-        import duckdb
-
-        con = duckdb.connect()
-        return {k: con.from_df(v) for k, v in frames.items()}
-    return {k: to_engine(v, engine) for k, v in frames.items()}
 
 
 def records(df, cols):
