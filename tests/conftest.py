@@ -8,7 +8,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-os.environ.setdefault("MPLBACKEND", "Agg")  # no display in tests, CI or papermill kernels
+import matplotlib
+
+# No display in the test process. Not through MPLBACKEND: the kernels that nbval and
+# papermill start would inherit it and stop showing figures inline.
+matplotlib.use("Agg")
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"

@@ -51,8 +51,8 @@ def free_port() -> int:
 def server_env() -> dict:
     """The environment of a server started by hand: no test-only matplotlib backend.
 
-    ``tests/conftest.py`` sets ``MPLBACKEND=Agg``; a kernel inheriting it would show
-    no figure (``plt.show()`` does nothing on Agg), unlike ``make dashboard``.
+    A ``MPLBACKEND=Agg`` set by the caller's environment would reach the kernels and
+    show no figure (``plt.show()`` does nothing on Agg), unlike ``make dashboard``.
     """
     env = dict(os.environ)
     env.pop("MPLBACKEND", None)
