@@ -151,6 +151,10 @@ def load_dataset(source, *, preset=None, mapping=None, backend="pandas", strict=
     if preset is None:
         maps = resolve(None, mapping)
         raws, problems = discover(source, maps, con)
+    if backend == "duckdb" and any(raw.lazy for raw in raws.values()):
+        # Parquet / DuckDB sources: checked and stored out of core (memory limit,
+        # spill folder and the file holding the tables set before the checks)
+        open_store(con)
     stages = {}
     for table in TABLE_NAMES:
         if table in raws:
@@ -178,8 +182,6 @@ def load_dataset(source, *, preset=None, mapping=None, backend="pandas", strict=
     if strict:
         raise_strict(issues, label)
 
-    if backend == "duckdb" and any(lazy.get(t) for t in columns):
-        open_store(con)  # Parquet / DuckDB sources: stored once, out of core
     tables = {t: materialise(con, t, backend, lazy.get(t, False))
               for t in TABLE_NAMES if t in columns}
     rejected = {t: st.rejected for t, st in stages.items()}
