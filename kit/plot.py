@@ -138,6 +138,7 @@ class ValueFormatter(Formatter):
         self.unit, self.lang, self.currency = unit, check_lang(lang), currency
         self._decimals = 0
         self._compact = False
+        self._cache = {}  # matplotlib asks for the same ticks at every layout pass
 
     def set_locs(self, locs):
         vals = np.asarray(locs, dtype=float)
@@ -148,6 +149,12 @@ class ValueFormatter(Formatter):
         self._compact = self.unit == "currency" and len(finite) > 0 and np.abs(finite).max() >= 1e5
 
     def __call__(self, x, pos=None):
+        key = (x, self._decimals, self._compact)
+        if key not in self._cache:
+            self._cache[key] = self._format(x)
+        return self._cache[key]
+
+    def _format(self, x):
         if self.unit == "ratio":
             return format_value(x, "ratio", self.lang, decimals=self._decimals)
         if self.unit == "currency":
