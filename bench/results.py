@@ -29,6 +29,8 @@ TARGETS = (
      ("refs-8", "kit-pandas/pandas-hand", None), 1.1),
     ("DuckDB backend peak memory <= 1024 MiB (kit suite + references, Parquet)", "rss",
      ("kit-suite", "kit-duckdb", None), 1024.0),
+    ("out of core: DuckDB load of the Parquet folder peaks at <= 0.25x the pandas load's memory",
+     "rss_ratio", ("load-parquet", "kit-duckdb/kit-pandas", None), 0.25),
     ("widget refresh <= 0.2 s (100,000 leads, pandas)", "median",
      ("widget-refresh", "kit-pandas", 100_000), 0.2),
     ("scorecard redraw on a filter change < 1 s (sample, pandas)", "median",
@@ -56,6 +58,11 @@ def targets(summary: dict) -> list[tuple[str, str, str]]:
             key = (task, engine, size)
             if kind == "ratio":
                 v = ratios.get(key)
+            elif kind == "rss_ratio":
+                num, den = engine.split("/")
+                a = (rows.get((task, num, size)) or {}).get("peak_rss_mib")
+                b = (rows.get((task, den, size)) or {}).get("peak_rss_mib")
+                v = a / b if a and b else None
             elif kind == "rss":
                 v = (rows.get(key) or {}).get("peak_rss_mib")
             else:

@@ -1412,7 +1412,7 @@ def in_voila() -> bool:
 
 
 def open_report(data, *, month: str = "", history: int = 12, team: str = "", lang: str = "en",
-                **load_kw) -> Report:
+                preset: str = "", **load_kw) -> Report:
     """Load ``data`` as known at the end of ``month``, for ``team``, and open its :class:`Report`.
 
     Parameters
@@ -1427,6 +1427,9 @@ def open_report(data, *, month: str = "", history: int = 12, team: str = "", lan
     team : str
         Empty for every team.
     lang : {"en", "fr"}
+    preset : str
+        CRM export preset (``"hubspot"``, ``"salesforce"``, ``"pipedrive"``) or the
+        path of a preset file; empty for files that follow the data contract.
     **load_kw
         Passed to :func:`kit.load_dataset`.
 
@@ -1449,6 +1452,8 @@ def open_report(data, *, month: str = "", history: int = 12, team: str = "", lan
     from kit.scorecard import report_dataset
 
     check_lang(lang)
+    if preset:
+        load_kw["preset"] = preset
     if month in ("", None):
         from kit.dataset import Dataset
 

@@ -31,6 +31,7 @@ month: str = ""  # report month YYYY-MM; empty: the last complete month in the d
 history: int = 12  # months shown in trends
 team: str = ""  # restrict to one team; empty: all teams
 lang: str = "en"  # labels and number format: "en" or "fr"
+preset: str = ""  # CRM export preset (hubspot, salesforce, pipedrive) or preset file; empty: none
 """
 
 IMPORTS = """\
@@ -39,7 +40,7 @@ import matplotlib.pyplot as plt
 from kit import story"""
 
 OPEN = """\
-rep = story.open_report(data, month=month, history=history, team=team, lang=lang)
+rep = story.open_report(data, month=month, history=history, team=team, lang=lang, preset=preset)
 rep.intro("{key}")"""
 
 #: Cells whose output holds widgets: their model ids change on every run.

@@ -39,6 +39,8 @@ EXPECTED_PARAMETERS = {
     "history": ("int", "12", "months shown in trends"),
     "team": ("str", '""', "restrict to one team; empty: all teams"),
     "lang": ("str", '"en"', 'labels and number format: "en" or "fr"'),
+    "preset": ("str", '""', "CRM export preset (hubspot, salesforce, pipedrive) or preset file; "
+                            "empty: none"),
 }
 
 #: Seconds one cell may take in the test runs before papermill stops it.

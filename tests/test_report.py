@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 import re
 from pathlib import Path
 
@@ -449,3 +450,29 @@ def test_report_of_two_months_of_the_sample_with_the_scorecard_notebook(tmp_path
     assert sep == octo
     index = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="2026-09/00-scorecard.html"' in index and 'href="2026-10/kpis.csv"' in index
+
+
+def test_preset_reaches_the_notebooks_which_read_the_data_loaded_by_the_parent(tmp_path):
+    """``--preset`` is a notebook parameter; the kernels read the parent's load from the cache."""
+    nbdir = tmp_path / "notebooks"
+    nbdir.mkdir()
+    params = PARAMETERS + '\npreset: str = ""  # CRM export preset'
+    write_notebook(nbdir / "00-preset.ipynb", [
+        # reading the export again would fail: the data must come from KIT_LOAD_CACHE
+        "import kit.io.presets\n"
+        "def _no_reading(*a, **k):\n    raise AssertionError('the export was read again')\n"
+        "kit.io.presets.discover_preset = _no_reading",
+        "from kit import story\n"
+        "rep = story.open_report(data, month=month, team=team, lang=lang, preset=preset)",
+        "print('preset', preset, 'opportunities', len(rep.ds.opportunities))",
+    ], parameters=params)
+    out = tmp_path / "out"
+    report = run_report("2026-03", data=ROOT / "tests" / "data" / "exports" / "hubspot",
+                        preset="hubspot", out=out, jobs=1, notebooks="00", timeout=120,
+                        progress=False, notebook_dir=nbdir)
+    assert [r.ok for r in report.results] == [True], report.results[0].summary()
+    nb = nbformat.read(str(out / "2026-03" / "00-preset.ipynb"), as_version=4)
+    printed = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+    assert "preset hubspot opportunities 4" in printed
+    assert report.results[0].ok
+    assert "KIT_LOAD_CACHE" not in os.environ, "the run's cache setting must not outlive it"

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import zoneinfo
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -27,6 +28,7 @@ import pandas as pd
 from kit.contract import TABLE_NAMES
 from kit.dataset import Dataset
 from kit.errors import ParameterError, check_choice
+from kit.io import cache
 from kit.io.derive import can_derive, derive_orders
 from kit.io.enrich import enrich
 from kit.io.issues import Issue, issues_frame, raise_strict, raise_structural
@@ -108,6 +110,13 @@ def load_dataset(source, *, preset=None, mapping=None, backend="pandas", strict=
     as_of : date-like, optional
         End of the data; default the latest timestamp of the dataset.
 
+    Notes
+    -----
+    With the environment variable ``KIT_LOAD_CACHE`` set to a folder, a load of
+    files already loaded with the same options is read back from it
+    (:mod:`kit.io.cache`); ``kit report`` uses this so that its notebooks load
+    the data once.
+
     Returns
     -------
     Dataset
@@ -138,6 +147,12 @@ def load_dataset(source, *, preset=None, mapping=None, backend="pandas", strict=
     [{'order_id': 'O1', 'amount': 1234.5}]
     """
     _check_options(backend, locale, timezone, currency)
+    key = cache.cache_key(source, {"preset": preset, "mapping": mapping, "backend": backend,
+                                   "strict": strict, "locale": locale, "timezone": timezone,
+                                   "currency": currency})
+    cached = cache.read(key)
+    if cached is not None:  # KIT_LOAD_CACHE: the same files loaded with the same options
+        return replace(cached, as_of=as_of)
     label = source_label(source)
     notes = []
     if preset is not None:  # a CRM export: files found by their header, see kit.io.presets
@@ -191,6 +206,9 @@ def load_dataset(source, *, preset=None, mapping=None, backend="pandas", strict=
                 con.unregister(f"frame_{t}")
     else:
         con.close()
-    return Dataset(tables, issues_frame(issues), rejected, as_of=as_of, backend=backend,
-                   currency=currency.upper(), timezone=timezone,
-                   source=str(Path(source)) if isinstance(source, Path) else label)
+    ds = Dataset(tables, issues_frame(issues), rejected, as_of=as_of, backend=backend,
+                 currency=currency.upper(), timezone=timezone,
+                 source=str(Path(source)) if isinstance(source, Path) else label)
+    if key is not None and cache.cache_dir() is not None:
+        cache.write(key, replace(ds, as_of=None) if as_of is not None else ds)
+    return ds

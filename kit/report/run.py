@@ -14,6 +14,7 @@ costs seconds, not a batch.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import shutil
@@ -39,7 +40,7 @@ from kit.scorecard import filter_team, last_complete_month, month_bounds, month_
 
 LANGS = ("en", "fr")
 #: Parameters passed to a notebook when its parameters cell declares them.
-PASSED = ("data", "month", "team", "lang")
+PASSED = ("data", "month", "team", "lang", "preset")
 
 
 @dataclass
@@ -121,6 +122,35 @@ def run_report(month=None, to=None, data="data/sample", preset=None, out="report
         )
     declared = {p: nbs.check_parameters(p) for p in chosen}
     source = _absolute_source(data)
+    with _load_cache():
+        return _run(months_given, chosen, declared, source, preset, out, lang, team, jobs,
+                    timeout, progress, folder)
+
+
+@contextlib.contextmanager
+def _load_cache():
+    """``KIT_LOAD_CACHE`` set to a temporary folder for the run (unless the user set one).
+
+    The parent loads the data first and stores it there; every notebook kernel
+    (which inherits the variable) then reads it back instead of loading and
+    checking the files again (see :mod:`kit.io.cache`).
+    """
+    from kit.io.cache import ENV
+
+    if os.environ.get(ENV, "").strip():
+        yield
+        return
+    folder = tempfile.mkdtemp(prefix="kit-load-cache.")
+    os.environ[ENV] = folder
+    try:
+        yield
+    finally:
+        os.environ.pop(ENV, None)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _run(months_given, chosen, declared, source, preset, out, lang, team, jobs, timeout,
+         progress, folder) -> Report:
     ds = _load(source, preset)
     months = months_given or [last_complete_month(ds)]
     _check_months(ds, months, source)
@@ -143,7 +173,7 @@ def run_report(month=None, to=None, data="data/sample", preset=None, out="report
         for m in months:
             tmp[m] = Path(tempfile.mkdtemp(prefix=f".{m}.", suffix=".tmp", dir=out))
         tasks = [Task(month=m, notebook=str(p), out_dir=str(tmp[m]),
-                      parameters=_parameters(declared[p], source, m, team, lang),
+                      parameters=_parameters(declared[p], source, m, team, lang, preset),
                       timeout=float(timeout), cwd=str(folder))
                  for m in months for p in chosen]
         pool = ProcessPoolExecutor(max_workers=max(1, min(int(jobs), len(tasks))),
@@ -271,8 +301,9 @@ def _check_months(ds, months, source) -> None:
         )
 
 
-def _parameters(declared: dict, source, month, team, lang) -> dict:
-    values = {"data": source, "month": month, "team": team or "", "lang": lang}
+def _parameters(declared: dict, source, month, team, lang, preset=None) -> dict:
+    values = {"data": source, "month": month, "team": team or "", "lang": lang,
+              "preset": preset or ""}
     return {k: values[k] for k in PASSED if k in declared}
 
 
