@@ -51,6 +51,9 @@ class Dataset:
         ``{table: DataFrame}`` of rows kept aside, with a ``_reason`` and ``_line``.
     as_of : Timestamp
         End of the data: the latest timestamp in the dataset unless set at load.
+    rows_read : dict
+        ``{table: rows read from the source}`` (before any row was set aside); with
+        the rows kept and ``rejected`` it accounts for every row read.
     """
 
     tables: dict
@@ -61,6 +64,7 @@ class Dataset:
     currency: str = "EUR"
     timezone: str = "Europe/Paris"
     source: str = ""
+    rows_read: dict = field(default_factory=dict)
 
     def __post_init__(self):
         if self.as_of is None:

@@ -31,7 +31,7 @@ from kit.errors import ParameterError, check_choice
 from kit.io import cache
 from kit.io.derive import can_derive, derive_orders
 from kit.io.enrich import enrich
-from kit.io.issues import Issue, issues_frame, raise_strict, raise_structural
+from kit.io.issues import issues_frame, raise_strict, raise_structural
 from kit.io.mapping import resolve
 from kit.io.output import BACKENDS, materialise, open_store
 from kit.io.sources import discover, is_url
@@ -120,9 +120,9 @@ def load_dataset(source, *, preset=None, mapping=None, backend="pandas", strict=
     Returns
     -------
     Dataset
-        With ``ds.issues`` (one row per problem, plus one ``rows_read`` info row
-        per table) and ``ds.rejected`` (per table, the rows set aside, with
-        ``_reason`` and ``_line``).
+        With ``ds.issues`` (one row per problem), ``ds.rejected`` (per table, the
+        rows set aside, with ``_reason`` and ``_line``) and ``ds.rows_read`` (per
+        table, the rows read: kept + rejected).
 
     Raises
     ------
@@ -173,8 +173,10 @@ def load_dataset(source, *, preset=None, mapping=None, backend="pandas", strict=
     stages = {}
     for table in TABLE_NAMES:
         if table in raws:
+            # in-memory backends hold every row anyway: check them once, in a table
             st = stage_table(con, raws[table], maps.get(table), locale=locale,
-                             timezone=timezone, currency=currency)
+                             timezone=timezone, currency=currency,
+                             store=backend != "duckdb" or not raws[table].lazy)
             problems += st.structural
             stages[table] = st
     raise_structural(problems, label)
@@ -190,10 +192,6 @@ def load_dataset(source, *, preset=None, mapping=None, backend="pandas", strict=
         issues += derived
     columns, enriched = enrich(con, columns)
     issues += enriched
-    for t, st in stages.items():
-        issues.append(Issue(t, None, "rows_read", "info", st.rows_read, [],
-                            f"{st.origin}: {st.rows_read} rows read, {st.kept_rows} kept, "
-                            f"{st.rows_read - st.kept_rows} rejected."))
     if strict:
         raise_strict(issues, label)
 
@@ -208,7 +206,8 @@ def load_dataset(source, *, preset=None, mapping=None, backend="pandas", strict=
         con.close()
     ds = Dataset(tables, issues_frame(issues), rejected, as_of=as_of, backend=backend,
                  currency=currency.upper(), timezone=timezone,
-                 source=str(Path(source)) if isinstance(source, Path) else label)
+                 source=str(Path(source)) if isinstance(source, Path) else label,
+                 rows_read={t: int(st.rows_read) for t, st in stages.items()})
     if key is not None and cache.cache_dir() is not None:
         cache.write(key, replace(ds, as_of=None) if as_of is not None else ds)
     return ds

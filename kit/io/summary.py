@@ -46,11 +46,7 @@ def _frame_stats(frame, date_col):
 
 def table_summary(ds) -> pd.DataFrame:
     """One row per table: rows read, kept, rejected, and the period of its date column."""
-    read = {}
-    issues = ds.issues
-    if len(issues):
-        for _, r in issues[issues["rule"] == "rows_read"].iterrows():
-            read[r["table"]] = int(r["count"])
+    read = getattr(ds, "rows_read", None) or {}
     rows = []
     for t, frame in ds.tables.items():
         date_col = CONTRACT[t].date_column if t in CONTRACT else None
@@ -65,7 +61,7 @@ def table_summary(ds) -> pd.DataFrame:
 
 
 def problems(ds) -> pd.DataFrame:
-    """``ds.issues`` without the ``rows_read`` bookkeeping rows.
+    """The problems found at load (``ds.issues``), with a fresh index.
 
     Examples
     --------
@@ -76,10 +72,7 @@ def problems(ds) -> pd.DataFrame:
     >>> has_errors(ds)
     True
     """
-    issues = ds.issues
-    if not len(issues):
-        return issues
-    return issues[issues["rule"] != "rows_read"].reset_index(drop=True)
+    return ds.issues.reset_index(drop=True)
 
 
 def _day(ts) -> str:

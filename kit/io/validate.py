@@ -88,6 +88,7 @@ class TableStage:
     issues: list = field(default_factory=list)
     structural: list = field(default_factory=list)
     lazy: bool = False
+    store: bool = True
 
 
 def _view(con, name: str, sql: str, *, store: bool = False) -> None:
@@ -127,16 +128,20 @@ def register_raw(con, raw) -> None:
 
 
 def stage_table(con, raw, spec: dict | None, *, locale="auto", timezone="Europe/Paris",
-                currency="EUR") -> TableStage:
+                currency="EUR", store: bool | None = None) -> TableStage:
     """Rename, type and check one raw table; leave ``kept_<table>`` in ``con``.
 
     ``spec`` is the table's entry of the mapping (or ``None``). Structural
     problems (a required column missing) are returned in ``.structural`` and no
-    view beyond ``src_<table>`` is built.
+    view beyond ``src_<table>`` is built. ``store``: compute the checked rows
+    once into a temporary table (default: unless the source is lazy, a Parquet
+    file or a database table kept out of memory); the cross-table checks and
+    the output then read that table instead of parsing the source again.
     """
     t = raw.table
     contract = CONTRACT[t]
     st = TableStage(t, raw.origin, lazy=raw.lazy)
+    st.store = (not raw.lazy) if store is None else bool(store)
     register_raw(con, raw)
     raw_cols, raw_types = _columns(con, f"raw_{t}")
     raw_cols_nl = [c for c in raw_cols if c != LINE]
@@ -297,7 +302,7 @@ def _build_checked(con, st, contract: Table, cols, extras):
     else:
         reason = "_r0"
     _view(con, f"checked_{t}", f"SELECT *, {reason} AS _reason FROM {ident('pre_' + t)}",
-          store=not st.lazy)
+          store=st.store)
     # kept rows: optional values out of range are set to missing
     nulled = {r.column: r.condition for r in rules if r.rule == "range" and r.reason is None}
     out = []
