@@ -1,0 +1,53 @@
+"""What a section puts in the notebook: Markdown, displayable objects, finished figures.
+
+``_display`` and ``_show`` are also what :mod:`kit.story` exposes as
+``kit.story._display`` and ``kit.story._show``, which tests replace to collect what
+a section shows instead of drawing it. The sections call them through
+``_late_display`` and ``_late_show``, which look ``kit.story`` up at each call, so
+that replacing them there reaches every module of the package.
+
+Examples
+--------
+>>> _markdown("**bold**").data
+'**bold**'
+"""
+
+from __future__ import annotations
+
+from kit.story.figures import tidy
+
+
+def _markdown(text: str):
+    from IPython.display import Markdown
+
+    return Markdown(text)
+
+
+def _display(*objs) -> None:
+    from IPython.display import display
+
+    display(*objs)
+
+
+def _show(ax) -> None:
+    """Finish a figure: wrap long labels, tight layout, ``plt.show()`` (no Axes repr in the output)."""
+    import matplotlib.pyplot as plt
+
+    tidy(ax)
+    if ax.figure.get_layout_engine() is None:
+        ax.figure.tight_layout()
+    plt.show()
+
+
+def _late_display(*objs) -> None:
+    """Display ``objs`` with ``kit.story._display`` as it is at the time of the call."""
+    from kit import story
+
+    story._display(*objs)
+
+
+def _late_show(ax) -> None:
+    """Finish and show ``ax`` with ``kit.story._show`` as it is at the time of the call."""
+    from kit import story
+
+    story._show(ax)

@@ -1,0 +1,223 @@
+"""The :class:`Report`: one month of one dataset, restricted to a team, told in a language.
+
+This module holds what every section relies on (periods, computing a KPI, titles,
+headings, KPI tables); the sections themselves come from the classes ``Report``
+inherits from, one module each: :mod:`kit.story.sections_kpi` (headline, trend,
+breakdown), :mod:`kit.story.sections_funnel`, :mod:`kit.story.sections_matrix`,
+:mod:`kit.story.sections_cohorts`, :mod:`kit.story.sections_quality` and
+:mod:`kit.story.dashboard`.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from kit.dataset import Dataset
+>>> opps = pd.DataFrame({"opportunity_id": ["O1"], "status": ["won"],
+...     "closed_at": pd.to_datetime(["2026-10-05"])})
+>>> rep = Report(Dataset({"opportunities": opps}), month="2026-10", history=6)
+>>> [str(d.date()) for d in rep.bounds("history")], rep.period_text("history")
+(['2026-05-01', '2026-11-01'], 'May 2026 to October 2026')
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from kit import registry
+from kit.api import compute
+from kit.errors import ParameterError
+from kit.i18n import check_lang, column_label, format_frame, format_month, has_word, kpi_label
+from kit.scorecard import last_complete_month
+from kit.story.dashboard import DashboardSections
+from kit.story.display import _late_display as _display
+from kit.story.display import _markdown
+from kit.story.months import month_start, shift
+from kit.story.results import _accepts, _pandas
+from kit.story.sections_cohorts import CohortSections
+from kit.story.sections_funnel import FunnelSections
+from kit.story.sections_kpi import KpiSections
+from kit.story.sections_matrix import MatrixSections
+from kit.story.sections_quality import QualitySections
+from kit.story.table import Table, _cells, _ci_columns
+from kit.story.texts import COLUMNS, DROPPED, HIDDEN_WHEN_ZERO, NOTEBOOKS, WORDS, _label, word
+
+
+@dataclass
+class Report(KpiSections, FunnelSections, MatrixSections, CohortSections, QualitySections,
+             DashboardSections):
+    """One month of one dataset, restricted to a team, told in ``lang``.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The dataset, loaded as known at the end of the month (``as_of``).
+    month : str or Timestamp, optional
+        Report month; empty: the last complete month before ``ds.as_of``.
+    history : int
+        Months shown in trends (the report month included).
+    team : str
+        Team shown in titles (the dataset is expected to be filtered already).
+    lang : {"en", "fr"}
+    key : str
+        The notebook, for table ids.
+    """
+
+    ds: object
+    month: object = ""
+    history: int = 12
+    team: str = ""
+    lang: str = "en"
+    key: str = "report"
+    used: set = field(default_factory=set)
+    #: The KPI result behind the last section displayed.
+    last: object = field(default=None, repr=False)
+    _n: int = 0
+
+    def __post_init__(self):
+        check_lang(self.lang)
+        if isinstance(self.history, bool) or not isinstance(self.history, (int, np.integer)) or self.history < 2:
+            raise ParameterError(
+                f"history={self.history!r} is not allowed; it must be a whole number of months, 2 or "
+                "more. Pass history=12 for a year of trend."
+            )
+        month = last_complete_month(self.ds) if self.month in ("", None) else self.month
+        self.month = month_start(month)
+
+    # -- periods --------------------------------------------------------------
+    @property
+    def end(self) -> pd.Timestamp:
+        """First day after the report month (excluded bound)."""
+        return shift(self.month, 1)
+
+    @property
+    def start(self) -> pd.Timestamp:
+        """First month of the trends."""
+        return shift(self.month, -(self.history - 1))
+
+    @property
+    def currency(self) -> str:
+        return getattr(self.ds, "currency", "EUR")
+
+    def bounds(self, window: str) -> tuple:
+        """``(start, end)`` of ``window``: ``"month"``, ``"history"`` or ``"all"``."""
+        if window == "month":
+            return self.month, self.end
+        if window == "history":
+            return self.start, self.end
+        if window == "all":
+            return None, self.end
+        raise ParameterError(
+            f"window={window!r} is not allowed; allowed values: 'month', 'history', 'all'. "
+            "Use 'month' for the report month, 'history' for the trend months."
+        )
+
+    def period_text(self, window: str) -> str:
+        """The period of ``window`` in words."""
+        if window == "month":
+            return format_month(self.month, self.lang)
+        if window == "history":
+            return word("months_to", self.lang, start=format_month(self.start, self.lang),
+                        end=format_month(self.month, self.lang))
+        return word("all_data_to", self.lang, end=format_month(self.month, self.lang))
+
+    def _uid(self, what: str) -> str:
+        self._n += 1
+        return f"{self.key}_{self._n:02d}_{what}"
+
+    # -- computing ------------------------------------------------------------
+    def compute(self, name: str, window: str = "month", *, start=None, end=None, **options) -> pd.DataFrame:
+        """Run KPI ``name`` on the report's dataset over ``window`` (or ``start``/``end``).
+
+        Remembers the tables used, for :meth:`warnings`.
+        """
+        spec = registry.get(name)
+        accepted = _accepts(name)
+        s, e = self.bounds(window)
+        s, e = (start if start is not None else s), (end if end is not None else e)
+        if "start" in accepted:
+            options["start"] = s
+        if "end" in accepted:
+            options["end"] = e
+        self.used.update(spec.tables)
+        self.used.update(t_ for t_ in spec.optional_tables if t_ in self.ds.tables)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return compute(self.ds, name, **options)
+
+    def monthly(self, name: str, months: int | None = None, **options) -> pd.DataFrame:
+        """KPI ``name`` per month over the ``months`` months ending with the report month."""
+        months = self.history if months is None else months
+        return self.compute(name, start=shift(self.month, -(months - 1)), end=self.end, freq="M", **options)
+
+    # -- sections -------------------------------------------------------------
+    def title(self, key: str) -> str:
+        """The Markdown title of notebook ``key`` for the report month."""
+        self.key = key.replace("-", "_")
+        return f"# {NOTEBOOKS[key][self.lang][0]} — {format_month(self.month, self.lang)}"
+
+    def intro(self, key: str) -> None:
+        """Display the title, the scope (team, data date) and the introduction of notebook ``key``."""
+        title = self.title(key)
+        scope = word("team_x", self.lang, team=self.team) if self.team else word("all_teams", self.lang)
+        as_of = format_month(self.month, self.lang)
+        if self.ds.as_of is not None:
+            from kit.i18n import format_date_short
+
+            as_of = format_date_short(self.ds.as_of, self.lang)
+        text = (f"{title}\n\n*{scope[:1].upper() + scope[1:]} · {word('data_as_of', self.lang, date=as_of)}*\n\n"
+                f"{NOTEBOOKS[key][self.lang][1]}")
+        _display(_markdown(text))
+
+    def heading(self, text: str, level: int = 3) -> None:
+        """Display a Markdown heading."""
+        _display(_markdown(f"{'#' * level} {text}"))
+
+    def table_of(self, name: str, df: pd.DataFrame, *, caption: str | None = None) -> None:
+        """Display a KPI result as a formatted table (small samples grey, differing rows bold)."""
+        quiet = [c for c in HIDDEN_WHEN_ZERO if c in df.columns
+                 and pd.to_numeric(df[c], errors="coerce").fillna(0).eq(0).all()]
+        df = _ci_columns(df.drop(columns=quiet + [c for c in DROPPED.get(name, ()) if c in df.columns]))
+        shown = format_frame(df, name, self.lang, currency=self.currency)
+        for i, col in enumerate(df.columns):
+            if col in WORDS and not has_word(col) and col not in COLUMNS.get(name, {}):
+                shown = shown.rename(columns={shown.columns[i]: word(col, self.lang)})
+            if col in COLUMNS.get(name, {}):
+                unit, label = COLUMNS[name][col]
+                shown.isetitem(i, _cells(df[col], unit, self.lang, self.currency))
+                shown = shown.rename(columns={shown.columns[i]: _label(label, self.lang)})
+        grey = df["low_sample"].fillna(False).astype(bool).tolist() if "low_sample" in df.columns else None
+        bold = df["differs"].fillna(False).astype(bool).tolist() if "differs" in df.columns else None
+        _display(Table(shown, uid=self._uid(name), caption=caption, grey=grey, bold=bold))
+        if bold is not None and any(bold):
+            _display(_markdown(f"*{word('legend_rows', self.lang)}*"))
+        elif grey is not None and any(grey):
+            _display(_markdown(f"*{word('legend_grey', self.lang)}*"))
+
+    def table(self, name: str, *, window: str = "month", **options) -> None:
+        """Display KPI ``name`` over ``window`` as a table, with a title."""
+        df = self.compute(name, window, **options)
+        by = options.get("by")
+        if isinstance(by, str):
+            df = self._with_names(df, by)
+        title = kpi_label(name, self.lang) + (
+            " " + word("by_x", self.lang, by=column_label(by, self.lang).lower()) if isinstance(by, str) else "")
+        title += f", {self.period_text(window)}"
+        self.heading(title)
+        self.table_of(name, df, caption=title)
+        self.last = df
+
+    def _with_names(self, df: pd.DataFrame, by) -> pd.DataFrame:
+        """Add the name next to ``rep_id`` or ``product_id`` when ``reps``/``products`` have one."""
+        table = {"rep_id": "reps", "product_id": "products"}.get(by)
+        if table is None or by not in df.columns or table not in self.ds.tables:
+            return df
+        ref = _pandas(self.ds.tables[table])
+        if "name" not in ref.columns or "name" in df.columns:
+            return df
+        names = ref.drop_duplicates(by).set_index(by)["name"]
+        out = df.copy()
+        out.insert(out.columns.get_loc(by) + 1, "name", out[by].map(names))
+        return out

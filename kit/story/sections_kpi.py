@@ -1,0 +1,223 @@
+"""The sections of one KPI: the headline table, the trend over the last months, the breakdown by group.
+
+:class:`KpiSections` is one of the classes :class:`~kit.story.report.Report`
+inherits from; its methods use the report's dataset, month and language.
+
+Examples
+--------
+>>> from kit.story import Report
+>>> issubclass(Report, KpiSections), [m for m in vars(KpiSections) if not m.startswith("_")]
+(True, ['headline_frame', 'headline', 'trend_figure', 'trend', 'trend_sentence', 'breakdown'])
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from kit import registry
+from kit.i18n import (column_label, format_change, format_month, format_number, format_period,
+                      format_value, kpi_label, t)
+from kit.scorecard import TARGETS
+from kit.stats import trend as fit_trend
+from kit.story.display import _late_display as _display
+from kit.story.display import _late_show as _show
+from kit.story.display import _markdown
+from kit.story.figures import _overlay_last_year, _relegend
+from kit.story.months import shift
+from kit.story.results import _accepts, flag_differences
+from kit.story.table import Table
+from kit.story.texts import TARGET_LINES, word
+
+
+class KpiSections:
+    """Headline, trend and breakdown of KPIs: a mixin of :class:`~kit.story.report.Report`."""
+
+    def headline_frame(self, names) -> pd.DataFrame:
+        """For each KPI: the month's value, the previous month, the same month last year, the target.
+
+        KPIs that take ``freq`` are computed per month over 13 months. When the
+        month has no value (a cohort still censored, a survey run twice a year), the
+        latest period with a value is shown instead, compared with the period with a
+        value before it; ``period`` says which. KPIs without ``freq`` (a yearly
+        rate) are computed on all the data known at the end of the month, and show
+        their latest period.
+        """
+        rows = []
+        for name in names:
+            row = {"name": name, "value": np.nan, "previous": np.nan, "change": np.nan,
+                   "last_year": np.nan, "change_year": np.nan, "target": np.nan,
+                   "period": self.month, "freq": "M"}
+            monthly = "freq" in _accepts(name)
+            df = self.monthly(name, months=13) if monthly else self.compute(name, "all")
+            if "period" in df.columns and df["period"].duplicated().any():
+                df = df.iloc[:0]  # several rows a period: not a headline number
+            if "period" in df.columns and len(df):
+                s = df.set_index("period")["value"].astype(float)
+                period, previous = self.month, shift(self.month, -1)
+                if pd.isna(s.get(period, np.nan)) and s.notna().any():
+                    known = s.dropna().index
+                    period = known.max()
+                    previous = known[known < period].max() if (known < period).any() else None
+                row.update(value=s.get(period, np.nan), period=period,
+                           previous=s.get(previous, np.nan) if previous is not None else np.nan,
+                           last_year=s.get(shift(period, -12), np.nan))
+                if not monthly:
+                    from kit.i18n import infer_freq
+
+                    p = pd.to_datetime(df["period"])
+                    row["freq"] = "Y" if ((p.dt.month == 1) & (p.dt.day == 1)).all() else (infer_freq(p) or "M")
+            elif len(df) == 1:
+                row["value"] = float(df["value"].iloc[0])
+            if name in TARGETS:
+                kpi, col = TARGETS[name]
+                tgt = self.compute(kpi, "month", freq="M") if kpi != name else df
+                if col in tgt.columns and "period" in tgt.columns:
+                    row["target"] = tgt.set_index("period")[col].astype(float).get(row["period"], np.nan)
+            elif name in TARGET_LINES:
+                row["target"] = TARGET_LINES[name]
+            row["change"] = row["value"] - row["previous"]
+            row["change_year"] = row["value"] - row["last_year"]
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def headline(self, names) -> None:
+        """Display the headline table of KPIs ``names`` (styled by direction)."""
+        from kit.plot import style_scorecard
+
+        df = self.headline_frame(names)
+        lang, cur = self.lang, self.currency
+        units = [registry.get(n).unit for n in df["name"]]
+        shown = pd.DataFrame({
+            "name": df["name"], "value": df["value"],
+            "period": [format_period(p, f, lang) for p, f in zip(df["period"], df["freq"])],
+            "previous": df["previous"], "change": df["change"],
+        })
+        shown[word("last_year", lang)] = [format_value(v, u, lang, currency=cur)
+                                          for v, u in zip(df["last_year"], units)]
+        shown[word("vs_last_year", lang)] = [format_change(v, u, lang, currency=cur)
+                                             for v, u in zip(df["change_year"], units)]
+        shown["target"] = df["target"]
+        shown = shown.rename(columns={"period": word("period_of", lang)})
+        if df["target"].isna().all():
+            shown = shown.drop(columns="target")
+        styler = style_scorecard(shown, lang, currency=cur,
+                                 caption=f"{word('headline', lang)} — {format_month(self.month, lang)}")
+        plain = styler.data
+        _display(Table(plain, uid=self._uid("headline"), caption=styler.caption, styler=styler))
+
+    def trend_figure(self, name: str, *, column: str = "value", **options):
+        """Draw KPI ``name`` (or its ``column``) over the last ``history`` months.
+
+        The target is a dashed line where one exists; last year's values, moved
+        forward 12 months, a dotted grey line. Returns ``(ax, data, result)``.
+        """
+        from kit.plot import ValueFormatter, plot_trend
+
+        df = self.monthly(name, **options)
+        lang = self.lang
+        label = kpi_label(name, lang) if column == "value" else word(column, lang)
+        plot_name = name if column == "value" else None
+        data = pd.DataFrame({"period": df["period"], "value": df[column].astype(float)})
+        for c in ("ci_low", "ci_high", "low_sample"):
+            if c in df.columns and column == "value":
+                data[c] = df[c].to_numpy()
+        target = "target"
+        if name in TARGETS and column == "value":
+            kpi, col = TARGETS[name]
+            tgt = df if kpi == name else self.monthly(kpi)
+            if col in tgt.columns:
+                data = data.merge(tgt.groupby("period", as_index=False)[col].sum(min_count=1)
+                                  .rename(columns={col: "target"}), on="period", how="left")
+        elif name in TARGET_LINES and column == "value":
+            target = TARGET_LINES[name]
+        title = word("trend_title", lang, label=label, n=self.history)
+        ax = plot_trend(data, x="period", y="value", target=target, name=plot_name, lang=lang,
+                        title=title, currency=self.currency)
+        if plot_name is None:
+            if ax.lines:
+                ax.lines[0].set_label(label)
+            if column.endswith("rate"):
+                ax.yaxis.set_major_formatter(ValueFormatter("ratio", lang))
+                ax.set_ylabel(f"{label} (%)")
+            else:
+                ax.set_ylabel(label)
+            _relegend(ax)
+        ax.set_xlabel(word("month_of", lang))
+        last_year = self.compute(name, start=shift(self.start, -12), end=shift(self.end, -12), freq="M",
+                                 **options)
+        if len(last_year) and not last_year["period"].duplicated().any():
+            _overlay_last_year(ax, data, last_year, column, lang)
+        return ax, data, df
+
+    def trend(self, name: str, *, column: str = "value", **options) -> None:
+        """Display KPI ``name`` over the last ``history`` months, last year's line and the target.
+
+        A sentence states the fitted slope per month and whether it is significant.
+        """
+        ax, data, df = self.trend_figure(name, column=column, **options)
+        _show(ax)
+        w = df["denominator"] if "denominator" in df.columns and column == "value" else None
+        _display(_markdown(self.trend_sentence(name, data["period"], data["value"], w, column)))
+
+    def trend_sentence(self, name, periods, values, weights=None, column="value") -> str:
+        """The slope per month of a monthly series, in words, with its p-value."""
+        lang = self.lang
+        fit = fit_trend(periods, values, weights)
+        n = fit["n_periods"]
+        if n < 3 or np.isnan(fit["p_value"]):
+            return word("too_short", lang, n=n)
+        p = format_number(round(fit["p_value"], 3), lang, decimals=3)
+        if fit["p_value"] >= 0.05:
+            return word("no_trend", lang, n=n, p=p)
+        unit = registry.get(name).unit if column == "value" else ("ratio" if column.endswith("rate") else "count")
+        slope = format_change(fit["slope_per_month"], unit, lang, currency=self.currency)
+        wd = word("rising" if fit["slope_per_month"] > 0 else "falling", lang)
+        return word("trend_sentence", lang, n=n, slope=slope, word=wd, p=p)
+
+    def breakdown(self, name: str, by: str, *, window: str = "month", figure: bool = True,
+                  **options) -> None:
+        """Display KPI ``name`` by ``by`` over ``window``: table and bars.
+
+        Proportions get a ``differs`` flag (:func:`kit.stats.compare_to_rest`): bold
+        rows differ from the rest of the groups; grey rows are small samples.
+        """
+        from kit.plot import plot_bars
+
+        lang = self.lang
+        df = self.compute(name, window, by=by, **options)
+        period_text = self.period_text(window)
+        if "period" in df.columns:  # a KPI by period (a yearly rate): its latest period
+            known = pd.to_datetime(df.loc[df["value"].notna(), "period"])
+            if known.nunique() > 1:
+                last = known.max()
+                df = df[pd.to_datetime(df["period"]) == last]
+                yearly = last.month == 1 and last.day == 1 and (known.dt.month == 1).all()
+                period_text = format_period(last, "Y" if yearly else "M", self.lang)
+            df = df.drop(columns="period")
+        if "denominator" in df.columns:  # a group with nothing to count says nothing
+            df = df[~(df["value"].isna() & pd.to_numeric(df["denominator"], errors="coerce").fillna(0).eq(0))]
+            df = df.reset_index(drop=True)
+        df = flag_differences(df)
+        df = self._with_names(df, by)
+        label = kpi_label(name, lang)
+        title = word("breakdown_title", lang, label=label, by=column_label(by, lang).lower(),
+                     period=period_text)
+        self.heading(title)
+        if figure and len(df):
+            plot_df = df.copy()
+            if "name" in df.columns:  # reps are shown by name
+                plot_df[by] = plot_df["name"].where(plot_df["name"].notna(), plot_df[by])
+            plot_df[by] = plot_df[by].astype(object).where(plot_df[by].notna(), t("missing", lang))
+            long_labels = sum(len(str(v)) for v in plot_df[by]) > 45
+            orient = "h" if len(df) > 6 or long_labels else "v"
+            ax = plot_bars(plot_df, x=by, y="value", name=name, lang=lang, title=title,
+                           currency=self.currency, orient=orient)
+            if name in TARGET_LINES:  # e.g. 100 % of the target
+                line = ax.axvline if orient == "h" else ax.axhline
+                line(TARGET_LINES[name], color="#1f1f1f", linestyle="--", linewidth=1.2,
+                     label=t("target", lang))
+                _relegend(ax)
+            _show(ax)
+        self.table_of(name, df, caption=title)
+        self.last = df

@@ -1,0 +1,83 @@
+"""The data-quality sections: warnings on the tables used, the load's problems, rows kept aside.
+
+:class:`QualitySections` is one of the classes :class:`~kit.story.report.Report`
+inherits from.
+
+Examples
+--------
+>>> from kit.story import Report
+>>> issubclass(Report, QualitySections), [m for m in vars(QualitySections) if not m.startswith("_")]
+(True, ['warnings', 'quality', 'rejected'])
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kit.i18n import MISSING, format_value
+from kit.story.display import _late_display as _display
+from kit.story.display import _markdown
+from kit.story.table import Table, issue_table
+from kit.story.texts import word
+
+
+class QualitySections:
+    """Data-quality warnings, problems and rejected rows: a mixin of
+    :class:`~kit.story.report.Report`."""
+
+    def warnings(self, tables=None) -> None:
+        """Display the errors and warnings of ``ds.issues`` on the tables used so far (or ``tables``).
+
+        Information rows (rows read, tables derived) are left to the data-quality notebook.
+        """
+        lang = self.lang
+        tables = sorted(self.used if tables is None else set(tables))
+        self.heading(word("warnings_title", lang))
+        issues = self.ds.issues
+        rows = issues[issues["table"].isin(tables) & issues["severity"].isin(["error", "warning"])] \
+            if len(issues) else issues
+        if not len(rows):
+            _display(_markdown(word("no_warnings", lang, tables=", ".join(tables) or MISSING)))
+            return
+        _display(issue_table(rows, lang, uid=self._uid("issues")))
+
+    def quality(self) -> None:
+        """Display the load's problems (errors, warnings) and what the loader did (info), by table."""
+        lang = self.lang
+        issues = self.ds.issues
+        self.heading(word("problems_title", lang))
+        _display(_markdown(word("severity_help", lang)))
+        problems = issues[issues["severity"].isin(["error", "warning"])] if len(issues) else issues
+        if len(problems):
+            summary = (problems.groupby(["table", "severity"], as_index=False)["count"].sum()
+                       .sort_values(["table", "severity"], kind="mergesort"))
+            shown = pd.DataFrame({
+                word("table", lang): summary["table"].tolist(),
+                word("severity", lang): [word(s, lang) for s in summary["severity"]],
+                word("count", lang): [format_value(v, "count", lang) for v in summary["count"].astype(float)]})
+            _display(Table(shown, uid=self._uid("issue_summary"), caption=word("issue_summary", lang)))
+            _display(issue_table(problems, lang, uid=self._uid("problems")))
+        else:
+            _display(_markdown(word("no_issue", lang)))
+        info = issues[~issues.index.isin(problems.index)] if len(issues) else issues
+        if len(info):
+            self.heading(word("info_title", lang))
+            _display(issue_table(info, lang, uid=self._uid("info")))
+
+    def rejected(self, rows: int = 5) -> None:
+        """Display the rows kept aside at load (``ds.rejected``): how many, why, the first ones."""
+        lang = self.lang
+        self.heading(word("rejected_title", lang))
+        rejected = {k: v for k, v in (self.ds.rejected or {}).items() if v is not None and len(v)}
+        if not rejected:
+            _display(_markdown(word("no_rejected", lang)))
+            return
+        for table, frame in rejected.items():
+            reasons = frame["_reason"].astype(str).value_counts().sort_index() if "_reason" in frame.columns \
+                else pd.Series({MISSING: len(frame)})
+            _display(_markdown(f"**{table}** — " + word("n_rejected", lang, n=format_value(float(len(frame)), "count", lang))))
+            shown = pd.DataFrame({word("reason", lang): reasons.index.astype(str),
+                                  word("count", lang): [format_value(float(v), "count", lang) for v in reasons]})
+            _display(Table(shown, uid=self._uid(f"rejected_{table}")))
+            first = frame.head(rows).astype(object).where(frame.head(rows).notna(), MISSING).astype(str)
+            _display(Table(first, uid=self._uid(f"rejected_rows_{table}")))

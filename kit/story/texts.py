@@ -1,0 +1,302 @@
+"""The words of the notebooks and of the report sections, in English and French.
+
+:data:`NOTEBOOKS` holds the title and introduction of each notebook, :data:`WORDS`
+the words of the sections (:func:`word` falls back on the UI words of
+:mod:`kit.i18n`). :data:`COLUMNS`, :data:`DROPPED` and :data:`HIDDEN_WHEN_ZERO` say
+how tables show the columns of KPI results, :data:`TARGET_LINES` which KPIs are
+drawn against a fixed line.
+
+Examples
+--------
+>>> NOTEBOOKS["01-funnel"]["fr"][0]
+'Entonnoir et conversion'
+>>> word("leads", "fr"), _label("win_rate", "en")
+('Prospects', 'Win rate')
+"""
+
+from __future__ import annotations
+
+from kit.i18n import check_lang, kpi_label, t
+
+# ---------------------------------------------------------------------------
+# words of the notebooks (the UI words shared with widgets live in kit.i18n)
+# ---------------------------------------------------------------------------
+
+#: Title and one-paragraph introduction of each notebook.
+NOTEBOOKS = {
+    "00-scorecard": {
+        "en": ("Monthly scorecard", "Every headline KPI of the month against the previous month and "
+               "the target. Green: the change goes the right way; red: the wrong way."),
+        "fr": ("Tableau de bord mensuel", "Tous les indicateurs clés du mois face au mois précédent et "
+               "à l'objectif. Vert : l'évolution va dans le bon sens ; rouge : dans le mauvais."),
+    },
+    "01-funnel": {
+        "en": ("Funnel and conversion", "From lead to won deal: how many leads move to each stage, how "
+               "fast, and where conversion differs by source, rep and sales method."),
+        "fr": ("Entonnoir et conversion", "Du prospect à l'affaire gagnée : combien de prospects passent "
+               "chaque étape, en combien de temps, et où la conversion diffère selon la source, le "
+               "commercial et la méthode de vente."),
+    },
+    "02-costs": {
+        "en": ("Acquisition costs and value", "What a new customer costs by channel, what they bring "
+               "back (lifetime value by acquisition cohort), how fast the cost is paid back, and the "
+               "margin against its target."),
+        "fr": ("Coûts d'acquisition et valeur", "Ce que coûte un nouveau client par canal, ce qu'il "
+               "rapporte (valeur vie client par cohorte d'acquisition), en combien de temps le coût est "
+               "remboursé, et la marge face à son objectif."),
+    },
+    "03-satisfaction": {
+        "en": ("Satisfaction and loyalty", "CSAT and NPS over time, second purchases within 90 days, "
+               "referrals within 6 months, returning customers, and whether satisfied customers buy "
+               "again more often."),
+        "fr": ("Satisfaction et fidélité", "CSAT et NPS dans le temps, second achat sous 90 jours, "
+               "recommandations sous 6 mois, clients qui reviennent, et si les clients satisfaits "
+               "rachètent plus souvent."),
+    },
+    "04-team": {
+        "en": ("Sales team", "Revenue per rep against target, the deals and opportunities still needed, "
+               "activity by rep and type, hunter and farmer profiles, conversations to close a deal and "
+               "the balance of emails and calls."),
+        "fr": ("Équipe commerciale", "Chiffre d'affaires par commercial face à l'objectif, affaires et "
+               "opportunités encore nécessaires, activité par commercial et par type, profils chasseur "
+               "et éleveur, conversations pour conclure et équilibre e-mails / appels."),
+    },
+    "05-products": {
+        "en": ("Products", "Which products and categories make the revenue, how long each product "
+               "sells, and the average basket."),
+        "fr": ("Produits", "Quels produits et catégories font le chiffre d'affaires, combien de temps "
+               "chaque produit se vend, et le panier moyen."),
+    },
+    "06-prospecting": {
+        "en": ("Prospecting", "New leads by source, response to prospecting emails, engagement on "
+               "social networks and prospecting calls."),
+        "fr": ("Prospection", "Nouveaux prospects par source, réponses aux e-mails de prospection, "
+               "engagement sur les réseaux sociaux et appels de prospection."),
+    },
+    "07-data-quality": {
+        "en": ("Data quality", "Every problem found while loading the data, what it means for the "
+               "numbers, and the rows that were kept aside."),
+        "fr": ("Qualité des données", "Chaque problème trouvé au chargement des données, ce qu'il "
+               "change pour les chiffres, et les lignes mises de côté."),
+    },
+    "dashboard": {
+        "en": ("Sales dashboard", "The month's scorecard and four key figures; the filters below "
+               "redraw them for a period, team, rep or source."),
+        "fr": ("Tableau de bord commercial", "Les indicateurs du mois et quatre graphiques clés ; les "
+               "filtres ci-dessous les redessinent pour une période, une équipe, un commercial ou une "
+               "source."),
+    },
+}
+
+#: Words of the report sections.
+WORDS = {
+    "all_teams": {"en": "all teams", "fr": "toutes les équipes"},
+    "team_x": {"en": "team {team}", "fr": "équipe {team}"},
+    "data_as_of": {"en": "data known on {date}", "fr": "données connues au {date}"},
+    "headline": {"en": "The month in figures", "fr": "Le mois en chiffres"},
+    "trend_title": {"en": "{label}: the last {n} months", "fr": "{label} : les {n} derniers mois"},
+    "cohort_title": {"en": "{label} by acquisition cohort", "fr": "{label} par cohorte d'acquisition"},
+    "breakdown_title": {"en": "{label} by {by}, {period}", "fr": "{label} par {by}, {period}"},
+    "months_to": {"en": "{start} to {end}", "fr": "{start} à {end}"},
+    "all_data_to": {"en": "all data to {end}", "fr": "toutes les données jusqu'à {end}"},
+    "month_of": {"en": "Month", "fr": "Mois"},
+    "last_year": {"en": "Same month last year", "fr": "Même mois l'an dernier"},
+    "vs_last_year": {"en": "Change over a year", "fr": "Évolution sur un an"},
+    "rising": {"en": "rising", "fr": "en hausse"},
+    "falling": {"en": "falling", "fr": "en baisse"},
+    "trend_sentence": {
+        "en": "Trend over {n} months: {slope} per month ({word}, p = {p}).",
+        "fr": "Tendance sur {n} mois : {slope} par mois ({word}, p = {p}).",
+    },
+    "no_trend": {
+        "en": "No significant trend over {n} months (p = {p}): the changes are within the noise.",
+        "fr": "Pas de tendance significative sur {n} mois (p = {p}) : les variations restent dans le bruit.",
+    },
+    "too_short": {"en": "Too few months with data to tell a trend ({n}).",
+                  "fr": "Trop peu de mois avec des données pour dégager une tendance ({n})."},
+    "legend_rows": {
+        "en": "Grey rows: small sample (fewer than 30), read with care. Bold rows: differs from the "
+              "rest of the groups (two-proportion test, p < 0.05).",
+        "fr": "Lignes grises : petit échantillon (moins de 30), à lire avec prudence. Lignes en gras : "
+              "diffère du reste des groupes (test de deux proportions, p < 0,05).",
+    },
+    "vs_rest": {"en": "vs rest", "fr": "vs reste"},
+    "above": {"en": "above", "fr": "au-dessus"},
+    "below": {"en": "below", "fr": "en dessous"},
+    "warnings_title": {"en": "Data-quality warnings", "fr": "Alertes sur la qualité des données"},
+    "no_warnings": {"en": "No data-quality problem on the tables used here ({tables}).",
+                    "fr": "Aucun problème de qualité sur les tables utilisées ici ({tables})."},
+    "table": {"en": "Table", "fr": "Table"},
+    "column": {"en": "Column", "fr": "Colonne"},
+    "rule": {"en": "Rule", "fr": "Règle"},
+    "severity": {"en": "Severity", "fr": "Gravité"},
+    "count": {"en": "Rows", "fr": "Lignes"},
+    "example_rows": {"en": "Example lines", "fr": "Lignes d'exemple"},
+    "message": {"en": "What it means", "fr": "Ce que cela signifie"},
+    "error": {"en": "error", "fr": "erreur"},
+    "warning": {"en": "warning", "fr": "avertissement"},
+    "info": {"en": "info", "fr": "info"},
+    "explorer_title": {"en": "Explore", "fr": "Explorer"},
+    "margin_rate": {"en": "Margin rate", "fr": "Taux de marge"},
+    "by_month": {"en": "{by} and month", "fr": "{by} et mois"},
+    "leads": {"en": "Leads", "fr": "Prospects"},
+    "revenue": {"en": "Revenue", "fr": "Chiffre d'affaires"},
+    "period_of": {"en": "Period", "fr": "Période"},
+    "total_margin": {"en": "Cumulative margin", "fr": "Marge cumulée"},
+    "customers": {"en": "Customers", "fr": "Clients"},
+    "customers_old_enough": {"en": "Customers old enough", "fr": "Clients assez anciens"},
+    "new_customers": {"en": "New customers", "fr": "Nouveaux clients"},
+    "monthly_margin": {"en": "Monthly margin of a new customer", "fr": "Marge mensuelle d'un nouveau client"},
+    "acquisition_costs": {"en": "Acquisition costs", "fr": "Coûts d'acquisition"},
+    "satisfied": {"en": "Satisfied (mean CSAT of 4 or more)", "fr": "Satisfait (CSAT moyen de 4 ou plus)"},
+    "complete": {"en": "Full year known", "fr": "Année complète connue"},
+    "n_before_data": {"en": "First order before the data", "fr": "Premier achat avant les données"},
+    "total_revenue": {"en": "Revenue of the period", "fr": "Chiffre d'affaires de la période"},
+    "opportunities_needed": {"en": "Opportunities needed", "fr": "Opportunités nécessaires"},
+    "remaining": {"en": "Remaining to target", "fr": "Reste à faire"},
+    "emails": {"en": "Emails", "fr": "E-mails"},
+    "calls": {"en": "Calls", "fr": "Appels"},
+    "correlation": {"en": "Weekly emails-calls correlation (r)", "fr": "Corrélation hebdo. e-mails-appels (r)"},
+    "p_value": {"en": "p-value", "fr": "p-valeur"},
+    "n_weeks": {"en": "Weeks", "fr": "Semaines"},
+    "prospecting_activities": {"en": "Prospecting activities", "fr": "Activités de prospection"},
+    "activities": {"en": "Activities", "fr": "Activités"},
+    "profile": {"en": "Profile", "fr": "Profil"},
+    "n_customer_service": {"en": "Customer-service activities", "fr": "Activités de service client"},
+    "value_call": {"en": "call", "fr": "appel"},
+    "value_voicemail": {"en": "voicemail", "fr": "message vocal"},
+    "value_email": {"en": "email", "fr": "e-mail"},
+    "value_meeting": {"en": "meeting", "fr": "rendez-vous"},
+    "value_video_call": {"en": "video call", "fr": "visioconférence"},
+    "value_social_message": {"en": "social message", "fr": "message social"},
+    "value_active": {"en": "still sold", "fr": "toujours vendu"},
+    "value_inactive": {"en": "no longer sold", "fr": "plus vendu"},
+    "value_retired": {"en": "retired", "fr": "retiré"},
+    "value_dormant": {"en": "dormant", "fr": "en sommeil"},
+    "value_never_sold": {"en": "never sold", "fr": "jamais vendu"},
+    "first_month": {"en": "First month with sales", "fr": "Premier mois de vente"},
+    "last_month": {"en": "Last month with sales", "fr": "Dernier mois de vente"},
+    "months_with_sales": {"en": "Months with sales", "fr": "Mois avec ventes"},
+    "launched_at": {"en": "Launched", "fr": "Lancement"},
+    "retired_at": {"en": "Retired", "fr": "Retrait"},
+    "status": {"en": "Status", "fr": "Statut"},
+    "value_hunter": {"en": "hunter", "fr": "chasseur"},
+    "value_farmer": {"en": "farmer", "fr": "éleveur"},
+    "value_mixed": {"en": "mixed", "fr": "mixte"},
+    "by_x": {"en": "by {by}", "fr": "par {by}"},
+    "young_cohorts": {
+        "en": "The {k} cohorts from {first} on are too recent to tell ({n} customers censored): "
+              "they will appear as they age.",
+        "fr": "Les {k} cohortes à partir de {first} sont trop récentes pour conclure ({n} clients "
+              "censurés) : elles apparaîtront en vieillissant.",
+    },
+    "of_created": {"en": "Share of created", "fr": "Part des créés"},
+    "legend_grey": {"en": "Grey rows: small sample (fewer than 30), read with care.",
+                    "fr": "Lignes grises : petit échantillon (moins de 30), à lire avec prudence."},
+    "median_converted": {"en": "Median, converted leads", "fr": "Médiane, prospects convertis"},
+    "mean_converted": {"en": "Mean, converted leads", "fr": "Moyenne, prospects convertis"},
+    "km_median": {"en": "Median with open leads (Kaplan-Meier)",
+                  "fr": "Médiane avec les prospects en cours (Kaplan-Meier)"},
+    "not_reached": {"en": "not reached: fewer than half convert", "fr": "non atteinte : moins de la moitié se convertit"},
+    "converted": {"en": "Converted", "fr": "Convertis"},
+    "converted_within": {"en": "Converted within {days} days", "fr": "Convertis sous {days} jours"},
+    "of_n": {"en": "of {n} old enough", "fr": "sur {n} assez anciens"},
+    "leads_axis": {"en": "Leads (number)", "fr": "Prospects (nombre)"},
+    "cohort_axis": {"en": "Month of acquisition", "fr": "Mois d'acquisition"},
+    "sat_repeat_title": {"en": "Second purchase within 90 days, satisfied customers or not",
+                         "fr": "Second achat sous 90 jours, clients satisfaits ou non"},
+    "satisfied_axis": {"en": "Satisfied (mean CSAT of 4 or more)", "fr": "Satisfait (CSAT moyen de 4 ou plus)"},
+    "no_answer": {"en": "no CSAT answer", "fr": "sans réponse CSAT"},
+    "severity_help": {
+        "en": "**error**: the rows were kept aside (see below) and count in no KPI. **warning**: the "
+              "rows were kept and flagged; the KPIs that use the column may be biased. **info**: "
+              "something the loader did for you (e.g. derived a table), nothing is lost.",
+        "fr": "**erreur** : les lignes ont été mises de côté (voir plus bas) et ne comptent dans aucun "
+              "indicateur. **avertissement** : les lignes sont gardées et signalées ; les indicateurs "
+              "qui utilisent la colonne peuvent être biaisés. **info** : une opération faite par le "
+              "chargement (par exemple une table dérivée), rien n'est perdu.",
+    },
+    "no_issue": {"en": "The load found no error and no warning: every row was kept as it was.",
+                 "fr": "Le chargement n'a trouvé ni erreur ni avertissement : toutes les lignes ont été "
+                       "gardées telles quelles."},
+    "problems_title": {"en": "Problems found at load", "fr": "Problèmes trouvés au chargement"},
+    "info_title": {"en": "What the loader did", "fr": "Ce qu'a fait le chargement"},
+    "issue_summary": {"en": "Problems by table and severity", "fr": "Problèmes par table et gravité"},
+    "rejected_title": {"en": "Rows kept aside", "fr": "Lignes mises de côté"},
+    "no_rejected": {"en": "No row was kept aside.", "fr": "Aucune ligne n'a été mise de côté."},
+    "n_rejected": {"en": "{n} rows kept aside", "fr": "{n} lignes mises de côté"},
+    "reason": {"en": "Reason", "fr": "Raison"},
+    "not_available": {"en": "{label}: not available ({reason})", "fr": "{label} : non disponible ({reason})"},
+}
+
+
+def word(key: str, lang: str = "en", **fields) -> str:
+    """A word of the report sections in ``lang`` (falls back on :func:`kit.i18n.t`).
+
+    Examples
+    --------
+    >>> word("team_x", "fr", team="Nord")
+    'équipe Nord'
+    >>> word("previous_month", "fr")
+    'Mois précédent'
+    """
+    check_lang(lang)
+    if key not in WORDS:
+        return t(key, lang, **fields)
+    text = WORDS[key][lang]
+    return text.format(**fields) if fields else text
+
+
+# ---------------------------------------------------------------------------
+# columns of KPI results in tables
+# ---------------------------------------------------------------------------
+
+#: Technical columns of KPI results that tables leave out when they are all zero.
+HIDDEN_WHEN_ZERO = ("n_inconsistent", "n_before_data", "lines_without_cost", "revenue_without_cost")
+
+#: Columns of KPI results whose unit is not the KPI's: ``{kpi: {column: (unit, label)}}``;
+#: a unit ``"text"`` translates the values, a label is a word of :data:`WORDS`, a UI word of
+#: :mod:`kit.i18n` or a KPI name.
+COLUMNS = {
+    "revenue_vs_target": {"numerator": ("currency", "revenue"), "denominator": ("currency", "target"),
+                          "gap": ("currency", "gap")},
+    "deals_needed": {"opportunities_needed": ("count", "opportunities_needed"),
+                     "target": ("currency", "target"), "revenue": ("currency", "revenue"),
+                     "remaining": ("currency", "remaining"),
+                     "average_won_deal": ("currency", "average_won_deal"), "win_rate": ("ratio", "win_rate")},
+    "email_call_balance": {"numerator": ("count", "emails"), "denominator": ("count", "calls"),
+                           "r": ("number", "correlation"), "p_value": ("pvalue", "p_value"),
+                           "n_weeks": ("count", "n_weeks")},
+    "activity_profile": {"numerator": ("count", "prospecting_activities"),
+                         "denominator": ("count", "activities"), "profile": ("text", "profile"),
+                         "n_customer_service": ("count", "n_customer_service")},
+    "revenue_share": {"numerator": ("currency", "revenue"), "denominator": ("currency", "total_revenue")},
+    "ltv": {"numerator": ("currency", "total_margin"), "denominator": ("count", "customers")},
+    "ltv_cac_ratio": {"numerator": ("currency", "ltv"), "denominator": ("currency", "cac"),
+                      "n_customers": ("count", "customers_old_enough"),
+                      "new_customers": ("count", "new_customers")},
+    "cac_payback_months": {"cac": ("currency", "cac"), "monthly_margin": ("currency", "monthly_margin"),
+                           "n_customers": ("count", "customers_old_enough"),
+                           "new_customers": ("count", "new_customers")},
+    "cac": {"numerator": ("currency", "acquisition_costs"), "denominator": ("count", "new_customers")},
+    "product_lifetime": {"revenue": ("currency", "revenue"), "status": ("text", "status"),
+                         "first_month": ("month", "first_month"), "last_month": ("month", "last_month"),
+                         "launched_at": ("month", "launched_at"), "retired_at": ("month", "retired_at")},
+}
+#: Columns of KPI results that tables leave out (repeated or internal).
+DROPPED = {"deals_needed": ("period", "won_deals", "closed_deals"),
+           "product_lifetime": ("last_sale", "sold_recently", "retired", "active")}
+
+#: KPIs whose value is itself a share of a target: 100 % is the line to reach.
+TARGET_LINES = {"revenue_vs_target": 1.0}
+
+
+def _label(key: str, lang: str) -> str:
+    """Header for ``key``: a word of this module, a UI word of kit.i18n, or a KPI label."""
+    if key in WORDS:
+        return word(key, lang)
+    from kit.i18n import has_word
+
+    if has_word(key):
+        return t(key, lang)
+    return kpi_label(key, lang)
