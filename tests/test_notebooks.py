@@ -24,9 +24,10 @@ import pytest
 
 matplotlib.use("Agg")
 
-from kit import story  # noqa: E402
+from kit import load_dataset, story  # noqa: E402
 from kit.dataset import Dataset  # noqa: E402
 from kit.errors import ParameterError  # noqa: E402
+from kit.scorecard import report_dataset  # noqa: E402
 from notebooks import _build  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -334,3 +335,20 @@ def test_open_report_restricts_to_a_team_and_names_unknown_ones():
 def test_bad_window_raises():
     with pytest.raises(ParameterError, match=r"window='year' is not allowed; allowed values: 'month'"):
         _report().compute("win_rate", "year")
+
+
+def test_quality_shows_rows_read_kept_and_kept_aside_per_table(monkeypatch):
+    shown = []
+    monkeypatch.setattr(story, "_display", lambda *objs: shown.extend(objs))
+    ds = load_dataset({"reps": pd.DataFrame({"rep_id": ["R1", "R1", "R2"], "team": ["Nord"] * 3}),
+                           "orders": pd.DataFrame({"order_id": ["A", "B", "C"], "amount": [10, 20, 30], "customer_id": ["C1"] * 3,
+                                                   "ordered_at": ["2026-09-03", "2026-10-04", "2026-11-05"]})})
+    rep = story.Report(report_dataset(ds, "2026-10"), month="2026-10", lang="fr")
+    rows = rep.rows_frame().set_index("table")
+    assert rows.loc["reps", ["read", "kept", "rejected"]].tolist() == [3, 2, 1]
+    assert rows.loc["orders", ["read", "kept", "rejected", "in_report"]].tolist() == [3, 3, 0, 2]
+    rep.quality()
+    table = [o for o in shown if isinstance(o, story.Table)][0]
+    assert list(table.frame.columns[:5]) == ["Table", "Lignes lues", "Gardées", "Mises de côté",
+                                             "Dans ce rapport"]
+    assert table.frame.set_index("Table").loc["orders", "Au"] == "4 oct. 2026"

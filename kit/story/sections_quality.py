@@ -7,14 +7,15 @@ Examples
 --------
 >>> from kit.story import Report
 >>> issubclass(Report, QualitySections), [m for m in vars(QualitySections) if not m.startswith("_")]
-(True, ['warnings', 'quality', 'rejected'])
+(True, ['warnings', 'rows_frame', 'quality', 'rejected'])
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from kit.i18n import MISSING, format_value
+from kit.i18n import MISSING, format_date_short, format_value
+from kit.io.summary import table_summary
 from kit.story.display import _late_display as _display
 from kit.story.display import _markdown
 from kit.story.table import Table, issue_table
@@ -41,10 +42,55 @@ class QualitySections:
             return
         _display(issue_table(rows, lang, uid=self._uid("issues")))
 
+    def rows_frame(self) -> pd.DataFrame:
+        """Per table: rows read, kept, kept aside, rows in this report and their dates.
+
+        ``read`` and ``rejected`` come from the load (``ds.rows_read``,
+        ``ds.rejected``); ``in_report``, ``start`` and ``end`` from the report's
+        dataset (up to the end of the month, for the team).
+
+        Examples
+        --------
+        >>> import pandas as pd, kit
+        >>> from kit.story import Report
+        >>> ds = kit.load_dataset({"reps": pd.DataFrame({"rep_id": ["R1", "R1", "R2"]})})
+        >>> Report(ds, month="2026-10").rows_frame()[["table", "read", "kept", "rejected", "in_report"]].to_dict("records")
+        [{'table': 'reps', 'read': 3, 'kept': 2, 'rejected': 1, 'in_report': 2}]
+        """
+        stats = table_summary(self.ds)
+        read = getattr(self.ds, "rows_read", None) or {}
+        rows = []
+        for r in stats.itertuples(index=False):
+            n_read = read.get(r.table)
+            rejected = int(r.rejected)
+            rows.append({"table": r.table, "read": n_read,
+                         "kept": None if n_read is None else n_read - rejected,
+                         "rejected": rejected, "in_report": int(r.kept),
+                         "date_column": r[4], "start": r[5], "end": r[6]})
+        return pd.DataFrame(rows, columns=["table", "read", "kept", "rejected", "in_report",
+                                           "date_column", "start", "end"])
+
     def quality(self) -> None:
-        """Display the load's problems (errors, warnings) and what the loader did (info), by table."""
+        """Display the rows per table, the load's problems (errors, warnings) and what the loader did (info)."""
         lang = self.lang
         issues = self.ds.issues
+        self.heading(word("rows_title", lang))
+        _display(_markdown(word("rows_help", lang)))
+        df = self.rows_frame()
+
+        def count(v):
+            return MISSING if v is None or pd.isna(v) else format_value(float(v), "count", lang)
+
+        shown = pd.DataFrame({
+            word("table", lang): df["table"].tolist(),
+            word("rows_read", lang): [count(v) for v in df["read"]],
+            word("rows_kept", lang): [count(v) for v in df["kept"]],
+            word("rows_aside", lang): [count(v) for v in df["rejected"]],
+            word("rows_in_report", lang): [count(v) for v in df["in_report"]],
+            word("date_column", lang): [c or MISSING for c in df["date_column"]],
+            word("first_date", lang): [format_date_short(v, lang) for v in df["start"]],
+            word("last_date", lang): [format_date_short(v, lang) for v in df["end"]]})
+        _display(Table(shown, uid=self._uid("rows"), grey=[v == 0 for v in df["in_report"]]))
         self.heading(word("problems_title", lang))
         _display(_markdown(word("severity_help", lang)))
         problems = issues[issues["severity"].isin(["error", "warning"])] if len(issues) else issues

@@ -219,6 +219,19 @@ WORDS = {
     "no_issue": {"en": "The load found no error and no warning: every row was kept as it was.",
                  "fr": "Le chargement n'a trouvé ni erreur ni avertissement : toutes les lignes ont été "
                        "gardées telles quelles."},
+    "rows_title": {"en": "Rows per table", "fr": "Lignes par table"},
+    "rows_help": {
+        "en": "Every row read is either kept or kept aside. *In this report*: the kept rows dated "
+              "up to the end of the month (and of the team, when one is chosen).",
+        "fr": "Chaque ligne lue est soit gardée, soit mise de côté. *Dans ce rapport* : les lignes "
+              "gardées datées jusqu'à la fin du mois (et de l'équipe, quand une équipe est choisie)."},
+    "rows_read": {"en": "Rows read", "fr": "Lignes lues"},
+    "rows_kept": {"en": "Kept", "fr": "Gardées"},
+    "rows_aside": {"en": "Kept aside", "fr": "Mises de côté"},
+    "rows_in_report": {"en": "In this report", "fr": "Dans ce rapport"},
+    "date_column": {"en": "Date column", "fr": "Colonne de date"},
+    "first_date": {"en": "From", "fr": "Du"},
+    "last_date": {"en": "To", "fr": "Au"},
     "problems_title": {"en": "Problems found at load", "fr": "Problèmes trouvés au chargement"},
     "info_title": {"en": "What the loader did", "fr": "Ce qu'a fait le chargement"},
     "issue_summary": {"en": "Problems by table and severity", "fr": "Problèmes par table et gravité"},
