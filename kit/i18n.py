@@ -121,6 +121,19 @@ WORDS: dict[str, dict[str, str]] = {
     # periods
     "week_of": {"en": "Week of {date}", "fr": "Semaine du {date}"},
     "quarter": {"en": "Q{q} {year}", "fr": "T{q} {year}"},
+    # the report index (kit.report.index)
+    "index_title": {"en": "Monthly sales reports", "fr": "Rapports commerciaux mensuels"},
+    "index_pages": {"en": "Pages", "fr": "Pages"},
+    "index_data": {"en": "Data", "fr": "Données"},
+    "index_status": {"en": "Status", "fr": "Statut"},
+    "index_good": {"en": "better", "fr": "meilleur"},
+    "index_bad": {"en": "worse", "fr": "moins bon"},
+    "index_neutral": {"en": "no clear change", "fr": "pas d'écart net"},
+    "index_failed": {"en": "Failed runs (the report of these months was not replaced)",
+                     "fr": "Exécutions en échec (le rapport de ces mois n'a pas été remplacé)"},
+    "index_log": {"en": "log", "fr": "journal"},
+    "index_no_reports": {"en": "No report yet.", "fr": "Aucun rapport pour l'instant."},
+    "index_all_teams": {"en": "all teams", "fr": "toutes les équipes"},
 }
 
 

@@ -33,21 +33,6 @@ LOG_NAME = "report.log"
 _MONTH_DIR = re.compile(r"^\d{4}-\d{2}$")
 _FAILED_DIR = re.compile(r"^(\d{4}-\d{2})\.failed$")
 
-WORDS = {
-    "title": {"en": "Monthly sales reports", "fr": "Rapports commerciaux mensuels"},
-    "pages": {"en": "Pages", "fr": "Pages"},
-    "data": {"en": "Data", "fr": "Données"},
-    "status": {"en": "Status", "fr": "Statut"},
-    "good": {"en": "better", "fr": "meilleur"},
-    "bad": {"en": "worse", "fr": "moins bon"},
-    "neutral": {"en": "no clear change", "fr": "pas d'écart net"},
-    "failed": {"en": "Failed runs (the report of these months was not replaced)",
-               "fr": "Exécutions en échec (le rapport de ces mois n'a pas été remplacé)"},
-    "log": {"en": "log", "fr": "journal"},
-    "no_reports": {"en": "No report yet.", "fr": "Aucun rapport pour l'instant."},
-    "all_teams": {"en": "all teams", "fr": "toutes les équipes"},
-}
-
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 60em; color: #222; }
 table { border-collapse: collapse; margin: .5em 0 1.5em; }
@@ -59,7 +44,7 @@ tr.good td.status { color: #1a7f37; } tr.bad td.status { color: #c62828; }
 
 
 def _w(key: str, lang: str) -> str:
-    return WORDS[key][lang]
+    return i18n.t(f"index_{key}", lang)
 
 
 def _href(*parts: str) -> str:
