@@ -40,7 +40,7 @@ from kit.errors import DataError, KitError, KitWarning, ParameterError, check_ch
 COLUMNS = [
     "name", "label", "unit", "direction", "value", "numerator", "denominator",
     "ci_low", "ci_high", "low_sample", "previous", "change", "same_month_last_year",
-    "target", "status",
+    "target", "status", "scope",
 ]
 
 #: Headline KPI -> (KPI whose result holds its monthly target, column of that result).
@@ -198,6 +198,26 @@ def teams(ds: Dataset) -> list[str]:
     return sorted(found)
 
 
+def without_team(ds: Dataset, name: str) -> list[str]:
+    """Tables read by KPI ``name`` that have no ``team`` column: a team filter leaves them whole.
+
+    A team's report shows such a KPI (CSAT from surveys, CAC from costs...) for all
+    teams; the notebooks and ``kpis.json`` (column ``scope``) say so.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ds = Dataset({"surveys": pd.DataFrame({"survey_id": ["S1"], "csat": [4]}),
+    ...               "orders": pd.DataFrame({"order_id": ["A"], "team": ["Nord"]})})
+    >>> without_team(ds, "csat"), without_team(ds, "revenue")
+    (['surveys'], [])
+    """
+    from kit.dataset import _schema_names
+
+    spec = registry.get(name)
+    return [t for t in spec.tables if t in ds.tables and "team" not in _schema_names(ds.tables, t)]
+
+
 def filter_team(ds: Dataset, team: str | None) -> Dataset:
     """``ds`` restricted to ``team`` (unchanged when ``team`` is empty or None).
 
@@ -320,7 +340,10 @@ def scorecard(ds: Dataset, month, *, lang: str = "en", team: str | None = None,
         for revenue against target), ``status``: ``"good"`` or
         ``"bad"`` when the value beats or misses the target (else the previous
         month) in the KPI's direction, ``"neutral"`` when the KPI has no direction,
-        a value is missing, or the previous value lies inside the 95 % interval.
+        a value is missing, or the previous value lies inside the 95 % interval;
+        ``scope``: ``"team"`` for a KPI restricted to ``team``, ``"all"`` for one
+        over all teams (no team given, or its tables have no team column: see
+        :func:`without_team`).
 
     Examples
     --------
@@ -363,6 +386,7 @@ def scorecard(ds: Dataset, month, *, lang: str = "en", team: str | None = None,
         row["target"] = _target(cuts.at(months["value"], spec.name, target_kpi), spec,
                                 months["value"], values["value"]["_result"], cuts.memo)
         row["status"] = status(row)
+        row["scope"] = "team" if team and not without_team(ds, spec.name) else "all"
         rows.append(row)
     out = pd.DataFrame(rows, columns=COLUMNS)
     for col in ["value", "numerator", "denominator", "ci_low", "ci_high", "previous",

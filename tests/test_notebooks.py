@@ -28,6 +28,7 @@ from kit import load_dataset, story  # noqa: E402
 from kit.dataset import Dataset  # noqa: E402
 from kit.errors import ParameterError  # noqa: E402
 from kit.scorecard import report_dataset  # noqa: E402
+from tests.conftest import SAMPLE  # noqa: E402
 from notebooks import _build  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -352,3 +353,16 @@ def test_quality_shows_rows_read_kept_and_kept_aside_per_table(monkeypatch):
     assert list(table.frame.columns[:5]) == ["Table", "Lignes lues", "Gardées", "Mises de côté",
                                              "Dans ce rapport"]
     assert table.frame.set_index("Table").loc["orders", "Au"] == "4 oct. 2026"
+
+
+def test_a_team_report_says_which_kpis_cover_every_team(monkeypatch):
+    shown = []
+    monkeypatch.setattr(story, "_display", lambda *objs: shown.extend(objs))
+    rep = story.open_report(SAMPLE, month="2026-10", team="Nord", lang="fr")
+    rep.headline(["revenue", "csat", "nps"])
+    assert shown[-1].data == ("*Toutes équipes* : Satisfaction client (CSAT), Net Promoter Score (NPS) — "
+                              "la table surveys n'a pas de colonne d'équipe : ces indicateurs portent "
+                              "sur toutes les équipes.")
+    shown.clear()
+    story.open_report(SAMPLE, month="2026-10", lang="fr").headline(["revenue", "csat"])
+    assert not any("Toutes équipes" in str(getattr(o, "data", "")) for o in shown)

@@ -15,7 +15,7 @@ from kit.dataset import Dataset
 from kit.errors import DataError, KitError, KitWarning, ParameterError
 from kit.scorecard import (
     COLUMNS, last_complete_month, month_bounds, month_range, parse_month, report_dataset,
-    scorecard, shift_month, status, teams,
+    scorecard, shift_month, status, teams, without_team,
 )
 from kit.stats import wilson_interval
 from tests.conftest import SAMPLE
@@ -406,3 +406,17 @@ def test_scorecard_on_the_sample_is_fast_and_complete():
     # 1e-12: statsmodels' Wilson bound for 0 successes comes out as ~1e-18, not 0
     assert ((ratios["ci_low"] <= ratios["value"] + 1e-12)
             & (ratios["value"] <= ratios["ci_high"] + 1e-12)).all()
+
+
+def test_scope_says_which_kpis_a_team_filter_cannot_restrict():
+    ds = _team_dataset()
+    surveys = pd.DataFrame({"survey_id": ["S1", "S2"], "customer_id": ["C1", "C2"], "kind": ["csat"] * 2,
+                            "score": [5, 3], "responded_at": pd.to_datetime(["2026-02-04", "2026-02-11"])})
+    ds = Dataset({**ds.tables, "surveys": surveys})
+    assert without_team(ds, "csat") == ["surveys"] and without_team(ds, "revenue") == []
+    sc = scorecard(ds, "2026-02", team="Nord", names=["revenue", "csat"]).set_index("name")
+    assert sc["scope"].to_dict() == {"revenue": "team", "csat": "all"}
+    assert sc.loc["revenue", "value"] == 450.0  # Nord's orders C and D only
+    assert sc.loc["csat", "denominator"] == 2  # every survey: they carry no team
+    everyone = scorecard(ds, "2026-02", names=["revenue", "csat"])
+    assert everyone["scope"].tolist() == ["all", "all"]

@@ -12,7 +12,7 @@ Examples
 ...     "direction": ["higher"], "value": [0.5], "numerator": [1.0], "denominator": [2.0],
 ...     "ci_low": [0.09], "ci_high": [0.91], "low_sample": [True], "previous": [float("nan")],
 ...     "change": [float("nan")], "same_month_last_year": [float("nan")],
-...     "target": [float("nan")], "status": ["neutral"]})
+...     "target": [float("nan")], "status": ["neutral"], "scope": ["all"]})
 >>> folder = tempfile.mkdtemp()
 >>> _ = write_summary(sc, folder, month="2026-10", team="", lang="en",
 ...                   as_of=pd.Timestamp("2026-10-31 23:59:59.999999"), currency="EUR")

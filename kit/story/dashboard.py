@@ -21,6 +21,7 @@ from kit import registry
 from kit.i18n import MISSING, format_month, format_value, kpi_label, t
 from kit.story.display import _late_display as _display
 from kit.story.display import _late_show as _show
+from kit.story.display import _markdown
 from kit.story.table import Table
 from kit.story.texts import word
 
@@ -54,6 +55,9 @@ class DashboardSections:
         styler = style_scorecard(shown, lang, currency=cur,
                                  caption=f"{t('scorecard', lang)} — {format_month(self.month, lang)}")
         _display(Table(styler.data, uid=self._uid("scorecard"), caption=styler.caption, styler=styler))
+        note = self.team_note(sc["name"].tolist())
+        if note:
+            _display(_markdown(note))
         self.last = sc
 
     # -- interactive ----------------------------------------------------------

@@ -171,6 +171,35 @@ class Report(KpiSections, FunnelSections, MatrixSections, CohortSections, Qualit
                 f"{NOTEBOOKS[key][self.lang][1]}")
         _display(_markdown(text))
 
+    def team_note(self, names) -> str:
+        """For a team's report: the note naming the KPIs of ``names`` shown for all teams.
+
+        Their tables (surveys, costs, social...) have no team column, so a team
+        filter leaves them whole (:func:`kit.scorecard.without_team`). Empty when
+        no team is chosen or every KPI is the team's.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from kit.dataset import Dataset
+        >>> ds = Dataset({"surveys": pd.DataFrame({"survey_id": ["S1"], "csat": [4],
+        ...     "responded_at": pd.to_datetime(["2026-10-03"])})})
+        >>> print(Report(ds, month="2026-10", team="Nord").team_note(["csat"]))
+        *All teams*: Customer satisfaction (CSAT) — the table surveys has no team column, so these KPIs cover every team.
+        """
+        from kit.scorecard import without_team
+
+        if not self.team:
+            return ""
+        found = {n: without_team(self.ds, n) for n in names}
+        found = {n: tables for n, tables in found.items() if tables}
+        if not found:
+            return ""
+        tables = sorted({t_ for ts in found.values() for t_ in ts})
+        key = "all_teams_note" if len(tables) == 1 else "all_teams_note_n"
+        return word(key, self.lang, kpis=", ".join(kpi_label(n, self.lang) for n in found),
+                    tables=", ".join(tables))
+
     def heading(self, text: str, level: int = 3) -> None:
         """Display a Markdown heading."""
         _display(_markdown(f"{'#' * level} {text}"))

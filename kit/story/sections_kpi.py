@@ -105,6 +105,9 @@ class KpiSections:
                                  caption=f"{word('headline', lang)} — {format_month(self.month, lang)}")
         plain = styler.data
         _display(Table(plain, uid=self._uid("headline"), caption=styler.caption, styler=styler))
+        note = self.team_note(names)
+        if note:
+            _display(_markdown(note))
 
     def trend_figure(self, name: str, *, column: str = "value", **options):
         """Draw KPI ``name`` (or its ``column``) over the last ``history`` months.

@@ -219,6 +219,15 @@ WORDS = {
     "no_issue": {"en": "The load found no error and no warning: every row was kept as it was.",
                  "fr": "Le chargement n'a trouvé ni erreur ni avertissement : toutes les lignes ont été "
                        "gardées telles quelles."},
+    "all_teams_note": {
+        "en": "*All teams*: {kpis} — the table {tables} has no team column, so these KPIs cover every team.",
+        "fr": "*Toutes équipes* : {kpis} — la table {tables} n'a pas de colonne d'équipe : ces "
+              "indicateurs portent sur toutes les équipes."},
+    "all_teams_note_n": {
+        "en": "*All teams*: {kpis} — the tables {tables} have no team column, so these KPIs cover "
+              "every team.",
+        "fr": "*Toutes équipes* : {kpis} — les tables {tables} n'ont pas de colonne d'équipe : ces "
+              "indicateurs portent sur toutes les équipes."},
     "rows_title": {"en": "Rows per table", "fr": "Lignes par table"},
     "rows_help": {
         "en": "Every row read is either kept or kept aside. *In this report*: the kept rows dated "
