@@ -7,7 +7,7 @@ For each size the datasets are generated once with ``python -m kit.sample`` and
 cached under ``bench/data/`` (git-ignored). Then, run after run, interleaved:
 
 * ``kit-suite``: every registered KPI (default options) through the kit, one
-  worker process per backend (pandas, polars, DuckDB), data loaded once;
+  worker process per backend (pandas, polars, DuckDB) in turn, data loaded once;
 * ``kit-refs`` / ``duckdb-sql`` / ``pandas-hand``: eight reference KPIs through the
   kit and by hand, results checked equal;
 * ``load-parquet`` / ``load-csv``: ``kit.load_dataset`` per backend, a fresh process
@@ -105,13 +105,23 @@ class Worker:
         self.backend = backend
         self.proc = ctx.Process(target=serve, args=(child, str(path), backend), daemon=True)
         self.proc.start()
-        self.ready = self.conn.recv()
+        child.close()  # so that a worker that dies (out of memory...) ends recv() with EOFError
+        self.ready = self._recv("loading")
         if not self.ready["ok"]:
             raise RuntimeError(f"{backend} worker could not load {path}:\n{self.ready['error']}")
 
+    def _recv(self, what: str) -> dict:
+        try:
+            return self.conn.recv()
+        except EOFError:
+            self.proc.join(timeout=10)
+            raise RuntimeError(f"the {self.backend} worker died while {what} (exit code "
+                               f"{self.proc.exitcode}; -9 is usually the kernel's out-of-memory "
+                               "killer)") from None
+
     def __call__(self, task: str) -> dict:
         self.conn.send((task,))
-        res = self.conn.recv()
+        res = self._recv(task)
         if not res["ok"]:
             raise RuntimeError(f"{self.backend} worker failed on {task}:\n{res['error']}")
         return res
@@ -155,54 +165,61 @@ class Recorder:
 
 
 def bench_engines(rec: Recorder, leads: int, runs: int, only: set) -> None:
+    """Suite and references, one backend at a time (one worker alive: at 1,000,000 leads
+    the pandas and polars workers hold 9 to 12 GiB each, too much side by side).
+
+    The ratios compare the kit and the hand-written reference of one engine, run
+    one after the other in the same worker, run after run.
+    """
     path = dataset(leads, "parquet")
-    workers = {}
     for backend in ENGINES:
         log(f"{leads:,} leads: starting the {backend} worker (loads the Parquet dataset)")
         try:
-            workers[backend] = Worker(path, backend)
+            w = Worker(path, backend)
         except Exception as exc:
             rec.error("kit-suite", f"kit-{backend}", leads, exc)
-    try:
-        for r in range(runs):
-            for backend, w in workers.items():
-                engine = f"kit-{backend}"
-                if "suite" in only:
-                    try:
-                        res = w("suite")
-                        rec.add("kit-suite", engine, leads, res["seconds"], res["rss"])
-                        for name, s in res["per_kpi"].items():
-                            rec.extra.setdefault(("per_kpi", engine, leads, name), []).append(s)
-                        if res["failures"]:
-                            rec.failures[(engine, leads)] = res["failures"]
-                        log(f"run {r + 1} {engine} suite {res['seconds']:.2f} s"
-                            + (f" ({len(res['failures'])} KPIs failed)" if res["failures"] else ""))
-                    except Exception as exc:
-                        rec.error("kit-suite", engine, leads, exc)
-                if "refs" in only and backend in ("pandas", "duckdb"):
-                    try:
-                        k = w("kit_refs")
-                        h = w("hand_refs")
-                        hand = {"duckdb": "duckdb-sql", "pandas": "pandas-hand"}[backend]
-                        rec.add("refs-8", engine, leads, k["seconds"], k["rss"])
-                        rec.add("refs-8", hand, leads, h["seconds"], h["rss"])
-                        for name in k["per_ref"]:
-                            rec.add(f"ref:{name}", engine, leads, k["per_ref"][name])
-                            rec.add(f"ref:{name}", hand, leads, h["per_ref"][name])
-                        rec.extra.setdefault(("ratio", f"{engine}/{hand}", leads), []).append(
-                            k["seconds"] / h["seconds"])
-                        for name, ok in h["equal"].items():
-                            rec.equal[(name, hand, leads)] = rec.equal.get((name, hand, leads), True) and ok
-                        rec.diffs.update({(n, hand, leads): d for n, d in h["diffs"].items()})
-                        log(f"run {r + 1} refs {engine} {k['seconds']:.2f} s, {hand} {h['seconds']:.2f} s, "
-                            f"equal {all(h['equal'].values())}")
-                    except Exception as exc:
-                        rec.error("refs-8", engine, leads, exc)
-        for backend, w in workers.items():
+            continue
+        try:
+            for r in range(runs):
+                _engine_run(rec, w, backend, leads, r, only)
             rec.extra[("load-in-worker", f"kit-{backend}", leads)] = w.ready["load_s"]
-    finally:
-        for w in workers.values():
+        finally:
             w.stop()
+
+
+def _engine_run(rec: Recorder, w: Worker, backend: str, leads: int, r: int, only: set) -> None:
+    engine = f"kit-{backend}"
+    if "suite" in only:
+        try:
+            res = w("suite")
+            rec.add("kit-suite", engine, leads, res["seconds"], res["rss"])
+            for name, s in res["per_kpi"].items():
+                rec.extra.setdefault(("per_kpi", engine, leads, name), []).append(s)
+            if res["failures"]:
+                rec.failures[(engine, leads)] = res["failures"]
+            log(f"run {r + 1} {engine} suite {res['seconds']:.2f} s"
+                + (f" ({len(res['failures'])} KPIs failed)" if res["failures"] else ""))
+        except Exception as exc:
+            rec.error("kit-suite", engine, leads, exc)
+    if "refs" in only and backend in ("pandas", "duckdb"):
+        try:
+            k = w("kit_refs")
+            h = w("hand_refs")
+            hand = {"duckdb": "duckdb-sql", "pandas": "pandas-hand"}[backend]
+            rec.add("refs-8", engine, leads, k["seconds"], k["rss"])
+            rec.add("refs-8", hand, leads, h["seconds"], h["rss"])
+            for name in k["per_ref"]:
+                rec.add(f"ref:{name}", engine, leads, k["per_ref"][name])
+                rec.add(f"ref:{name}", hand, leads, h["per_ref"][name])
+            rec.extra.setdefault(("ratio", f"{engine}/{hand}", leads), []).append(
+                k["seconds"] / h["seconds"])
+            for name, ok in h["equal"].items():
+                rec.equal[(name, hand, leads)] = rec.equal.get((name, hand, leads), True) and ok
+            rec.diffs.update({(n, hand, leads): d for n, d in h["diffs"].items()})
+            log(f"run {r + 1} refs {engine} {k['seconds']:.2f} s, {hand} {h['seconds']:.2f} s, "
+                f"equal {all(h['equal'].values())}")
+        except Exception as exc:
+            rec.error("refs-8", engine, leads, exc)
 
 
 def bench_loads(rec: Recorder, leads: int, runs: int, csv_max: int) -> None:

@@ -166,9 +166,9 @@ def load_dataset(source, *, preset=None, mapping=None, backend="pandas", strict=
     if preset is None:
         maps = resolve(None, mapping)
         raws, problems = discover(source, maps, con)
-    if backend == "duckdb" and any(raw.lazy for raw in raws.values()):
-        # Parquet / DuckDB sources: checked and stored out of core (memory limit,
-        # spill folder and the file holding the tables set before the checks)
+    if any(raw.lazy for raw in raws.values()):
+        # Parquet / DuckDB sources: checked with DuckDB's memory limited and a spill
+        # folder (and, for the DuckDB backend, stored in a file: out of core)
         open_store(con)
     stages = {}
     for table in TABLE_NAMES:
