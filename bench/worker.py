@@ -43,8 +43,13 @@ class Engine:
         if backend == "duckdb":
             import duckdb
 
+            from kit.io.output import MEMORY_LIMIT
+
             self.con = duckdb.connect()
             self.con.execute("SET TimeZone = 'UTC'")
+            # the same memory limit as the kit's DuckDB backend: a fair race, and the
+            # process's peak memory stays that of an out-of-core run
+            self.con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
             for f in sorted(self.path.glob("*.parquet")):
                 self.con.execute(f"CREATE VIEW {f.stem} AS SELECT * FROM read_parquet('{f}')")
 
