@@ -86,6 +86,18 @@ def test_with_purpose_derives_missing_purpose(engine):
                                        "prospecting", "sales"]
 
 
+def test_with_purpose_with_an_empty_leads_table_uses_the_customer_rule(engine):
+    acts = pd.DataFrame({"activity_id": ["A1", "A2", "A3"],
+                         "occurred_at": pd.to_datetime(["2026-01-05"] * 3),
+                         "purpose": [None, None, "sales"], "lead_id": ["L1", "L2", "L1"],
+                         "customer_id": [None, "C1", None]})
+    leads = pd.DataFrame({"lead_id": pd.Series([None], dtype=object),
+                          "converted_at": pd.to_datetime([None])})
+    t = convert(engine, activities=acts, leads=leads)
+    got = with_purpose(t["activities"], t["leads"]).collect().to_pandas().sort_values("activity_id")
+    assert got["purpose"].tolist() == ["prospecting", "sales", "sales"]
+
+
 def test_with_purpose_without_lead_column_is_sales(engine):
     acts = pd.DataFrame({"occurred_at": pd.to_datetime(["2026-01-05", "2026-01-06"]),
                          "purpose": ["prospecting", None]})
