@@ -71,6 +71,8 @@ def targets(summary: dict) -> list[tuple[str, str, str]]:
             label = text if leads is not None else f"{text}, {size:,} leads"
             if leads is None and size != 1_000_000:
                 label += " (the target is set at 1,000,000)"
+                verdict = f"for information ({'within' if v is not None and v <= limit else 'above'})" \
+                    if v is not None else verdict
             out.append((label, _fmt(v), verdict))
     return out
 

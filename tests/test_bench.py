@@ -49,7 +49,7 @@ def test_rows_and_ratios_have_the_documented_fields(small_run):
 def test_results_page_lists_every_target(small_run):
     _, summary, page = small_run
     rows = targets(summary)
-    assert len(rows) >= 7 and all(v in ("met", "missed", "not measured") for _, _, v in rows)
+    assert len(rows) >= 7 and all(v in ("met", "missed", "not measured") or v.startswith("for information") for _, _, v in rows)
     assert "## Targets" in page and "kit on DuckDB <= 1.3x DuckDB SQL" in page
     assert "References equal to the kit: **True**" in page
 
