@@ -41,6 +41,15 @@ def test_native_types(loaded):
 
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_polars_tables_have_the_types_of_the_pandas_ones(loaded, fmt):
+    """Polars tables come from DuckDB through Arrow: the same schema as ``pl.from_pandas``."""
+    ref = loaded[(fmt, "pandas")]
+    got = loaded[(fmt, "polars")]
+    for t in ref.tables:
+        assert got.tables[t].schema == pl.from_pandas(ref.tables[t]).schema, t
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
 @pytest.mark.parametrize("backend", ["polars", "duckdb"])
 def test_same_tables_as_pandas(loaded, fmt, backend):
     ref = loaded[("csv", "pandas")]
