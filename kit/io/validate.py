@@ -140,8 +140,8 @@ def stage_table(con, raw, spec: dict | None, *, locale="auto", timezone="Europe/
     """
     t = raw.table
     contract = CONTRACT[t]
-    st = TableStage(t, raw.origin, lazy=raw.lazy)
-    st.store = (not raw.lazy) if store is None else bool(store)
+    st = TableStage(t, raw.origin, lazy=raw.lazy,
+                    store=(not raw.lazy) if store is None else bool(store))
     register_raw(con, raw)
     raw_cols, raw_types = _columns(con, f"raw_{t}")
     raw_cols_nl = [c for c in raw_cols if c != LINE]

@@ -54,6 +54,29 @@ class Report:
     index: Path | None = None
 
 
+@contextlib.contextmanager
+def _load_cache():
+    """``KIT_LOAD_CACHE`` set to a temporary folder for the run (unless the user set one).
+
+    The parent loads the data first and stores it there; every notebook kernel
+    (which inherits the variable) then reads it back instead of loading and
+    checking the files again (see :mod:`kit.io.cache`).
+    """
+    from kit.io.cache import ENV
+
+    if os.environ.get(ENV, "").strip():
+        yield
+        return
+    folder = tempfile.mkdtemp(prefix="kit-load-cache.")
+    os.environ[ENV] = folder
+    try:
+        yield
+    finally:
+        os.environ.pop(ENV, None)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@_load_cache()
 def run_report(month=None, to=None, data="data/sample", preset=None, out="reports", lang="en",
                team="", jobs=2, notebooks=None, timeout=600, progress=True,
                notebook_dir=None) -> Report:
@@ -122,35 +145,6 @@ def run_report(month=None, to=None, data="data/sample", preset=None, out="report
         )
     declared = {p: nbs.check_parameters(p) for p in chosen}
     source = _absolute_source(data)
-    with _load_cache():
-        return _run(months_given, chosen, declared, source, preset, out, lang, team, jobs,
-                    timeout, progress, folder)
-
-
-@contextlib.contextmanager
-def _load_cache():
-    """``KIT_LOAD_CACHE`` set to a temporary folder for the run (unless the user set one).
-
-    The parent loads the data first and stores it there; every notebook kernel
-    (which inherits the variable) then reads it back instead of loading and
-    checking the files again (see :mod:`kit.io.cache`).
-    """
-    from kit.io.cache import ENV
-
-    if os.environ.get(ENV, "").strip():
-        yield
-        return
-    folder = tempfile.mkdtemp(prefix="kit-load-cache.")
-    os.environ[ENV] = folder
-    try:
-        yield
-    finally:
-        os.environ.pop(ENV, None)
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def _run(months_given, chosen, declared, source, preset, out, lang, team, jobs, timeout,
-         progress, folder) -> Report:
     ds = _load(source, preset)
     months = months_given or [last_complete_month(ds)]
     _check_months(ds, months, source)

@@ -18,7 +18,7 @@ from kit.i18n import MISSING, format_date_short, format_value
 from kit.io.summary import table_summary
 from kit.story.display import _late_display as _display
 from kit.story.display import _markdown
-from kit.story.table import Table, issue_table
+from kit.story.table import Table, _cells, issue_table
 from kit.story.texts import word
 
 
@@ -57,18 +57,11 @@ class QualitySections:
         >>> Report(ds, month="2026-10").rows_frame()[["table", "read", "kept", "rejected", "in_report"]].to_dict("records")
         [{'table': 'reps', 'read': 3, 'kept': 2, 'rejected': 1, 'in_report': 2}]
         """
-        stats = table_summary(self.ds)
-        read = getattr(self.ds, "rows_read", None) or {}
-        rows = []
-        for r in stats.itertuples(index=False):
-            n_read = read.get(r.table)
-            rejected = int(r.rejected)
-            rows.append({"table": r.table, "read": n_read,
-                         "kept": None if n_read is None else n_read - rejected,
-                         "rejected": rejected, "in_report": int(r.kept),
-                         "date_column": r[4], "start": r[5], "end": r[6]})
-        return pd.DataFrame(rows, columns=["table", "read", "kept", "rejected", "in_report",
-                                           "date_column", "start", "end"])
+        s = table_summary(self.ds)  # read (ds.rows_read), kept (rows here), rejected, dates
+        return pd.DataFrame({"table": s["table"], "read": s["read"],
+                             "kept": s["read"] - s["rejected"], "rejected": s["rejected"],
+                             "in_report": s["kept"], "date_column": s["date column"],
+                             "start": s["from"], "end": s["to"]})
 
     def quality(self) -> None:
         """Display the rows per table, the load's problems (errors, warnings) and what the loader did (info)."""
@@ -78,15 +71,12 @@ class QualitySections:
         _display(_markdown(word("rows_help", lang)))
         df = self.rows_frame()
 
-        def count(v):
-            return MISSING if v is None or pd.isna(v) else format_value(float(v), "count", lang)
-
         shown = pd.DataFrame({
             word("table", lang): df["table"].tolist(),
-            word("rows_read", lang): [count(v) for v in df["read"]],
-            word("rows_kept", lang): [count(v) for v in df["kept"]],
-            word("rows_aside", lang): [count(v) for v in df["rejected"]],
-            word("rows_in_report", lang): [count(v) for v in df["in_report"]],
+            word("rows_read", lang): _cells(df["read"], "count", lang),
+            word("rows_kept", lang): _cells(df["kept"], "count", lang),
+            word("rows_aside", lang): _cells(df["rejected"], "count", lang),
+            word("rows_in_report", lang): _cells(df["in_report"], "count", lang),
             word("date_column", lang): [c or MISSING for c in df["date_column"]],
             word("first_date", lang): [format_date_short(v, lang) for v in df["start"]],
             word("last_date", lang): [format_date_short(v, lang) for v in df["end"]]})
