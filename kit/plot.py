@@ -37,6 +37,7 @@ from matplotlib.ticker import FixedLocator, Formatter, MaxNLocator
 
 from kit import registry
 from kit.errors import ParameterError, did_you_mean
+from kit.flags import flag_legend
 from kit.i18n import (
     LOCALES, MISSING, axis_label, check_lang, column_label, format_change, format_date_short,
     format_number, format_period, format_value, has_word, infer_freq, kpi_label, month_abbr, t,
@@ -420,7 +421,8 @@ def plot_bars(data, *, x, y="value", group=None, ax=None, name=None, lang="en", 
 
     Bars whose ``low_sample`` is true are grey and hatched; bars whose ``differs``
     is true (a group that differs from the rest, from
-    :func:`kit.stats.compare_to_rest`) get a dark outline and a bold value label.
+    :func:`kit.flags.flag_differences`) get a dark outline and a bold value label;
+    the legend names the test's correction when ``data`` comes from that function.
 
     Parameters
     ----------
@@ -536,7 +538,7 @@ def plot_bars(data, *, x, y="value", group=None, ax=None, name=None, lang="en", 
                              label=t("small_sample_note", lang)))
     if differs.any():
         handles.append(Patch(facecolor="white", edgecolor=HIGHLIGHT_EDGE, linewidth=2.5,
-                             label=t("differs_note", lang)))
+                             label=flag_legend(df, lang)))
     if handles:
         ax.legend(handles=handles, title=column_label(group, lang) if group is not None else None,
                   **_LEGEND)

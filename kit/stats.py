@@ -55,35 +55,131 @@ def wilson_interval(successes, trials, alpha: float = 0.05):
     return low, high
 
 
-def compare_to_rest(successes, trials, alpha: float = 0.05) -> pd.DataFrame:
-    """Compare each group's proportion with the pooled rest of the groups.
+#: ``method=`` of :func:`compare_to_rest`, as written by a user -> statsmodels' name
+#: (``None``: one test per group at ``alpha``, no correction).
+CORRECTIONS = {"holm": "holm", "bh": "fdr_bh", "fdr_bh": "fdr_bh", "benjamini-hochberg": "fdr_bh",
+               "none": None}
 
-    Uses a two-proportion z-test (statsmodels) of group ``i`` against all other
-    groups together, so a notebook can flag a rep or channel that really differs.
 
-    Returns
-    -------
-    DataFrame with ``rest_rate``, ``p_value`` and ``differs`` (p < alpha), one row
-    per input group, in input order.
+def correction_method(method) -> str | None:
+    """The statsmodels name of a multiple-comparison correction written ``method``.
+
+    Accepts ``"holm"``, ``"bh"``/``"fdr_bh"``/``"benjamini-hochberg"`` and
+    ``None``/``"none"``, in any case.
+
+    Raises
+    ------
+    ParameterError
+        For any other value, naming the values allowed.
 
     Examples
     --------
-    >>> out = compare_to_rest([10, 50, 52], [100, 100, 100])
-    >>> bool(out["differs"][0]), round(float(out["rest_rate"][0]), 2)
-    (True, 0.51)
+    >>> correction_method("BH"), correction_method("holm"), correction_method(None)
+    ('fdr_bh', 'holm', None)
     """
-    from statsmodels.stats.proportion import proportions_ztest
+    from kit.errors import ParameterError
 
+    if method is None:
+        return None
+    key = method.strip().lower() if isinstance(method, str) else method
+    if key not in CORRECTIONS:
+        raise ParameterError(
+            f"method={method!r} is not a multiple-comparison correction the kit knows; allowed "
+            f"values: {', '.join(repr(k) for k in CORRECTIONS)} or None. Use method='holm' (the "
+            "default) to keep the chance of any false flag in a table under alpha, 'bh' to keep "
+            "the expected share of false flags under alpha, or None for one test per group."
+        )
+    return CORRECTIONS[key]
+
+
+def _adjusted(p: np.ndarray, correction: str) -> np.ndarray:
+    """p-values adjusted by ``correction`` (``"holm"`` or ``"fdr_bh"``), as statsmodels' ``multipletests``.
+
+    Holm's step-down is written here: ``multipletests(method="holm")`` runs a full
+    ``gc.collect()`` on every call (statsmodels PR #8671), 50 ms or more per table in
+    a notebook kernel. The result is the same (tests/test_stats.py compares them).
+    """
+    if correction == "holm":
+        order = np.argsort(p, kind="stable")
+        steps = np.maximum.accumulate(p[order] * np.arange(len(p), 0, -1))  # m x smallest, (m-1) x next...
+        out = np.empty_like(p)
+        out[order] = np.minimum(steps, 1.0)
+        return out
+    from statsmodels.stats.multitest import multipletests
+
+    return multipletests(p, method=correction)[1]
+
+
+def compare_to_rest(successes, trials, alpha: float = 0.05, method="holm",
+                    low_sample=None) -> pd.DataFrame:
+    """Compare each group's proportion with the pooled rest of the groups, over the whole table.
+
+    Each group ``i`` is tested against all the other groups together with a
+    two-proportion z-test (statsmodels' score test, no continuity correction: the
+    pooled z-test). Testing many groups at ``alpha`` would flag some by chance
+    alone (7 groups that do not differ: about 30 % of tables show a flag), so the
+    p-values are adjusted over the groups tested (as statsmodels ``multipletests``):
+    Holm's correction by default keeps the chance of *any* false flag in the table
+    under ``alpha``. Small groups are tested (they count in the correction) but
+    never flagged: their test is too weak to act on alone.
+
+    Parameters
+    ----------
+    successes, trials : array-like
+        Counts per group.
+    alpha : float
+        Level of the flag, applied to the adjusted p-value.
+    method : {"holm", "bh", "fdr_bh", "benjamini-hochberg", "none", None}
+        Correction over the groups: Holm (family-wise error), Benjamini-Hochberg
+        (false discovery rate) or none.
+    low_sample : array-like of bool, optional
+        Groups never flagged (default: fewer than :data:`LOW_SAMPLE` trials).
+
+    Returns
+    -------
+    DataFrame, one row per input group in input order: ``rest_rate``, ``p_value``
+    (the group's own test), ``p_adjusted`` (after the correction), ``low_sample``
+    and ``differs`` (``p_adjusted < alpha`` and not a small sample). Groups that
+    cannot be tested (no trials, no rest, or every trial of the table a success or
+    every one a failure) have missing p-values and do not count in the correction.
+
+    Raises
+    ------
+    ParameterError
+        When ``method`` is not one of the corrections above.
+
+    Examples
+    --------
+    Two of four groups pass p < 0.05 on their own, none after Holm's correction
+    (4 x the smallest p-value, then 3 x the next, ...), both after Benjamini-Hochberg:
+
+    >>> out = compare_to_rest([18, 30, 36, 25], [100] * 4)
+    >>> out["p_value"].round(3).tolist(), out["p_adjusted"].round(3).tolist()
+    ([0.016, 0.476, 0.023, 0.56], [0.066, 0.951, 0.07, 0.951])
+    >>> out["differs"].tolist(), round(float(out["rest_rate"][0]), 3)
+    ([False, False, False, False], 0.303)
+    >>> compare_to_rest([18, 30, 36, 25], [100] * 4, method="bh")["differs"].tolist()
+    [True, False, True, False]
+    """
+    from statsmodels.stats.proportion import test_proportions_2indep
+
+    correction = correction_method(method)
     k = np.asarray(successes, dtype=float)
     n = np.asarray(trials, dtype=float)
+    small = n < LOW_SAMPLE if low_sample is None else np.asarray(low_sample, dtype=bool)
     rest_k, rest_n = k.sum() - k, n.sum() - n
     p = np.full(k.shape, np.nan)
-    for i in range(len(k)):  # one test per group (groups, not rows)
-        if n[i] > 0 and rest_n[i] > 0 and 0 < k[i] + rest_k[i] < n[i] + rest_n[i]:
-            _, p[i] = proportions_ztest([k[i], rest_k[i]], [n[i], rest_n[i]])
+    tested = (n > 0) & (rest_n > 0) & (k + rest_k > 0) & (k + rest_k < n + rest_n)
+    if tested.any():
+        p[tested] = test_proportions_2indep(k[tested], n[tested], rest_k[tested], rest_n[tested],
+                                            method="score", correction=False).pvalue
+    adjusted = p.copy()
+    if correction is not None and tested.any():
+        adjusted[tested] = _adjusted(p[tested], correction)
     with np.errstate(invalid="ignore", divide="ignore"):
         rest_rate = np.where(rest_n > 0, rest_k / np.where(rest_n > 0, rest_n, 1), np.nan)
-    return pd.DataFrame({"rest_rate": rest_rate, "p_value": p, "differs": p < alpha})
+    return pd.DataFrame({"rest_rate": rest_rate, "p_value": p, "p_adjusted": adjusted,
+                         "low_sample": small, "differs": (adjusted < alpha) & ~small})
 
 
 def trend(periods, values, weights=None) -> dict:

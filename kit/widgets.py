@@ -48,6 +48,7 @@ from kit import registry
 from kit.api import compute
 from kit.contract import CONTRACT
 from kit.errors import DataError, ParameterError
+from kit.flags import flag_differences, flag_note, row_flags
 from kit.i18n import MISSING, check_lang, column_label, format_frame, format_month, kpi_label, t
 from kit.plot import plot_bars, plot_funnel, plot_kpi
 
@@ -421,18 +422,30 @@ def new_figure(figsize=(8, 4.5)) -> matplotlib.figure.Figure:
     return fig
 
 
-def table_html(df: pd.DataFrame, *, max_rows: int = MAX_TABLE_ROWS, lang: str = "en") -> str:
+def table_html(df: pd.DataFrame, *, max_rows: int = MAX_TABLE_ROWS, lang: str = "en",
+               grey=None, bold=None) -> str:
     """An escaped HTML table of a (formatted) frame, cut at ``max_rows`` rows.
+
+    ``grey`` and ``bold`` (one bool per row of ``df``) grey small samples and put
+    groups that differ from the rest in bold, as the notebooks' tables do.
 
     Examples
     --------
     >>> html_ = table_html(pd.DataFrame({"rep": ["<script>alert(1)</script>"]}))
     >>> "<script>" in html_, "&lt;script&gt;" in html_
     (False, True)
+    >>> table_html(pd.DataFrame({"rep": ["A", "B"]}), bold=[False, True]).count("font-weight: bold")
+    1
     """
     check_lang(lang)
     shown = df.head(max_rows)
     out = shown.to_html(index=False, escape=True, border=0, classes="kit-table", na_rep="–")
+    if grey is not None or bold is not None:
+        grey, bold = (list(f) if f is not None else [False] * len(df) for f in (grey, bold))
+        styles = iter(" ".join(css for css, on in (("color: #8a8a8a;", g), ("font-weight: bold;", b)) if on)
+                      for g, b in zip(grey, bold))
+        head, body = out.split("<tbody>", 1)  # cells are escaped: each <tr> below is a row
+        out = head + "<tbody>" + re.sub("<tr>", lambda _m: f'<tr style="{next(styles)}">', body)
     if len(df) > max_rows:
         out += f"<p><i>{html.escape(t('rows', lang, n=f'{max_rows} / {len(df)}'))}</i></p>"
     return out
@@ -655,7 +668,11 @@ class KPIExplorer(widgets.VBox):
         return out
 
     def refresh(self) -> None:
-        """Compute the chosen KPI and redraw the table and the figure."""
+        """Compute the chosen KPI and redraw the table and the figure.
+
+        A proportion by one group key (a breakdown, no period) has its groups compared
+        with the rest (:func:`kit.flags.flag_differences`): bold rows, a note under the table.
+        """
         name, lang = self.kpi.value, self.lang
         try:
             res = compute(self.dataset, name, **self.options)
@@ -672,13 +689,18 @@ class KPIExplorer(widgets.VBox):
             self.image.value = b""
             return
         self.status.value = ""
+        if len(result_keys(res)) == 1 and result_keys(res)[0] in BREAKDOWNS:  # groups, not stages
+            res = self.result = flag_differences(res)
         shown = format_frame(res, name, lang, currency=self.currency)
         header = t("name", lang)
         names = rep_names(self.dataset) if "rep_id" in result_keys(res) else {}
         if names and header not in shown.columns:
             pos = list(res.columns).index("rep_id") + 1
             shown.insert(pos, header, [names.get(r, MISSING) for r in res["rep_id"]])
-        self.table.value = table_html(shown, lang=lang)
+        grey, bold = row_flags(res)
+        note = flag_note(res, lang)
+        self.table.value = table_html(shown, lang=lang, grey=grey, bold=bold) + (
+            f"<p><i>{html.escape(note)}</i></p>" if note else "")
         try:
             fig = kpi_figure(res, name, lang=lang, currency=self.currency, figsize=self.figsize)
             self.image.value = figure_png(fig) if fig is not None else b""

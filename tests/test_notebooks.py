@@ -260,10 +260,44 @@ def test_breakdown_flags_the_rep_that_differs_and_names_reps(monkeypatch):
         {"rep_id": "R1", "name": "Ana", "numerator": 9.0, "denominator": 10.0},
         {"rep_id": "R2", "name": "Bob", "numerator": 2.0, "denominator": 10.0},
     ]
-    # 9/10 against 2/10: a two-proportion z-test gives p < 0.01 for both
-    assert df["differs"].tolist() == [True, True]
+    # 9/10 against 2/10: p < 0.01 for both, even after Holm's correction; but 10 deals
+    # each are small samples, never bold on their own
+    assert df["differs"].tolist() == [False, False]
     tables = [o for o in shown if isinstance(o, story.Table)]
-    assert tables[0].bold == [True, True] and tables[0].grey == [True, True]
+    assert tables[0].bold == [False, False] and tables[0].grey == [True, True]
+    notes = [o.data for o in shown if hasattr(o, "data") and "differs" in str(o.data)]
+    assert notes == ["*No group differs from the rest at p < 0.05 after Holm's correction for 2 groups. "
+                     "Grey: small sample (under 30), never bold on its own.*"]
+
+
+def _seven_reps(lang):
+    """Seven reps in October: R1 wins 4 of 40, R2-R6 16 of 40, R7 (a small sample) 1 of 10."""
+    won = {"R1": 4, "R2": 16, "R3": 16, "R4": 16, "R5": 16, "R6": 16, "R7": 1}
+    rows = [(r, "won" if i < w else "lost") for r, w in won.items() for i in range(10 if r == "R7" else 40)]
+    opps = pd.DataFrame({"opportunity_id": [f"O{i}" for i in range(len(rows))],
+                         "rep_id": [r for r, _ in rows], "status": [s for _, s in rows],
+                         "created_at": pd.Timestamp("2026-09-01"), "closed_at": pd.Timestamp("2026-10-15")})
+    return story.Report(Dataset({"opportunities": opps}), month="2026-10", lang=lang)
+
+
+@pytest.mark.parametrize(("lang", "note"), [
+    ("en", "*Bold: differs from the rest, p < 0.05 after Holm's correction for 7 groups. "
+           "Grey: small sample (under 30), never bold on its own.*"),
+    ("fr", "*En gras : diffère du reste, p < 0,05 après correction de Holm pour 7 groupes. "
+           "En gris : petit échantillon (moins de 30), jamais en gras à lui seul.*"),
+])
+def test_breakdown_footnote_says_the_correction_and_the_number_of_groups(monkeypatch, lang, note):
+    shown = []
+    monkeypatch.setattr(story, "_display", lambda *objs: shown.extend(objs))
+    monkeypatch.setattr(story, "_show", lambda ax: None)
+    rep = _seven_reps(lang)
+    rep.breakdown("win_rate", by="rep_id")
+    # R1: 4/40 against 81/210, p = 0.00047 alone, 7 x that = 0.0033 after Holm's correction;
+    # R7: 1/10 against 84/240 is tested (it counts in the 7) but a small sample
+    assert rep.last["differs"].tolist() == [True] + [False] * 6
+    table = next(o for o in shown if isinstance(o, story.Table))
+    assert table.bold == [True] + [False] * 6 and table.grey == [False] * 6 + [True]
+    assert shown[shown.index(table) + 1].data == note
 
 
 def test_flag_differences_leaves_non_proportions_alone():

@@ -401,3 +401,24 @@ def test_explorer_keeps_the_frequency_across_kpis_and_names_reps_of_any_rep_resu
                 .get_xticklabels()] == ["R1", "R2", "R3"]
     finally:
         registry.unregister("_t_per_rep")
+
+
+def test_explorer_bolds_the_group_that_differs_and_says_how_it_was_tested():
+    # Nord wins 4 of 40, Sud 16 of 40, Est 17 of 40, Ouest 2 of 10 (a small sample)
+    won = {"Nord": (4, 40), "Sud": (16, 40), "Est": (17, 40), "Ouest": (2, 10)}
+    rows = [(team, "won" if i < w else "lost") for team, (w, n) in won.items() for i in range(n)]
+    opps = pd.DataFrame({"opportunity_id": [f"O{i}" for i in range(len(rows))],
+                         "team": [r for r, _ in rows], "status": [s for _, s in rows],
+                         "created_at": pd.Timestamp("2026-09-01"), "closed_at": pd.Timestamp("2026-10-15")})
+    ex = kw.kpi_explorer(kit.Dataset({"opportunities": opps}), lang="fr", kpis=["win_rate"], filters=False)
+    assert "En gras" not in ex.table.value  # monthly lines: no groups compared
+    with ex.hold():
+        ex.freq.value = None
+        ex.breakdown.value = "team"
+    assert ex.result["differs"].tolist() == [False, True, False, False]  # Est, Nord, Ouest, Sud
+    rows_html = ex.table.value.split("<tbody>")[1].split("</tr>")
+    assert ['font-weight: bold' in r for r in rows_html[:4]] == [False, True, False, False]
+    assert ['color: #8a8a8a' in r for r in rows_html[:4]] == [False, False, True, False]
+    assert ex.table.value.endswith(
+        "<p><i>En gras : diffère du reste, p &lt; 0,05 après correction de Holm pour 4 groupes. "
+        "En gris : petit échantillon (moins de 30), jamais en gras à lui seul.</i></p>")

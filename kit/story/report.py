@@ -29,6 +29,7 @@ import pandas as pd
 from kit import registry
 from kit.api import compute
 from kit.errors import ParameterError
+from kit.flags import flag_note, row_flags
 from kit.i18n import check_lang, column_label, format_frame, format_month, has_word, kpi_label
 from kit.scorecard import last_complete_month
 from kit.story.dashboard import DashboardSections
@@ -205,7 +206,11 @@ class Report(KpiSections, FunnelSections, MatrixSections, CohortSections, Qualit
         _display(_markdown(f"{'#' * level} {text}"))
 
     def table_of(self, name: str, df: pd.DataFrame, *, caption: str | None = None) -> None:
-        """Display a KPI result as a formatted table (small samples grey, differing rows bold)."""
+        """Display a KPI result as a formatted table (small samples grey, differing rows bold).
+
+        Under a table flagged by :func:`kit.flags.flag_differences`, a note says how the
+        groups were compared (level, correction, number of groups) and what grey means.
+        """
         quiet = [c for c in HIDDEN_WHEN_ZERO if c in df.columns
                  and pd.to_numeric(df[c], errors="coerce").fillna(0).eq(0).all()]
         df = _ci_columns(df.drop(columns=quiet + [c for c in DROPPED.get(name, ()) if c in df.columns]))
@@ -217,11 +222,11 @@ class Report(KpiSections, FunnelSections, MatrixSections, CohortSections, Qualit
                 unit, label = COLUMNS[name][col]
                 shown.isetitem(i, _cells(df[col], unit, self.lang, self.currency))
                 shown = shown.rename(columns={shown.columns[i]: _label(label, self.lang)})
-        grey = df["low_sample"].fillna(False).astype(bool).tolist() if "low_sample" in df.columns else None
-        bold = df["differs"].fillna(False).astype(bool).tolist() if "differs" in df.columns else None
+        grey, bold = row_flags(df)
         _display(Table(shown, uid=self._uid(name), caption=caption, grey=grey, bold=bold))
-        if bold is not None and any(bold):
-            _display(_markdown(f"*{word('legend_rows', self.lang)}*"))
+        note = flag_note(df, self.lang)  # groups compared with the rest: how, and what bold means
+        if note:
+            _display(_markdown(f"*{note}*"))
         elif grey is not None and any(grey):
             _display(_markdown(f"*{word('legend_grey', self.lang)}*"))
 

@@ -182,8 +182,9 @@ class KpiSections:
                   **options) -> None:
         """Display KPI ``name`` by ``by`` over ``window``: table and bars.
 
-        Proportions get a ``differs`` flag (:func:`kit.stats.compare_to_rest`): bold
-        rows differ from the rest of the groups; grey rows are small samples.
+        Proportions get a ``differs`` flag (:func:`kit.flags.flag_differences`, Holm's
+        correction over the groups): bold rows differ from the rest of the groups; grey
+        rows are small samples, never bold; a note under the table says so.
         """
         from kit.plot import plot_bars
 

@@ -114,12 +114,6 @@ WORDS = {
     },
     "too_short": {"en": "Too few months with data to tell a trend ({n}).",
                   "fr": "Trop peu de mois avec des données pour dégager une tendance ({n})."},
-    "legend_rows": {
-        "en": "Grey rows: small sample (fewer than 30), read with care. Bold rows: differs from the "
-              "rest of the groups (two-proportion test, p < 0.05).",
-        "fr": "Lignes grises : petit échantillon (moins de 30), à lire avec prudence. Lignes en gras : "
-              "diffère du reste des groupes (test de deux proportions, p < 0,05).",
-    },
     "vs_rest": {"en": "vs rest", "fr": "vs reste"},
     "above": {"en": "above", "fr": "au-dessus"},
     "below": {"en": "below", "fr": "en dessous"},
