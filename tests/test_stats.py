@@ -79,6 +79,14 @@ def test_p_values_and_adjusted_p_values_match_statsmodels(method, statsmodels):
     assert out["differs"].tolist() == (adjusted < 0.05).tolist()
 
 
+@pytest.mark.parametrize("p", [[0.01, 0.01, 0.04, 0.5], [0.3, 0.2, 0.9, 1.0, 0.25], [1e-12], [0.04, 0.03]])
+def test_holm_written_without_multipletests_gives_its_values(p):
+    from kit.stats import _adjusted
+
+    expected = multipletests(p, method="holm")[1]
+    assert _adjusted(np.array(p), "holm").tolist() == pytest.approx(expected.tolist(), rel=1e-12)
+
+
 def test_untestable_groups_do_not_count_in_the_correction():
     out = compare_to_rest([20, 0, 30, 38], [100, 0, 100, 100])
     assert np.isnan(out["p_value"][1]) and np.isnan(out["p_adjusted"][1]) and not out["differs"][1]
