@@ -159,7 +159,9 @@ def load_dataset(source, *, preset=None, mapping=None, backend="pandas", strict=
     _check_options(backend, locale, timezone, currency)
     key = cache.cache_key(source, {"preset": preset, "mapping": mapping, "backend": backend,
                                    "strict": strict, "locale": locale, "timezone": timezone,
-                                   "currency": currency, "rates": rates})
+                                   # without a preset, no currency means EUR
+                                   "currency": currency if preset is not None else currency or "EUR",
+                                   **({"rates": rates} if rates is not None else {})})
     cached = cache.read(key)
     if cached is not None:  # KIT_LOAD_CACHE: the same files loaded with the same options
         return replace(cached, as_of=as_of)
