@@ -31,6 +31,8 @@ import pandas as pd
 
 from kit.errors import DataError, ParameterError
 from kit.io._sqltext import ident, literal
+from kit.io.headers import find_header
+from kit.io.issues import Issue
 
 #: Name given to the column holding each row's currency.
 COLUMN = "currency"
@@ -195,3 +197,53 @@ def convert_amounts(con, money: Money, target: str, rates: dict) -> None:
         factor = f"CASE {code} {cases} ELSE 1 END"
     con.execute(f"CREATE TEMP VIEW {ident(old)} AS SELECT * REPLACE (amount * {factor} AS amount) "
                 f"FROM {ident(new)}")
+
+
+def read_money(out, cur, headers, renames, chosen, table, origin, rates, notes) -> Money | None:
+    """The currency of the amounts of one export frame (renamed ``out``); amounts in several
+    currencies are set aside (``amount`` renamed ``export: <header>``) unless ``rates``.
+
+    ``cur`` is the preset's ``currency`` entry, ``headers`` the export's headers,
+    ``renames`` {header: new name}, ``chosen`` {contract column: header}; issues are
+    appended to ``notes``.
+
+    Examples
+    --------
+    >>> out = pd.DataFrame({"amount": ["1", "2"], "currency": ["USD", "EUR"]})
+    >>> notes, chosen = [], {"amount": "Value"}
+    >>> m = read_money(out, {"column": ["Cur"], "converted": [], "converted_column": []},
+    ...                ["Value", "Cur"], {"Value": "amount", "Cur": "currency"}, chosen,
+    ...                "opportunities", "x.csv", None, notes)
+    >>> m.set_aside, list(out.columns), notes[0].rule
+    (True, ['export: Value', 'currency'], 'currencies')
+    """
+    if not cur or "amount" not in chosen:
+        return None
+    amount_h = chosen["amount"]
+    cur_h = find_header(headers, cur["column"])
+    converted = amount_h if find_header([amount_h], cur["converted"]) else None
+    conv_h = find_header(headers, cur["converted_column"])
+    conv = count_currencies(out[renames.get(conv_h, conv_h)]) if conv_h else {}
+    counts = count_currencies(out[COLUMN]) if cur_h and renames.get(cur_h) == COLUMN else {}
+    money = Money(table, COLUMN if counts else None, counts, converted,
+                  next(iter(conv)) if len(conv) == 1 else None, cur_h or "")
+    if len(counts) > 1 and converted:
+        notes.append(Issue(table, "amount", "currencies", "info", sum(counts.values()), [],
+                           f"{origin}: deals in {len(counts)} currencies ({describe(counts)}, "
+                           f"column {cur_h!r}); amounts are read from {converted!r}, in one "
+                           "currency."))
+    elif len(counts) > 1 and not rates:
+        out.rename(columns={"amount": f"export: {amount_h}"}, inplace=True)
+        del chosen["amount"]
+        money.set_aside = True
+        notes.append(Issue(table, "amount", "currencies", "warning", sum(counts.values()), [],
+                           f"{origin}: amounts in {len(counts)} currencies: {describe(counts)} "
+                           f"(column {cur_h!r}). They are not added up: the amount column is kept "
+                           f"as 'export: {amount_h}' and KPIs that need amounts are not "
+                           f"computed. Load with rates={{...}} (the value of one unit of each "
+                           "currency in the dataset currency) and currency=, or export the "
+                           f"converted amount column ({', '.join(cur['converted']) or 'none known'})."))
+    elif counts:
+        notes.append(Issue(table, "amount", "currencies", "info", sum(counts.values()), [],
+                           f"{origin}: amounts in {describe(counts)} (column {cur_h!r})."))
+    return money

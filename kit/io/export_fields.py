@@ -26,6 +26,7 @@ import hashlib
 
 import pandas as pd
 
+from kit.io.currency import describe
 from kit.io.files import LINE
 from kit.io.headers import find_headers
 from kit.io.issues import EXAMPLES, Issue
@@ -147,3 +148,53 @@ def absent_columns(stages: dict, issues: list) -> list:
         if st is not None and column not in st.columns and (table, column) not in said:
             out.append(absent(table, column, f"{st.origin} has no {column} column ({cost})."))
     return out
+
+
+def header_notes(table: str, origin: str, name: str, chosen: dict, repeated: dict) -> list:
+    """Which columns were used: one info row, and one per header name the export repeats.
+
+    Examples
+    --------
+    >>> rows = header_notes("opportunities", "x.csv", "HubSpot", {"customer_id": "Company"},
+    ...                     {"Company": ["Company", "Company (2)"]})
+    >>> [r.rule for r in rows], rows[1].message[-60:]
+    (['columns_used', 'repeated_header'], "rst one, 'Company'. The export writes it so: nothing to fix.")
+    """
+    used = {h: c for c, h in chosen.items()}
+    out = [Issue(table, None, "columns_used", "info", len(chosen), [],
+                 f"{origin}: columns used by the {name} preset: " + ", ".join(
+                     f"{c} <- {h!r}" if h != "(derived)" else f"{c} derived"
+                     for c, h in chosen.items()) + ".")]
+    for header, cols in repeated.items():
+        taken = [c for c in cols if c in used]
+        which = (f"{used[taken[0]]} is read from the first one, {taken[0]!r}" if taken
+                 else "none of them is used")
+        out.append(Issue(table, None, "repeated_header", "info", len(cols), [],
+                         f"{origin}: the header has {len(cols)} columns named {header!r}, read as "
+                         f"{cols}; {which}. The export writes it so: nothing to fix."))
+    return out
+
+
+def no_amount(name: str, origin: str, heads: list, converted: list, money) -> Issue:
+    """Why the deals have no amount (rule ``absent``): the cause revenue and the money KPIs give.
+
+    ``heads`` are the headers the preset looked for, ``converted`` those of converted
+    amounts, ``money`` what :func:`kit.io.currency.read_money` found (or ``None``).
+
+    Examples
+    --------
+    >>> no_amount("Salesforce", "r.csv", ["Amount (converted)", "Amount"], ["Amount (converted)"],
+    ...           None).message[:60]
+    "the Salesforce export 'r.csv' has no Amount column (looked f"
+    """
+    if money is not None and money.set_aside:
+        return absent("orders", "amount", (
+            f"the amounts of {origin!r} are in {len(money.counts)} currencies "
+            f"({describe(money.counts)}): revenue and the other money KPIs need amounts in one "
+            "currency. Load with rates={...} (the value of one unit of each currency in the "
+            "dataset currency) and currency=, or export the converted amount column."), "warning")
+    plain = next((h for h in heads if h not in converted), heads[0] if heads else "Amount")
+    return absent("orders", "amount", (
+        f"the {name} export {origin!r} has no {plain} column (looked for {heads}): "
+        "revenue needs it (orders are made from the amounts of won deals), and so do the other "
+        f"money KPIs. Add the {plain} column to the export, or load an orders file."), "warning")

@@ -61,9 +61,10 @@ import pandas as pd
 
 from kit.contract import CONTRACT, TABLE_NAMES
 from kit.errors import DataError, ParameterError, did_you_mean
-from kit.io.currency import COLUMN as CURRENCY, Money, count_currencies, describe
+from kit.io.currency import COLUMN as CURRENCY, Money, read_money
 from kit.io.export_dates import date_order, normalise_dates  # noqa: F401 - part of this API
-from kit.io.export_fields import absent, derived_ids, fill_closed_at, id_note
+from kit.io.export_fields import (absent, derived_ids, fill_closed_at, header_notes, id_note,
+                                  no_amount)
 from kit.io.files import LINE, file_kind, looks_binary, read_csv_text, read_excel_file
 from kit.io.headers import find_header
 from kit.io.issues import EXAMPLES, Issue, Structural
@@ -404,7 +405,7 @@ def to_contract(table: str, spec: dict, frame: pd.DataFrame, origin: str, locale
     for c in spec["open_clears"]:
         if c in out.columns and "status" in out.columns:
             out.loc[out["status"].eq("open"), c] = ""
-    money = _money(out, cur, headers, renames, chosen, table, origin, rates, notes)
+    money = read_money(out, cur, headers, renames, chosen, table, origin, rates, notes)
     dropped = _drop_unchanged(out, spec["drop_unchanged"], headers, renames)
     if len(dropped):
         notes.append(Issue(table, None, "not_a_change", "info", len(dropped), dropped[:EXAMPLES],
@@ -415,40 +416,6 @@ def to_contract(table: str, spec: dict, frame: pd.DataFrame, origin: str, locale
     dates = [c for c in chosen if contract.column(c).kind in ("datetime", "date")]
     normalise_dates(out, dates, locale)
     return out.reset_index(drop=True), chosen, problems, notes, money
-
-
-def _money(out, cur, headers, renames, chosen, table, origin, rates, notes) -> Money | None:
-    """The currency of the amounts of one export frame; amounts in several currencies set aside."""
-    if not cur or "amount" not in chosen:
-        return None
-    amount_h = chosen["amount"]
-    cur_h = find_header(headers, cur["column"])
-    converted = amount_h if find_header([amount_h], cur["converted"]) else None
-    conv_h = find_header(headers, cur["converted_column"])
-    conv = count_currencies(out[renames.get(conv_h, conv_h)]) if conv_h else {}
-    counts = count_currencies(out[CURRENCY]) if cur_h and renames.get(cur_h) == CURRENCY else {}
-    money = Money(table, CURRENCY if counts else None, counts, converted,
-                  next(iter(conv)) if len(conv) == 1 else None, cur_h or "")
-    if len(counts) > 1 and converted:
-        notes.append(Issue(table, "amount", "currencies", "info", sum(counts.values()), [],
-                           f"{origin}: deals in {len(counts)} currencies ({describe(counts)}, "
-                           f"column {cur_h!r}); amounts are read from {converted!r}, in one "
-                           "currency."))
-    elif len(counts) > 1 and not rates:
-        out.rename(columns={"amount": f"export: {amount_h}"}, inplace=True)
-        del chosen["amount"]
-        money.set_aside = True
-        notes.append(Issue(table, "amount", "currencies", "warning", sum(counts.values()), [],
-                           f"{origin}: amounts in {len(counts)} currencies: {describe(counts)} "
-                           f"(column {cur_h!r}). They are not added up: the amount column is kept "
-                           f"as 'export: {amount_h}' and KPIs that need amounts are not "
-                           f"computed. Load with rates={{...}} (the value of one unit of each "
-                           "currency in the dataset currency) and currency=, or export the "
-                           f"converted amount column ({', '.join(cur['converted']) or 'none known'})."))
-    elif counts:
-        notes.append(Issue(table, "amount", "currencies", "info", sum(counts.values()), [],
-                           f"{origin}: amounts in {describe(counts)} (column {cur_h!r})."))
-    return money
 
 
 def _drop_unchanged(frame, pair, headers, renames) -> list:
@@ -587,7 +554,7 @@ def discover_preset(source, preset, mapping: dict, *, locale: str = "auto",
             user_status=user_status if table == "opportunities" else None, rates=rates)
         money = money or found_money
         problems += bad
-        notes += more + _header_notes(table, origin, p.name, chosen, repeated)
+        notes += more + header_notes(table, origin, p.name, chosen, repeated)
         if footer:
             notes.append(Issue(table, None, "footer", "info", len(footer), footer[:EXAMPLES],
                                f"{origin}: {len(footer)} footer line(s) of the report (totals, "
@@ -602,7 +569,9 @@ def discover_preset(source, preset, mapping: dict, *, locale: str = "auto",
     has_orders = "orders" in found or any(Path(n).stem.lower() == "orders" for n in plain) or any(
         spec.get("file") in plain for t, spec in mapping.items() if t == "orders")
     if "opportunities" in found and "amount" not in found["opportunities"].chosen and not has_orders:
-        notes.append(_no_amount(p, found["opportunities"], money))
+        spec = p.tables["opportunities"]
+        notes.append(no_amount(p.name, found["opportunities"].origin, spec["columns"].get("amount", []),
+                               (spec.get("currency") or {}).get("converted") or [], money))
     has_reps_file = "reps" in found or any(Path(n).stem.lower() == "reps" for n in plain) or any(
         spec.get("file") in plain for t, spec in mapping.items() if t == "reps")
     reps = reps_from_owners(found) if p.reps_from_owners and found and not has_reps_file else None
@@ -630,40 +599,6 @@ def discover_preset(source, preset, mapping: dict, *, locale: str = "auto",
         problems.append(Structural(None, str(source), None, "no_table",
                                    f"no {p.name} export found in {str(source)!r}."))
     return raws, problems, notes, money
-
-
-def _header_notes(table: str, origin: str, name: str, chosen: dict, repeated: dict) -> list:
-    """Which columns were used: one info row, and one per header name the export repeats."""
-    used = {h: c for c, h in chosen.items()}
-    out = [Issue(table, None, "columns_used", "info", len(chosen), [],
-                 f"{origin}: columns used by the {name} preset: " + ", ".join(
-                     f"{c} <- {h!r}" if h != "(derived)" else f"{c} derived"
-                     for c, h in chosen.items()) + ".")]
-    for header, cols in repeated.items():
-        taken = [c for c in cols if c in used]
-        which = (f"{used[taken[0]]} is read from the first one, {taken[0]!r}" if taken
-                 else "none of them is used")
-        out.append(Issue(table, None, "repeated_header", "info", len(cols), [],
-                         f"{origin}: the header has {len(cols)} columns named {header!r}, read as "
-                         f"{cols}; {which}. The export writes it so: nothing to fix."))
-    return out
-
-
-def _no_amount(p: Preset, found: _Found, money: Money | None) -> Issue:
-    """Why the opportunities have no amount: the cause that revenue and the money KPIs give."""
-    if money is not None and money.set_aside:
-        return absent("orders", "amount", (
-            f"the amounts of {found.origin!r} are in {len(money.counts)} currencies "
-            f"({describe(money.counts)}): revenue and the other money KPIs need amounts in one "
-            "currency. Load with rates={...} (the value of one unit of each currency in the "
-            "dataset currency) and currency=, or export the converted amount column."), "warning")
-    heads = p.tables["opportunities"]["columns"].get("amount", [])
-    conv = (p.tables["opportunities"].get("currency") or {}).get("converted") or []
-    plain = next((h for h in heads if h not in conv), heads[0] if heads else "Amount")
-    return absent("orders", "amount", (
-        f"the {p.name} export {found.origin!r} has no {plain} column (looked for {heads}): "
-        "revenue needs it (orders are made from the amounts of won deals), and so do the other "
-        f"money KPIs. Add the {plain} column to the export, or load an orders file."), "warning")
 
 
 def _no_match(p: Preset, name: str, headers: list) -> str:
