@@ -30,7 +30,12 @@ an export, in order:
    says how many);
 2. each file (each sheet of a workbook) is given to the table whose ``match`` its
    header fits; files named after a table (``reps.csv``) are read as usual;
-3. columns are renamed (``columns``), ``status`` is decided, values are mapped;
+3. columns are renamed (``columns``; a header the export repeats is read as
+   ``Name (2)``, with a note), ``status`` is decided from the CRM's flags and stage
+   labels (:mod:`kit.io.stages`), values are mapped; a missing id column gives
+   derived ids, a missing close date the won / lost times, a missing owner a deals
+   table without ``rep_id`` (:mod:`kit.io.export_fields`); the currency column is read
+   (:mod:`kit.io.currency`);
 4. dates written ``3/15/2026`` or ``15/03/2026`` are rewritten as ISO dates, the
    order of day and month decided per column from its values (a day above 12
    tells), and for columns that do not tell, from the other date columns of the file;
