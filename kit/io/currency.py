@@ -108,6 +108,18 @@ def check_rates(rates) -> dict | None:
     return out
 
 
+def load_hint(counts: dict) -> str:
+    """The options to pass to convert amounts in several currencies to the most common one.
+
+    Examples
+    --------
+    >>> load_hint({"USD": 2, "EUR": 1})
+    "currency='USD', rates={'EUR': <value of 1 EUR in USD>}"
+    """
+    first, *rest = counts
+    return f"currency={first!r}, {_rate_hint(rest, first)}"
+
+
 def _rate_hint(codes, target: str) -> str:
     return "rates={" + ", ".join(f"'{c}': <value of 1 {c} in {target}>" for c in codes) + "}"
 
@@ -240,9 +252,9 @@ def read_money(out, cur, headers, renames, chosen, table, origin, rates, notes) 
                            f"{origin}: amounts in {len(counts)} currencies: {describe(counts)} "
                            f"(column {cur_h!r}). They are not added up: the amount column is kept "
                            f"as 'export: {amount_h}' and KPIs that need amounts are not "
-                           f"computed. Load with rates={{...}} (the value of one unit of each "
-                           "currency in the dataset currency) and currency=, or export the "
-                           f"converted amount column ({', '.join(cur['converted']) or 'none known'})."))
+                           f"computed. To convert them, load with {load_hint(counts)}"
+                           + (f", or export the converted amount column ({', '.join(cur['converted'])})"
+                              if cur["converted"] else "") + "."))
     elif counts:
         notes.append(Issue(table, "amount", "currencies", "info", sum(counts.values()), [],
                            f"{origin}: amounts in {describe(counts)} (column {cur_h!r})."))

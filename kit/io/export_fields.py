@@ -26,7 +26,7 @@ import hashlib
 
 import pandas as pd
 
-from kit.io.currency import describe
+from kit.io.currency import describe, load_hint
 from kit.io.files import LINE
 from kit.io.headers import find_headers
 from kit.io.issues import EXAMPLES, Issue
@@ -191,8 +191,8 @@ def no_amount(name: str, origin: str, heads: list, converted: list, money) -> Is
         return absent("orders", "amount", (
             f"the amounts of {origin!r} are in {len(money.counts)} currencies "
             f"({describe(money.counts)}): revenue and the other money KPIs need amounts in one "
-            "currency. Load with rates={...} (the value of one unit of each currency in the "
-            "dataset currency) and currency=, or export the converted amount column."), "warning")
+            f"currency. Load with {load_hint(money.counts)} (rates: the value of one unit in the "
+            "dataset currency), or export a converted amount column."))
     plain = next((h for h in heads if h not in converted), heads[0] if heads else "Amount")
     return absent("orders", "amount", (
         f"the {name} export {origin!r} has no {plain} column (looked for {heads}): "

@@ -211,7 +211,9 @@ def test_two_currencies_are_not_added_up(tmp_path):
     with pytest.raises(DataError, match=r"^KPI 'revenue' cannot be computed: the amounts of "
                                         r"'deals\.csv' are in 2 currencies \(EUR \(2\), USD \(2\)\): "
                                         r"revenue and the other money KPIs need amounts in one "
-                                        r"currency\. Load with rates=\{\.\.\.\}"):
+                                        r"currency\. Load with currency='EUR', rates=\{'USD': "
+                                        r"<value of 1 USD in EUR>\} \(rates: the value of one "
+                                        r"unit in the dataset currency\)"):
         kit.compute(ds, "revenue")
     # with rates: converted to the dataset currency, then added up
     ds = kit.load_dataset(path, preset="pipedrive", currency="EUR", rates={"USD": 0.5})
