@@ -53,7 +53,7 @@ def export_saying_closed(draw):
 
 
 @seed(18)
-@settings(max_examples=40, deadline=None, derandomize=True,
+@settings(max_examples=25, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow])
 @given(export_saying_closed())
 def test_an_export_saying_closed_never_loads_all_open_and_silent(frame):
