@@ -41,6 +41,11 @@ def compute(ds, name: str, **options) -> pd.DataFrame:
     spec = registry.get(name)
     missing = [t for t in spec.tables if t not in ds.tables]
     if missing:
+        issues = getattr(ds, "issues", None)
+        causes = [] if issues is None or not len(issues) else issues.loc[
+            (issues["rule"] == "absent") & issues["table"].isin(missing), "message"].tolist()
+        if causes:  # the load said why the table is missing: that is the cause to give
+            raise DataError(f"KPI {name!r} cannot be computed: {' '.join(causes)}")
         raise DataError(
             f"KPI {name!r} needs table(s) {missing}, which the dataset does not have; "
             f"it has {sorted(ds.tables)}. Add the file(s) {', '.join(m + '.csv' for m in missing)} "

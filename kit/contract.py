@@ -122,7 +122,8 @@ TABLES: tuple[Table, ...] = (
     Table("opportunities", (
         _c("opportunity_id", "id", True),
         _c("created_at", "datetime", True),
-        _c("rep_id", "id", True, references="reps.rep_id"),
+        _c("rep_id", "id", references="reps.rep_id",
+           description="owner; when absent the deals load, and KPIs by rep are not available"),
         _c("status", "enum", True, OPPORTUNITY_STATUSES),
         _c("amount", "money", min_value=0),
         _c("closed_at", "datetime"),
@@ -246,6 +247,11 @@ def contract_markdown() -> str:
         "Generated from `kit/contract.py` by `make docs` (`python -m kit.docs`); a test keeps it in sync.",
         "Column names are lower snake case; identifiers are strings; times are timezone-naive;",
         "money is in one currency per dataset. Only the tables a KPI needs must be present.",
+        "",
+        "Optional columns may be absent. `opportunities.rep_id` is optional: a deals export with no",
+        "owner column loads, `ds.issues` gets a row (rule `absent`, column `rep_id`) saying \"no owner",
+        "column\", and the KPIs by rep are then not available. Rows of rule `absent` say why a table",
+        "or a column is missing (e.g. no amount column, so no orders); `kit.compute` quotes them.",
         "",
     ]
     for t in TABLES:

@@ -100,22 +100,52 @@ def looks_binary(data: bytes) -> bool:
     return control > 0.05 * max(len(head), 1)
 
 
-def read_csv_text(text: str, name: str, encoding: str = "utf-8") -> tuple[pd.DataFrame, dict]:
+def read_csv_text(text: str, name: str, encoding: str = "utf-8", *,
+                  repeated: str = "refuse") -> tuple[pd.DataFrame, dict]:
     """Read the decoded text of a CSV file (see :func:`read_csv_file`); ``name`` is used in messages.
+
+    ``repeated="suffix"`` reads a header that repeats a name (CRM exports do) by
+    renaming the repeats ``Name (2)``, ``Name (3)``; ``meta["repeated"]`` then maps
+    each original name to its columns (see :func:`suffix_repeated`). The default
+    refuses such a header.
 
     Examples
     --------
     >>> read_csv_text("id;montant\\n1;1 234,5\\n", "x.csv")[0].to_dict("list")
     {'id': ['1'], 'montant': ['1 234,5'], '_line': [2]}
+    >>> frame, meta = read_csv_text("id,a,a\\n1,x,y\\n", "x.csv", repeated="suffix")
+    >>> list(frame.columns), meta["repeated"]
+    (['id', 'a', 'a (2)', '_line'], {'a': ['a', 'a (2)']})
     """
     try:
-        return _read_csv_text(text, name, encoding)
+        return _read_csv_text(text, name, encoding, repeated)
     except csv.Error as exc:  # e.g. a lone carriage return inside a field
         raise DataError(f"{name}: the file cannot be read as CSV ({exc}); a text file with a "
                         "header line is expected.") from None
 
 
-def _read_csv_text(text: str, name: str, encoding: str) -> tuple[pd.DataFrame, dict]:
+def suffix_repeated(names: list) -> tuple[list, dict]:
+    """Rename repeated names ``x``, ``x (2)``, ``x (3)``: ``(names, {name: [its columns]})``.
+
+    Examples
+    --------
+    >>> suffix_repeated(["Associated Company", "Amount", "Associated Company"])
+    (['Associated Company', 'Amount', 'Associated Company (2)'], {'Associated Company': ['Associated Company', 'Associated Company (2)']})
+    """
+    out, seen, groups = [], set(), {}
+    for n in names:
+        new, k = n, 1
+        while new in seen and n:
+            k += 1
+            new = f"{n} ({k})"
+        seen.add(new)
+        out.append(new)
+        if n:
+            groups.setdefault(n, []).append(new)
+    return out, {n: g for n, g in groups.items() if len(g) > 1}
+
+
+def _read_csv_text(text: str, name: str, encoding: str, repeated: str = "refuse") -> tuple[pd.DataFrame, dict]:
     if text.startswith("\ufeff"):
         text = text[1:]
     if not text.strip():
@@ -123,7 +153,9 @@ def _read_csv_text(text: str, name: str, encoding: str) -> tuple[pd.DataFrame, d
                         "is expected on line 1.")
     delimiter = detect_delimiter(text)
     header = next(csv.reader(io.StringIO(text), delimiter=delimiter))
-    names = [h.strip() for h in header]
+    names, groups = [h.strip() for h in header], {}
+    if repeated == "suffix":
+        names, groups = suffix_repeated(names)
     dupes = sorted({n for n in names if n and names.count(n) > 1})
     if dupes:
         raise DataError(f"{name}: the header (line 1) has duplicate column names {dupes}; "
@@ -143,7 +175,7 @@ def _read_csv_text(text: str, name: str, encoding: str) -> tuple[pd.DataFrame, d
     df = _drop_empty_unnamed(df)
     df = df.fillna("")
     df[LINE] = _data_lines(text, delimiter, len(df))
-    return df, {"encoding": encoding, "delimiter": delimiter}
+    return df, {"encoding": encoding, "delimiter": delimiter, "repeated": groups}
 
 
 def _read_arrow(text: str, delimiter: str, width: int) -> pd.DataFrame:
@@ -215,10 +247,11 @@ def _check_field_counts(text: str, delimiter: str, name: str) -> None:
         )
 
 
-def read_excel_file(path, sheet=None) -> tuple[pd.DataFrame, dict]:
+def read_excel_file(path, sheet=None, *, repeated: str = "refuse") -> tuple[pd.DataFrame, dict]:
     """Read the first sheet (or ``sheet``) of an Excel file as strings, with ``_line``.
 
     ``_line`` is the Excel row number (the header is row 1); empty rows are skipped.
+    ``repeated`` is as in :func:`read_csv_text`.
 
     Examples
     --------
@@ -242,6 +275,9 @@ def read_excel_file(path, sheet=None) -> tuple[pd.DataFrame, dict]:
     excel_rows = raw.index.to_numpy() + 1
     header = [str(h).strip() if not _missing(h) else "" for h in raw.iloc[0]]
     body = raw.iloc[1:]
+    groups = {}
+    if repeated == "suffix":
+        header, groups = suffix_repeated(header)
     dupes = sorted({n for n in header if n and header.count(n) > 1})
     if dupes:
         raise DataError(f"{path.name}: the header row has duplicate column names {dupes}; "
@@ -250,7 +286,7 @@ def read_excel_file(path, sheet=None) -> tuple[pd.DataFrame, dict]:
                        for k, name in enumerate(header)}, index=range(len(body)))
     df = _drop_empty_unnamed(df)
     df[LINE] = excel_rows[1:].astype("int64")
-    return df, {"sheet": sheet}
+    return df, {"sheet": sheet, "repeated": groups}
 
 
 def _missing(v) -> bool:

@@ -31,7 +31,9 @@ from kit.errors import ParameterError, check_choice
 from kit.io import cache
 from kit.io.derive import can_derive, derive_orders
 from kit.io.enrich import enrich
-from kit.io.issues import issues_frame, raise_strict, raise_structural
+from kit.io.currency import check_rates, convert_amounts, settle
+from kit.io.export_fields import absent_columns
+from kit.io.issues import Issue, issues_frame, raise_strict, raise_structural
 from kit.io.mapping import resolve
 from kit.io.output import BACKENDS, materialise, open_store
 from kit.io.sources import discover, is_url
@@ -69,13 +71,14 @@ def _check_options(backend, locale, timezone, currency):
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         raise ParameterError(f"timezone={timezone!r} is not a time zone name; use an IANA name "
                              "such as 'Europe/Paris' or 'UTC'.") from None
-    if not (isinstance(currency, str) and re.fullmatch(r"[A-Za-z]{3}", currency)):
+    if currency is not None and not (isinstance(currency, str) and re.fullmatch(r"[A-Za-z]{3}", currency)):
         raise ParameterError(f"currency={currency!r} is not an ISO 4217 code; use a three-letter "
                              "code such as 'EUR' or 'USD'.")
 
 
 def load_dataset(source, *, preset=None, mapping=None, backend="pandas", strict=False,
-                 locale="auto", timezone="Europe/Paris", currency="EUR", as_of=None) -> Dataset:
+                 locale="auto", timezone="Europe/Paris", currency=None, rates=None,
+                 as_of=None) -> Dataset:
     """Load, check and enrich a dataset.
 
     Parameters
@@ -105,8 +108,15 @@ def load_dataset(source, *, preset=None, mapping=None, backend="pandas", strict=
         ``"auto"`` decides per column from its values, French when they do not tell.
     timezone : str
         Times with an offset are converted to this zone, then made naive.
-    currency : str
+    currency : str, optional
         The dataset's currency; its symbol is accepted in amounts (``1 234,56 €``).
+        Default: the currency of a preset export's currency column when it has one
+        currency, else ``"EUR"``.
+    rates : dict, optional
+        With a preset export whose amounts are in several currencies (or in another
+        currency than ``currency``): the value of one unit of each currency in the
+        dataset currency, e.g. ``{"USD": 0.92}`` with ``currency="EUR"``. Without it,
+        amounts in several currencies are not added up (see :mod:`kit.io.currency`).
     as_of : date-like, optional
         End of the data; default the latest timestamp of the dataset.
 
@@ -149,17 +159,26 @@ def load_dataset(source, *, preset=None, mapping=None, backend="pandas", strict=
     _check_options(backend, locale, timezone, currency)
     key = cache.cache_key(source, {"preset": preset, "mapping": mapping, "backend": backend,
                                    "strict": strict, "locale": locale, "timezone": timezone,
-                                   "currency": currency})
+                                   # without a preset, no currency means EUR
+                                   "currency": currency if preset is not None else currency or "EUR",
+                                   **({"rates": rates} if rates is not None else {})})
     cached = cache.read(key)
     if cached is not None:  # KIT_LOAD_CACHE: the same files loaded with the same options
         return replace(cached, as_of=as_of)
     label = source_label(source)
-    notes = []
+    notes, money, convert = [], None, None
+    rates = check_rates(rates)
     if preset is not None:  # a CRM export: files found by their header, see kit.io.presets
         from kit.io.presets import discover_preset
 
         maps = resolve(None, mapping)
-        raws, problems, notes = discover_preset(source, preset, maps, locale=locale)
+        raws, problems, notes, money = discover_preset(source, preset, maps, locale=locale,
+                                                       rates=rates)
+    elif rates is not None:
+        raise ParameterError("rates= converts the amounts of a CRM export read with preset= "
+                             "(its currency column says the currency of each deal); without "
+                             "preset=, convert the amounts before loading.")
+    currency, convert = settle(money, currency, rates)
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
     con.execute("SET enable_progress_bar = false")
@@ -181,7 +200,12 @@ def load_dataset(source, *, preset=None, mapping=None, backend="pandas", strict=
             stages[table] = st
     raise_structural(problems, label)
 
+    if convert:
+        convert_amounts(con, money, currency, convert)
+        notes.append(Issue(money.table, "amount", "converted", "info", 0, [],
+                           f"amounts converted to {currency} with rates {convert}."))
     issues = notes + [i for st in stages.values() for i in st.issues]
+    issues += absent_columns(stages, issues)
     now = pd.Timestamp.now(tz=timezone).tz_localize(None).floor("s")
     issues += check_relations(con, stages, now=now)
     columns = {t: list(st.columns) for t, st in stages.items()}

@@ -226,5 +226,5 @@ def test_each_preset_loads_and_matches_its_own_tables():
     for name in ("hubspot", "salesforce", "pipedrive"):
         p = load_preset(name)
         assert p.reps_from_owners and p.tables
-    raws, problems, notes = discover_preset(EXPORTS / "pipedrive", "pipedrive", {"ignore": []})
+    raws, problems, notes, money = discover_preset(EXPORTS / "pipedrive", "pipedrive", {"ignore": []})
     assert sorted(raws) == ["activities", "opportunities", "reps"] and problems == []
