@@ -230,6 +230,9 @@ def _group_index(frames, keys) -> pd.DataFrame:
     """The groups of both months, sorted (missing values last), numbered ``_g``."""
     groups = pd.concat([f[keys] for f in frames], ignore_index=True).drop_duplicates()
     groups = groups.sort_values(keys, na_position="last", kind="mergesort").reset_index(drop=True)
+    for k in keys:  # one missing value on every engine (pandas NaN, polars/DuckDB None)
+        if groups[k].dtype == object:
+            groups[k] = groups[k].where(groups[k].notna(), None)
     groups["_g"] = np.arange(len(groups))
     return groups
 
