@@ -102,6 +102,10 @@ WORDS = {
     "col_interval": ("{level} interval", "Intervalle à {level}"),
     "col_orders": ("Orders {month}", "Commandes {month}"),
     "col_weight": ("Share {month}", "Part {month}"),
+    "why_unknown": ("No {units} in one of the two months ({previous}, {current}): why {kpi} moved is "
+                    "unknown.",
+                    "Pas {units} dans l'un des deux mois ({previous}, {current}) : l'origine de "
+                    "l'évolution ({kpi}) est inconnue."),
     "why_note": ("Symmetric shift-share split (Kitagawa); {level} bootstrap interval of each contribution "
                  "over the {units} of each month.",
                  "Décomposition symétrique taux / mix (Kitagawa) ; intervalle bootstrap à {level} de "
@@ -135,12 +139,12 @@ def groups_word(by, lang: str) -> str:
     return word("other_groups", lang, columns=", ".join(keys))
 
 
-def _de(text: str) -> str:
+def with_de(text: str) -> str:
     """French "de" before ``text``, elided before a vowel.
 
     Examples
     --------
-    >>> _de("opportunités"), _de("Île-de-France"), _de("leads")
+    >>> with_de("opportunités"), with_de("Île-de-France"), with_de("leads")
     ("d'opportunités", "d'Île-de-France", 'de leads')
     """
     return ("d'" if text[:1].lower() in "aeiouyàâéèêëîïôöûü" else "de ") + text
@@ -241,7 +245,7 @@ def _mix_part(result, labels, unit, lang, currency) -> str:
         units = UNIT_WORDS.get(a["kpi"], ("units", "unités"))[lang == "fr"]
         group = labels[i]
         if lang == "fr":  # "moins d'opportunités venant d'Île-de-France"
-            units, group = _de(units), _de(group)
+            units, group = with_de(units), with_de(group)
         text += word("more" if dw[i] > 0 else "fewer", lang, units=units, group=group)
     return text
 

@@ -21,8 +21,9 @@ import warnings
 import pandas as pd
 
 from kit import registry
+from kit.errors import DataError
 from kit.explain import DECOMPOSABLE, explain_change, group_labels, waterfall_steps
-from kit.explain_text import UNIT_ID_WORDS, explain_sentence, groups_word, word
+from kit.explain_text import UNIT_ID_WORDS, explain_sentence, groups_word, with_de, word
 from kit.i18n import MISSING, column_label, format_change, format_value, kpi_label, month_abbr, t
 from kit.story.display import _late_display as _display
 from kit.story.display import _late_show as _show
@@ -49,12 +50,21 @@ class WhySections:
             Passed to the KPI.
         """
         lang = self.lang
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            res = explain_change(self.ds, name, by=by, month=self.month, against=against, **options)
         self.used.update(registry.get(name).tables)
-        groups = groups_word(res.attrs["by"], lang)
+        groups = groups_word(by, lang)
         self.heading(word("why_heading", lang, kpi=kpi_label(name, lang), groups=groups))
+        unit_word = UNIT_ID_WORDS.get(DECOMPOSABLE.get(name, ("", ""))[1], ("units", "unités"))[lang == "fr"]
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                res = explain_change(self.ds, name, by=by, month=self.month, against=against, **options)
+        except DataError:  # a month without units (a team, a partial dataset): unknown, said so
+            months = [self.month - pd.DateOffset(months=1 if against == "previous" else 12), self.month]
+            _display(_markdown("*" + word("why_unknown", lang, units=with_de(unit_word) if lang == "fr" else unit_word, kpi=kpi_label(name, lang),
+                                          previous=month_abbr(months[0], lang, year=True),
+                                          current=month_abbr(months[1], lang, year=True)) + "*"))
+            self.last = None
+            return
         _display(_markdown(explain_sentence(res, lang, currency=self.currency)))
         from kit.plot_waterfall import plot_waterfall
 
@@ -71,9 +81,8 @@ class WhySections:
         _show(ax)
         shown = contributions_table(res, lang, top=top, currency=self.currency)
         _display(Table(shown, uid=self._uid(f"why_{name}"), caption=title))
-        unit = DECOMPOSABLE[name][1]
-        _display(_markdown("*" + word("why_note", lang, level=format_value(res.attrs["level"], "ratio", lang, decimals=0),
-                                      units=UNIT_ID_WORDS.get(unit, (unit, unit))[lang == "fr"]) + "*"))
+        level = format_value(res.attrs["level"], "ratio", lang, decimals=0)
+        _display(_markdown("*" + word("why_note", lang, level=level, units=unit_word) + "*"))
         self.last = res
 
 

@@ -53,3 +53,13 @@ def test_why_on_a_kpi_that_does_not_decompose_raises(shown):
     rep = Report(kit.Dataset({"opportunities": opps()}), month="2026-10")
     with pytest.raises(KitError, match="does not decompose"):
         rep.why("sales_cycle", by="method")
+
+
+def test_a_month_without_units_is_said_unknown_not_drawn(shown):
+    only_october = opps()[lambda d: d["closed_at"] >= "2026-10-01"]
+    rep = Report(kit.Dataset({"opportunities": only_october}), month="2026-10", lang="fr")
+    rep.why("win_rate", by="method")
+    texts = [o.data.replace("\xa0", " ") for o in shown["objs"]]
+    assert texts[1] == ("*Pas d'opportunités dans l'un des deux mois (sept. 2026, oct. 2026) : l'origine de "
+                        "l'évolution (Taux de réussite) est inconnue.*")
+    assert shown["axes"] == [] and rep.last is None
