@@ -92,20 +92,27 @@ WORDS = {
                         "{kpi}, de {previous} à {current} : contributions des {groups}"),
     "ratio_axis": ("Groups: change of their rate, weighted; mix: change of the groups' shares",
                    "Groupes : évolution de leur taux, pondérée ; mix : évolution des parts des groupes"),
-    "why_heading": ("Why it moved: {kpi}, by {groups}", "D'où vient l'évolution : {kpi}, selon les {groups}"),
-    "col_previous": ("{month}", "{month}"),
+    "why_heading": ("Why it moved: {kpi}, by {groups}",
+                    "D'où vient l'évolution : {kpi}, selon les {groups}"),
     "col_rate_effect": ("Rate effect", "Effet taux"),
     "col_mix_effect": ("Mix effect", "Effet mix"),
     "col_volume_effect": ("Volume effect", "Effet volume"),
     "col_basket_effect": ("Basket effect", "Effet panier"),
     "col_contribution": ("Contribution", "Contribution"),
     "col_interval": ("{level} interval", "Intervalle à {level}"),
-    "col_orders": ("Orders {month}", "Commandes {month}"),
-    "col_weight": ("Share {month}", "Part {month}"),
     "why_unknown": ("No {units} in one of the two months ({previous}, {current}): why {kpi} moved is "
                     "unknown.",
                     "Pas {units} dans l'un des deux mois ({previous}, {current}) : l'origine de "
                     "l'évolution ({kpi}) est inconnue."),
+    "why_note_sum": ("Change of each group's sum; {level} bootstrap interval of each contribution over "
+                     "the {units} of each month.",
+                     "Évolution de la somme de chaque groupe ; intervalle bootstrap à {level} de chaque "
+                     "contribution sur les {units} de chaque mois."),
+    "why_note_volume": ("Change of each group split into volume and basket (symmetric split, Kitagawa); "
+                        "{level} bootstrap interval of each contribution over the {units} of each month.",
+                        "Évolution de chaque groupe séparée en volume et panier (décomposition "
+                        "symétrique, Kitagawa) ; intervalle bootstrap à {level} de chaque contribution sur les {units} "
+                        "de chaque mois."),
     "why_note": ("Symmetric shift-share split (Kitagawa); {level} bootstrap interval of each contribution "
                  "over the {units} of each month.",
                  "Décomposition symétrique taux / mix (Kitagawa) ; intervalle bootstrap à {level} de "
@@ -213,7 +220,8 @@ def explain_sentence(result: pd.DataFrame, lang: str = "en", *, currency: str = 
     sep = " ; " if fr else "; "
     colon = " : " if fr else ": "
     if a["kind"] == "ratio":
-        parts = [_rates_part(result, labels, unit, lang, currency), _mix_part(result, labels, unit, lang, currency)]
+        parts = [_rates_part(result, labels, unit, lang, currency),
+                 _mix_part(result, labels, unit, lang, currency)]
         return head + colon + sep.join(parts) + "."
     parts = [_groups_part(result, labels, unit, lang, currency)]
     if "volume_effect" in result.columns:

@@ -64,3 +64,21 @@ def test_sum_sentence_with_volume_and_basket():
 def test_a_frame_that_is_not_a_split_is_refused():
     with pytest.raises(ParameterError, match=r"needs a result of kit.explain_change.*received a frame with attrs \[\]"):
         explain_sentence(pd.DataFrame({"x": [1]}))
+
+
+def test_every_phrase_has_both_languages_with_the_same_placeholders():
+    import string
+
+    from kit.explain_text import GROUP_WORDS, UNIT_ID_WORDS, UNIT_WORDS, WORDS
+
+    for key, texts in WORDS.items():
+        assert len(texts) == 2 and all(texts), key
+        fields = [{f for _, f, _, _ in string.Formatter().parse(text) if f} for text in texts]
+        assert fields[0] == fields[1], key
+    for table in (GROUP_WORDS, UNIT_ID_WORDS, UNIT_WORDS):
+        assert all(len(v) == 2 and all(v) for v in table.values())
+    from kit.explain import DECOMPOSABLE
+
+    ratios = {n for n, (kind, _) in DECOMPOSABLE.items() if kind == "ratio"}
+    assert ratios <= set(UNIT_WORDS)  # every ratio names its units in the sentence
+    assert {u for _, u in DECOMPOSABLE.values()} <= set(UNIT_ID_WORDS)

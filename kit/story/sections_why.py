@@ -53,16 +53,19 @@ class WhySections:
         self.used.update(registry.get(name).tables)
         groups = groups_word(by, lang)
         self.heading(word("why_heading", lang, kpi=kpi_label(name, lang), groups=groups))
-        unit_word = UNIT_ID_WORDS.get(DECOMPOSABLE.get(name, ("", ""))[1], ("units", "unités"))[lang == "fr"]
+        unit_id = DECOMPOSABLE.get(name, ("", ""))[1]
+        unit_word = UNIT_ID_WORDS.get(unit_id, ("units", "unités"))[lang == "fr"]
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
                 res = explain_change(self.ds, name, by=by, month=self.month, against=against, **options)
         except DataError:  # a month without units (a team, a partial dataset): unknown, said so
             months = [self.month - pd.DateOffset(months=1 if against == "previous" else 12), self.month]
-            _display(_markdown("*" + word("why_unknown", lang, units=with_de(unit_word) if lang == "fr" else unit_word, kpi=kpi_label(name, lang),
-                                          previous=month_abbr(months[0], lang, year=True),
-                                          current=month_abbr(months[1], lang, year=True)) + "*"))
+            units = with_de(unit_word) if lang == "fr" else unit_word
+            text = word("why_unknown", lang, units=units, kpi=kpi_label(name, lang),
+                        previous=month_abbr(months[0], lang, year=True),
+                        current=month_abbr(months[1], lang, year=True))
+            _display(_markdown(f"*{text}*"))
             self.last = None
             return
         _display(_markdown(explain_sentence(res, lang, currency=self.currency)))
@@ -82,7 +85,9 @@ class WhySections:
         shown = contributions_table(res, lang, top=top, currency=self.currency)
         _display(Table(shown, uid=self._uid(f"why_{name}"), caption=title))
         level = format_value(res.attrs["level"], "ratio", lang, decimals=0)
-        _display(_markdown("*" + word("why_note", lang, level=level, units=unit_word) + "*"))
+        note = "why_note" if res.attrs["kind"] == "ratio" else (
+            "why_note_volume" if "volume_effect" in res.columns else "why_note_sum")
+        _display(_markdown("*" + word(note, lang, level=level, units=unit_word) + "*"))
         self.last = res
 
 
@@ -105,6 +110,10 @@ def contributions_table(res, lang: str, *, top: int = 5, currency: str = "EUR") 
     """
     a = res.attrs
     unit = registry.get(a["kpi"]).unit
+
+    def change(v):  # + 0.0: no "-0.0"
+        return format_change(float(v) + 0.0, unit, lang, currency=currency)
+
     head = res.head(top)
     months = [month_abbr(a[k], lang, year=True) for k in ("previous_month", "month")]
     labels = group_labels(head, missing=t("missing", lang))
@@ -114,10 +123,10 @@ def contributions_table(res, lang: str, *, top: int = 5, currency: str = "EUR") 
     effects = ["rate_effect", "mix_effect"] if a["kind"] == "ratio" else \
         (["volume_effect", "basket_effect"] if "volume_effect" in head.columns else [])
     for col in effects + ["contribution"]:
-        out[word("col_" + col, lang)] = [format_change(v + 0.0, unit, lang, currency=currency) for v in head[col]]
+        out[word("col_" + col, lang)] = [change(v) for v in head[col]]
     level = format_value(a.get("level", 0.95), "ratio", lang, decimals=0)
     out[word("col_interval", lang, level=level)] = [
         MISSING if pd.isna(lo) or pd.isna(hi) else
-        f"{format_change(lo + 0.0, unit, lang, currency=currency)} – {format_change(hi + 0.0, unit, lang, currency=currency)}"
+        f"{change(lo)} – {change(hi)}"
         for lo, hi in zip(head["ci_low"], head["ci_high"])]
     return out
