@@ -51,6 +51,8 @@ UNIT_WORDS = {
     "referral_rate": ("new customers", "nouveaux clients"),
     "social_engagement_rate": ("impressions", "impressions"),
 }
+#: KPIs whose denominator is an amount: "less revenue", not "fewer".
+MASS_NOUNS = ("recurring_revenue",)
 #: The groups of a ``by`` column, in the plural.
 GROUP_WORDS = {
     "source": ("sources", "sources"), "team": ("teams", "équipes"), "rep_id": ("reps", "commerciaux"),
@@ -74,10 +76,13 @@ WORDS = {
              "{kpi} en baisse de {change} (de {previous} à {current})"),
     "flat": ("{kpi} did not change ({current})", "{kpi} stable ({current})"),
     "rates": ("{effect} from the rates within {groups}", "{effect} dus aux taux au sein des {groups}"),
+    "averages": ("{effect} from the averages within {groups}",
+                 "{effect} dus aux moyennes au sein des {groups}"),
     "mostly": (", mostly {group}", ", surtout {group}"),
     "mix": ("{effect} from the mix", "{effect} dus au mix"),
     "more": (", more {units} from {group}", ", davantage {units} venant {group}"),
     "fewer": (", fewer {units} from {group}", ", moins {units} venant {group}"),
+    "less": (", less {units} from {group}", ", moins {units} venant {group}"),
     "groups": ("mostly {first}", "surtout {first}"),
     "then": (", then {second}", ", puis {second}"),
     "volume": ("volume (orders) {volume}, basket {basket}", "volume (commandes) {volume}, panier {basket}"),
@@ -92,6 +97,8 @@ WORDS = {
                         "{kpi}, de {previous} à {current} : contributions des {groups}"),
     "ratio_axis": ("Groups: change of their rate, weighted; mix: change of the groups' shares",
                    "Groupes : évolution de leur taux, pondérée ; mix : évolution des parts des groupes"),
+    "average_axis": ("Groups: change of their average, weighted; mix: change of the groups' shares",
+                     "Groupes : évolution de leur moyenne, pondérée ; mix : évolution des parts des groupes"),
     "why_heading": ("Why it moved: {kpi}, by {groups}",
                     "D'où vient l'évolution : {kpi}, selon les {groups}"),
     "col_rate_effect": ("Rate effect", "Effet taux"),
@@ -232,8 +239,8 @@ def explain_sentence(result: pd.DataFrame, lang: str = "en", *, currency: str = 
 
 def _rates_part(result, labels, unit, lang, currency) -> str:
     total = result.attrs["rate_effect"]
-    text = word("rates", lang, effect=_chg(total, unit, lang, currency),
-                groups=groups_word(result.attrs["by"], lang))
+    key = "averages" if unit == "currency" else "rates"
+    text = word(key, lang, effect=_chg(total, unit, lang, currency), groups=groups_word(result.attrs["by"], lang))
     effect = result["rate_effect"].to_numpy(float) * np.sign(total)
     if abs(total) > 1e-12 and effect.max() > 0:
         text += word("mostly", lang, group=labels[int(np.argmax(effect))])
@@ -254,7 +261,8 @@ def _mix_part(result, labels, unit, lang, currency) -> str:
         group = labels[i]
         if lang == "fr":  # "moins d'opportunités venant d'Île-de-France"
             units, group = with_de(units), with_de(group)
-        text += word("more" if dw[i] > 0 else "fewer", lang, units=units, group=group)
+        fewer = "less" if a["kpi"] in MASS_NOUNS else "fewer"
+        text += word("more" if dw[i] > 0 else fewer, lang, units=units, group=group)
     return text
 
 

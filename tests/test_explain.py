@@ -266,3 +266,26 @@ def test_bootstrap_interval_covers_the_true_effect_at_its_nominal_rate():
         n += 3
     print(f"coverage of the 90% intervals: {covered / n:.3f} over {n}")
     assert 0.84 <= covered / n <= 0.96, covered / n
+
+
+# ---------------------------------------------------------------------------
+# every KPI that decomposes, on the sample: the split agrees with the KPI itself
+# ---------------------------------------------------------------------------
+
+#: ``(by, month)`` where ``team`` is not a column or the month has no complete cohort.
+SAMPLE_CASE = {"social_engagement_rate": ("network", "2026-10"), "csat": ("kind", "2026-10"),
+               "referral_rate": ("source", "2026-03")}
+
+
+@pytest.mark.parametrize("name", sorted(DECOMPOSABLE))
+def test_split_agrees_with_the_kpi_on_the_sample(name):
+    from tests.kpis.golden import sample_dataset
+
+    by, month = SAMPLE_CASE.get(name, ("team", "2026-10"))
+    ds = sample_dataset()
+    out = explain_change(ds, name, by=by, month=month, n_boot=20)
+    current = pd.Timestamp(month)
+    for start, total in ((current - pd.DateOffset(months=1), "total_previous"), (current, "total_current")):
+        value = kit.compute(ds, name, start=start, end=start + pd.DateOffset(months=1))["value"].iloc[0]
+        assert out.attrs[total] == pytest.approx(float(value), rel=1e-9), (name, start)
+    assert out["contribution"].sum() == pytest.approx(out.attrs["change"], abs=1e-9)

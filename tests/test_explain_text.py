@@ -82,3 +82,13 @@ def test_every_phrase_has_both_languages_with_the_same_placeholders():
     ratios = {n for n, (kind, _) in DECOMPOSABLE.items() if kind == "ratio"}
     assert ratios <= set(UNIT_WORDS)  # every ratio names its units in the sentence
     assert {u for _, u in DECOMPOSABLE.values()} <= set(UNIT_ID_WORDS)
+
+
+def test_averages_are_not_called_rates_and_amounts_are_not_counted():
+    res = ratio_result("average_won_deal")
+    text = plain(explain_sentence(res, "en"))
+    assert text.startswith("Average won deal fell €0.33 (€0.50 to €0.17): -€0.33 from the averages within "
+                           "sources, mostly site_web; -€0.00 from the mix")
+    assert "dus aux moyennes au sein des sources" in plain(explain_sentence(res, "fr"))
+    res = ratio_result("recurring_revenue")
+    assert plain(explain_sentence(res, "en")).endswith("less revenue from emailing.")

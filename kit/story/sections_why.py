@@ -78,7 +78,8 @@ class WhySections:
         ax = plot_waterfall(waterfall_steps(res, top=top), name=name, lang=lang, title=title,
                             currency=self.currency, periods=periods)
         if res.attrs["kind"] == "ratio":
-            ax.set_xlabel(word("ratio_axis", lang))
+            average = registry.get(name).unit == "currency"
+            ax.set_xlabel(word("average_axis" if average else "ratio_axis", lang))
         else:
             ax.set_xlabel(column_label(res.attrs["by"][0], lang) if len(res.attrs["by"]) == 1 else "")
         _show(ax)
