@@ -74,6 +74,19 @@ def plot_waterfall(steps, *, ax=None, name=None, lang="en", title=None, currency
     ------
     ParameterError
         For a frame without the columns of ``waterfall_steps`` or an unknown step.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> steps = pd.DataFrame({"step": ["previous", "group", "current"], "group": [None, "Nord", None],
+    ...     "start": [0.0, 100.0, 0.0], "end": [100.0, 80.0, 80.0], "delta": [100.0, -20.0, 80.0]})
+    >>> ax = plot_waterfall(steps, name="leads_generated")
+    >>> [(float(p.get_y()), float(p.get_height())) for p in ax.patches]
+    [(0.0, 100.0), (80.0, 20.0), (0.0, 80.0)]
+    >>> [t.get_text() for t in ax.texts], ax.get_xticklabels()[0].get_text()
+    (['100', '-20', '80'], 'Before')
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close("all")
     """
     check_lang(lang)
     df = _check_frame(steps, ["step", "group", "start", "end", "delta"], "plot_waterfall")
