@@ -349,6 +349,7 @@ def _ratio_split(point):
     rate = np.where(both, (w0 + w1) / 2 * (np.nan_to_num(r1) - np.nan_to_num(r0)), 0.0)
     contribution = w1 * np.nan_to_num(r1) - w0 * np.nan_to_num(r0)
     mix = np.where(both, (w1 - w0) * (np.nan_to_num(r0) + np.nan_to_num(r1)) / 2, contribution)
+    rate, mix = rate + 0.0, mix + 0.0  # no -0.0 shown as "-0.0 pp"
     out = pd.DataFrame({"denominator_previous": den0, "denominator_current": den1,
                         "value_previous": r0, "value_current": r1, "rate_effect": rate,
                         "mix_effect": mix, "contribution": rate + mix})
