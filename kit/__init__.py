@@ -11,6 +11,7 @@ from kit import registry
 from kit.api import catalog, compute
 from kit.dataset import Dataset
 from kit.errors import DataError, KitError, KitWarning, ParameterError, ReportError, UnknownKPIError
+from kit.explain import explain_change
 
 __version__ = "0.1.0"
 
@@ -24,5 +25,5 @@ def load_dataset(source, **kwargs):
 
 __all__ = [
     "Dataset", "DataError", "KitError", "KitWarning", "ParameterError", "ReportError",
-    "UnknownKPIError", "catalog", "compute", "load_dataset", "registry", "__version__",
+    "UnknownKPIError", "catalog", "compute", "explain_change", "load_dataset", "registry", "__version__",
 ]

@@ -83,6 +83,7 @@ NOTEBOOKS: dict[str, list] = {
         code('rep.trend("offer_loss_rate")'),
         code('rep.breakdown("win_rate", by="rep_id", window="history")'),
         code('rep.breakdown("win_rate", by="method", window="history")'),
+        code('rep.why("win_rate", by="method")'),
         code('rep.trend("sales_cycle")'),
         code('rep.trend("call_to_meeting_rate")'),
         code('rep.breakdown("call_to_meeting_rate", by="rep_id", window="history")'),
@@ -128,6 +129,7 @@ NOTEBOOKS: dict[str, list] = {
     ],
     "05-products": [
         code('rep.headline(["revenue", "average_basket", "average_won_deal"])'),
+        code('rep.why("revenue", by="product_category")'),
         code('rep.breakdown("revenue_share", by="product_category", window="history")'),
         code('rep.breakdown("revenue_share", by="product_id", window="history")'),
         code("rep.product_timeline()"),

@@ -42,13 +42,14 @@ from kit.story.sections_funnel import FunnelSections
 from kit.story.sections_kpi import KpiSections
 from kit.story.sections_matrix import MatrixSections
 from kit.story.sections_quality import QualitySections
+from kit.story.sections_why import WhySections
 from kit.story.table import Table, _cells, _ci_columns
 from kit.story.texts import COLUMNS, DROPPED, HIDDEN_WHEN_ZERO, NOTEBOOKS, WORDS, _label, word
 
 
 @dataclass
 class Report(KpiSections, FunnelSections, MatrixSections, CohortSections, QualitySections,
-             DashboardSections):
+             DashboardSections, WhySections):
     """One month of one dataset, restricted to a team, told in ``lang``.
 
     Parameters
