@@ -106,12 +106,12 @@ EXPLORE = [
        "(`\"W\"`, `\"M\"`, `\"Q\"`, `\"Y\"`). Each rate has its numerator, denominator and 95 % "
        "interval; `low_sample` flags small samples.\n\n"
        "*`by` ventile, `freq` donne une ligne par période ; chaque taux a son intervalle à 95 %.*"),
-    code('win_rate = kit.compute(ds, "win_rate", by="team", freq="Q")  # try by="source", freq="M"\n'
+    code('win_rate = kit.compute(ds, "win_rate", freq="Q")  # add by="team" for one row per team and quarter\n'
          "win_rate.tail(6)"),
     code('revenue = kit.compute(ds, "revenue", freq="M")\n'
          'format_frame(revenue.tail(history), "revenue", lang, currency=ds.currency)  # for reading'),
     md("## 5. Plot · *Tracer*"),
-    code('plot.plot_kpi(win_rate, hue="team", name="win_rate", lang=lang)\n'
+    code('plot.plot_kpi(win_rate, name="win_rate", lang=lang)  # with by="team": hue="team"\n'
          "plt.show()"),
     code('plot.plot_trend(revenue.tail(history), name="revenue", lang=lang, currency=ds.currency)\n'
          "plt.show()"),
