@@ -40,6 +40,11 @@ def notebooks_folder() -> Path:
     ------
     KitError
         When neither exists (a kit installed from a wheel built without them).
+
+    Examples
+    --------
+    >>> (notebooks_folder() / "explore.ipynb").is_file()
+    True
     """
     return _first([CHECKOUT / "notebooks", PACKAGE / "_notebooks"], "the kit's notebooks",
                   "Reinstall kit from a wheel built by `pip wheel .` in a checkout, or pass the "
@@ -53,6 +58,11 @@ def sample_folder() -> Path:
     ------
     KitError
         When neither exists.
+
+    Examples
+    --------
+    >>> sample_folder().name in ("sample", "_sample")
+    True
     """
     return _first([CHECKOUT / "data" / "sample", PACKAGE / "_sample"], "the sample dataset",
                   "Pass your own data with --data FOLDER, or reinstall kit from a wheel built "

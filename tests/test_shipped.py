@@ -46,6 +46,14 @@ def test_missing_folders_say_where_they_were_looked_for(tmp_path, monkeypatch):
         shipped.notebooks_folder()
 
 
+def test_kit_report_runs_explore_only_when_named():
+    from kit.report.notebooks import available, select_notebooks
+
+    every = available(ROOT / "notebooks")
+    assert "explore.ipynb" not in [p.name for p in select_notebooks(every)]
+    assert [p.name for p in select_notebooks(every, "explore")] == ["explore.ipynb"]
+
+
 def test_kit_notebooks_lists_and_copies(tmp_path, capsys):
     assert main(["notebooks"]) == 0
     out = capsys.readouterr().out
