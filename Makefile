@@ -50,3 +50,17 @@ bench: $(STAMP)
 
 clean:
 	rm -rf reports .pytest_cache .hypothesis
+
+# make lab: JupyterLab on notebooks/ (127.0.0.1; the URL with its token is printed), after
+# registering the kit's kernel "kit" inside .venv (ipykernel install --sys-prefix: nothing
+# is written to your home folder). As root (a container) JupyterLab needs --allow-root.
+.PHONY: lab kernel
+KERNEL_NAME := kit
+LAB_OPTIONS := --no-browser --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+
+kernel: $(STAMP)
+	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL_NAME) --display-name "Python (kit)"
+
+lab: kernel
+	$(BIN)/jupyter lab $(LAB_OPTIONS) --port=$${PORT:-8888} $(ALLOW_ROOT)

@@ -12,6 +12,8 @@ from kit.api import catalog, compute
 from kit.dataset import Dataset
 from kit.errors import DataError, KitError, KitWarning, ParameterError, ReportError, UnknownKPIError
 from kit.explain import explain_change
+from kit.export import to_excel
+from kit.loaded import kpis_for
 
 __version__ = "0.1.0"
 
@@ -26,4 +28,5 @@ def load_dataset(source, **kwargs):
 __all__ = [
     "Dataset", "DataError", "KitError", "KitWarning", "ParameterError", "ReportError",
     "UnknownKPIError", "catalog", "compute", "explain_change", "load_dataset", "registry", "__version__",
+    "kpis_for", "to_excel",
 ]

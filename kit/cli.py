@@ -29,7 +29,8 @@ import sys
 from kit.errors import KitError
 
 #: Modules defining ``register(subparsers)`` that adds their subcommand.
-COMMAND_MODULES = ("kit.cli_report",)
+COMMAND_MODULES = ("kit.cli_report",
+                   "kit.cli_notebooks")
 
 
 def register_check(subparsers) -> None:

@@ -135,10 +135,11 @@ def run(args) -> int:
     """
     from kit.errors import KitError
     from kit.report import run_report
+    from kit.shipped import default_data
 
     try:
         report = run_report(
-            args.month or None, to=args.to or None, data=args.data, preset=args.preset,
+            args.month or None, to=args.to or None, data=default_data(args.data), preset=args.preset,
             out=args.out, lang=args.lang, team=args.team, jobs=args.jobs,
             notebooks=args.notebooks, timeout=args.timeout, progress=not args.no_progress,
             notebook_dir=args.notebook_dir)

@@ -65,6 +65,86 @@ def widgets(text: str):
     return code(text, WIDGET_TAGS)
 
 
+#: The tutorial on one's own data: its title and import cell come before the parameters,
+#: and it loads the data itself (no OPEN cell). Every step is one or two lines to change.
+EXPLORE_START = [
+    md("# Explore your data with kit · *Explorer vos données avec kit*\n\n"
+       "A tutorial on the sample, or on your own data: set `data` in the parameters cell below "
+       "to your folder, file or database URL, then *Run All*. Each step is one or two lines "
+       "you can change. Labels and numbers follow `lang` (`\"en\"` or `\"fr\"`).\n\n"
+       "*Tutoriel sur l'échantillon ou sur vos données : mettez dans `data` votre dossier, "
+       "fichier ou URL de base, puis « Run All ». Chaque étape tient en une ou deux lignes à "
+       "modifier ; `lang = \"fr\"` donne les libellés et les nombres en français.*"),
+    code("import matplotlib.pyplot as plt\n\n"
+         "import kit\n"
+         "from kit import plot, widgets\n"
+         "from kit.i18n import format_frame, format_month\n"
+         "from kit.io.summary import quality_report\n"
+         "from kit.scorecard import last_complete_month, month_bounds"),
+]
+
+EXPLORE = [
+    md("## 1. Load · *Charger*\n\n"
+       "A CRM export: `preset = \"hubspot\"` (or `salesforce`, `pipedrive`). Other column names: "
+       "add `mapping=\"my-columns.yaml\"` (see `docs/presets.md`). `team` keeps one team.\n\n"
+       "*Export de CRM : `preset = \"hubspot\"`. Autres noms de colonnes : `mapping=\"mes-colonnes.yaml\"`.*"),
+    code('ds = kit.load_dataset(data, preset=preset or None)  # mapping="my-columns.yaml" for your own columns\n'
+         "ds = ds.filter(team=team) if team else ds\n"
+         "ds"),
+    md("## 2. Check · *Contrôler*\n\n"
+       "What `kit check` prints: rows read, kept and set aside, the period covered, every problem "
+       "found. Rows set aside are in `ds.rejected`, problems in `ds.issues`.\n\n"
+       "*Ce qu'affiche `kit check` : lignes lues, gardées, écartées, période couverte, problèmes.*"),
+    code("print(quality_report(ds))"),
+    md("## 3. What can be computed · *Ce qui peut être calculé*\n\n"
+       "Each KPI needs some tables; `missing` names those your data lacks.\n\n"
+       "*Chaque indicateur a besoin de tables ; `missing` nomme celles qui manquent.*"),
+    code('kpis = kit.kpis_for(ds, lang=lang)\n'
+         'kpis[["name", "label", "tables", "available", "missing"]]'),
+    md("## 4. Compute · *Calculer*\n\n"
+       "`by` breaks a KPI down (a column or a list), `freq` gives one row per period "
+       "(`\"W\"`, `\"M\"`, `\"Q\"`, `\"Y\"`). Each rate has its numerator, denominator and 95 % "
+       "interval; `low_sample` flags small samples.\n\n"
+       "*`by` ventile, `freq` donne une ligne par période ; chaque taux a son intervalle à 95 %.*"),
+    code('win_rate = kit.compute(ds, "win_rate", freq="Q")  # add by="team" for one row per team and quarter\n'
+         "win_rate.tail(6)"),
+    code('revenue = kit.compute(ds, "revenue", freq="M")\n'
+         'format_frame(revenue.tail(history), "revenue", lang, currency=ds.currency)  # for reading'),
+    md("## 5. Plot · *Tracer*"),
+    code('plot.plot_kpi(win_rate, name="win_rate", lang=lang)  # with by="team": hue="team"\n'
+         "plt.show()"),
+    code('plot.plot_trend(revenue.tail(history), name="revenue", lang=lang, currency=ds.currency)\n'
+         "plt.show()"),
+    md("## 6. Filter · *Filtrer*\n\n"
+       "`ds.filter(start=..., end=..., team=...)` keeps a period (end excluded) and column values; "
+       "each table keeps its rows by its own date (orders by `ordered_at`, opportunities by "
+       "`created_at`). For a KPI dated otherwise (the win rate counts deals when they close), "
+       "pass `start=` and `end=` to `kit.compute` instead. Here: the month studied (`month`, or "
+       "the last complete month), revenue by rep.\n\n"
+       "*`ds.filter` garde une période (fin exclue) et des valeurs de colonnes, chaque table selon "
+       "sa propre date.*"),
+    code("start, end = month_bounds(month or last_complete_month(ds))  # or month_bounds(\"2026-06\")\n"
+         "print(format_month(start, lang))"),
+    code("in_month = ds.filter(start=start, end=end)  # add team=\"Nord\" to keep one team\n"
+         'by_rep = kit.compute(in_month, "revenue", by="rep_id")\n'
+         'plot.plot_bars(by_rep, x="rep_id", name="revenue", lang=lang, currency=ds.currency, orient="h")\n'
+         "plt.show()"),
+    md("## 7. Take away · *Emporter*\n\n"
+       "One sheet per KPI, headers in `lang`, numbers kept as numbers (percentages, amounts).\n\n"
+       "*Une feuille par indicateur, en-têtes dans la langue choisie, nombres gardés.*"),
+    code('xlsx = kit.to_excel({"win_rate": win_rate, "revenue": revenue}, "../reports/explore.xlsx",\n'
+         "                     lang=lang, currency=ds.currency)\n"
+         "print(xlsx)"),
+    md("## 8. Explore · *Explorer*\n\n"
+       "Pick a KPI, a breakdown and a frequency; the filter bar restricts the period, team, rep "
+       "and source (in JupyterLab, with a running kernel).\n\n"
+       "*Choisissez un indicateur, une ventilation et une fréquence.*"),
+    widgets("widgets.kpi_explorer(ds, lang=lang)"),
+]
+
+#: Notebooks with their own title and import cell, which load the data themselves.
+OWN_START = {"explore": EXPLORE_START}
+
 NOTEBOOKS: dict[str, list] = {
     "00-scorecard": [
         code("rep.scorecard()"),
@@ -164,15 +244,17 @@ NOTEBOOKS: dict[str, list] = {
         code("if not story.in_voila():\n    rep.dashboard_figures()"),
         widgets("rep.dashboard()"),
     ],
+    "explore": EXPLORE,
 }
 
 
 def build(key: str) -> nbformat.NotebookNode:
     """The notebook ``key`` as an nbformat node (no outputs)."""
+    own = key in OWN_START
     cells = [
-        code(IMPORTS),
+        *(OWN_START[key] if own else [code(IMPORTS)]),
         code(PARAMETERS.strip(), ["parameters"]),
-        code(OPEN.format(key=key)),
+        *([] if own else [code(OPEN.format(key=key))]),
         *NOTEBOOKS[key],
     ]
     nb = new_notebook(cells=cells)

@@ -25,7 +25,8 @@ def notebook_dir(path=None) -> Path:
     """The folder of the report notebooks.
 
     ``path`` when given; else ``./notebooks`` when it holds notebooks; else the
-    ``notebooks`` folder next to the ``kit`` package (a source checkout).
+    ``notebooks`` folder next to the ``kit`` package (a source checkout); else the
+    copies shipped inside an installed package (``kit/_notebooks``, see ``setup.py``).
 
     Raises
     ------
@@ -40,7 +41,8 @@ def notebook_dir(path=None) -> Path:
     if path is not None:
         candidates = [Path(path)]
     else:
-        candidates = [Path.cwd() / "notebooks", Path(__file__).resolve().parents[2] / "notebooks"]
+        candidates = [Path.cwd() / "notebooks", Path(__file__).resolve().parents[2] / "notebooks",
+                      Path(__file__).resolve().parents[1] / "_notebooks"]
     for c in candidates:
         if c.is_dir() and any(c.glob("*.ipynb")):
             return c.resolve()
