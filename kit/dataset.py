@@ -178,6 +178,21 @@ class Dataset:
             out[name] = f.to_pandas()
         return replace(self, tables=out, backend="pandas")
 
+    def coverage(self) -> pd.DataFrame:
+        """First and last date of each dated table: see :func:`kit.coverage.coverage`.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> ds = Dataset({"leads": pd.DataFrame({"lead_id": ["L1", "L2"],
+        ...     "created_at": pd.to_datetime(["2026-01-05", "2026-02-05"])})})
+        >>> ds.coverage()[["table", "first", "last"]].astype(str).values.tolist()
+        [['leads', '2026-01-05', '2026-02-05']]
+        """
+        from kit.coverage import coverage
+
+        return coverage(self)
+
 
 def _filter_table(name: str, frame, start, end, equals: dict):
     """One table restricted to ``[start, end)`` on its date column and to ``equals``."""

@@ -12,6 +12,8 @@ Examples
 ('ratio', 'higher', ('opportunities',))
 >>> spec.label["fr"]
 'Taux de réussite'
+>>> spec.needs
+{'opportunities': ('status', 'closed_at')}
 """
 
 from __future__ import annotations
@@ -46,6 +48,11 @@ class KPISpec:
     tables : tuple of str
         Tables the function takes, in the order of its positional arguments;
         ``optional_tables`` are passed when the dataset has them.
+    needs : dict
+        ``{table: (column, ...)}``: the columns the function reads from each table
+        (a table of ``tables`` not listed needs only the contract's required
+        columns). :func:`kit.availability.availability` decides from ``tables`` and
+        ``needs`` whether the KPI can be computed on a dataset.
     date : str
         The date the KPI attributes each event to (``"orders.ordered_at"``).
     func : callable
@@ -66,6 +73,7 @@ class KPISpec:
     optional_tables: tuple = ()
     headline: bool = False
     seeds: tuple = ()
+    needs: dict = field(default_factory=dict)
 
     def __call__(self, *args, **kwargs):
         return self.func(*args, **kwargs)
@@ -75,7 +83,7 @@ _REGISTRY: dict[str, KPISpec] = {}
 
 
 def kpi(*, name, family, label, definition, unit, direction, tables, date,
-        optional_tables=(), headline=False, seeds=()):
+        optional_tables=(), headline=False, seeds=(), needs=None):
     """Decorator registering a KPI function with its metadata.
 
     Examples
@@ -83,7 +91,8 @@ def kpi(*, name, family, label, definition, unit, direction, tables, date,
     >>> from kit.registry import kpi, unregister
     >>> @kpi(name="demo_count", family="demo", label={"en": "Demo", "fr": "Démo"},
     ...      definition={"en": "Rows.", "fr": "Lignes."}, unit="count",
-    ...      direction="neutral", tables=("leads",), date="leads.created_at")
+    ...      direction="neutral", tables=("leads",), date="leads.created_at",
+    ...      needs={"leads": ("created_at",)})
     ... def demo_count(leads):
     ...     return len(leads)
     >>> demo_count.kpi.name
@@ -98,12 +107,19 @@ def kpi(*, name, family, label, definition, unit, direction, tables, date,
         missing = [lang for lang in LANGS if not d.get(lang)]
         if missing:
             raise ParameterError(f"KPI {name!r} lacks its label/definition in {missing}.")
+    needs = {t: tuple(cols) for t, cols in (needs or {}).items()}
+    stray = [t for t in needs if t not in (*tables, *optional_tables)]
+    if stray:
+        raise ParameterError(
+            f"needs= of KPI {name!r} names table(s) {stray} that are not in tables={tuple(tables)} "
+            f"or optional_tables={tuple(optional_tables)}. Add them there, or remove them from needs."
+        )
 
     def wrap(func):
         spec = KPISpec(name=name, family=family, label=dict(label), definition=dict(definition),
                        unit=unit, direction=direction, tables=tuple(tables), date=date,
                        func=func, optional_tables=tuple(optional_tables), headline=headline,
-                       seeds=tuple(seeds))
+                       seeds=tuple(seeds), needs=needs)
         _REGISTRY[name] = spec
         func.kpi = spec
         return func

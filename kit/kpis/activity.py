@@ -66,6 +66,7 @@ _COMMON_PARAMS = """
 
 @kpi(
     name="conversations", family="activity",
+    needs={"activities": ("occurred_at", "type", "outcome")},
     label={"en": "Conversations", "fr": "Conversations"},
     definition={
         "en": "Number of connected calls and of meetings and video calls held with prospects or "
@@ -111,6 +112,7 @@ def conversations(activities, *, leads=None, by=None, freq=None, start=None, end
 
 @kpi(
     name="prospect_calls", family="activity",
+    needs={"activities": ("occurred_at", "type")},
     label={"en": "Prospecting calls", "fr": "Appels de prospection"},
     definition={
         "en": "Number of outbound calls and voicemails made to prospects (purpose prospecting).",
@@ -149,6 +151,7 @@ def prospect_calls(activities, *, leads=None, by=None, freq=None, start=None, en
 
 @kpi(
     name="prospecting_emails", family="activity",
+    needs={"activities": ("occurred_at", "type")},
     label={"en": "Prospecting emails", "fr": "E-mails de prospection"},
     definition={
         "en": "Number of outbound emails sent to prospects (purpose prospecting).",
@@ -187,6 +190,7 @@ def prospecting_emails(activities, *, leads=None, by=None, freq=None, start=None
 
 @kpi(
     name="email_call_balance", family="activity",
+    needs={"activities": ("occurred_at", "type")},
     label={"en": "Email / call balance", "fr": "Équilibre e-mails / appels"},
     definition={
         "en": "Prospecting emails divided by prospecting calls per rep, with the correlation of their "
@@ -262,6 +266,7 @@ def email_call_balance(activities, *, leads=None, by="rep_id", start=None, end=N
 
 @kpi(
     name="email_response_rate", family="activity",
+    needs={"activities": ("occurred_at", "type", "replied")},
     label={"en": "Prospecting email response rate", "fr": "Taux de réponse aux e-mails de prospection"},
     definition={
         "en": "Prospecting emails that received a reply divided by prospecting emails sent.",
@@ -310,6 +315,7 @@ def email_response_rate(activities, *, leads=None, by=None, freq=None, start=Non
 
 @kpi(
     name="social_engagement_rate", family="activity",
+    needs={"social": ("published_at", "impressions")},
     label={"en": "Social media engagement rate", "fr": "Taux d’engagement sur les réseaux sociaux"},
     definition={
         "en": "Reactions, comments, shares and clicks on the company's posts divided by their impressions.",
@@ -379,6 +385,7 @@ def social_engagement_rate(social, *, by=None, freq=None, start=None, end=None):
 
 @kpi(
     name="activity_profile", family="activity",
+    needs={"activities": ("occurred_at",)},
     label={"en": "Activity profile (hunter / farmer)", "fr": "Profil d’activité (chasseur / éleveur)"},
     definition={
         "en": "Share of a rep's prospecting and sales activities aimed at prospects: hunter from 60 %, "

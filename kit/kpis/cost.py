@@ -139,6 +139,7 @@ def _new_customers_by(customers, by, freq, start, end) -> pd.DataFrame:
 
 @kpi(
     name="cac", family="cost",
+    needs={"costs": ("period", "amount", "category"), "customers": ("customer_id", "acquired_at")},
     label={"en": "Customer acquisition cost", "fr": "Coût d'acquisition client"},
     definition={
         "en": "Acquisition costs (marketing, sales, prospecting, outsourcing) of the period divided by "
@@ -282,6 +283,8 @@ def _ltv_result(out: pd.DataFrame, keys) -> pd.DataFrame:
 
 @kpi(
     name="ltv", family="cost",
+    needs={"orders": ("customer_id", "ordered_at", "amount", "cost"),
+           "customers": ("customer_id", "acquired_at")},
     label={"en": "Customer lifetime value", "fr": "Valeur vie client"},
     definition={
         "en": "Mean gross margin per customer over the first 12 months after acquisition, among "
@@ -352,6 +355,9 @@ def ltv(orders, customers, *, by=None, freq=None, start=None, end=None, horizon=
 
 @kpi(
     name="ltv_cac_ratio", family="cost",
+    needs={"orders": ("customer_id", "ordered_at", "amount", "cost"),
+           "customers": ("customer_id", "acquired_at"),
+           "costs": ("period", "amount", "category")},
     label={"en": "LTV / CAC ratio", "fr": "Ratio valeur vie client / coût d'acquisition"},
     definition={
         "en": "Lifetime value of the customers of a channel divided by their acquisition cost.",
@@ -426,6 +432,9 @@ def ltv_cac_ratio(orders, customers, costs, *, by=None, freq=None, start=None, e
 
 @kpi(
     name="cac_payback_months", family="cost",
+    needs={"orders": ("customer_id", "ordered_at", "amount", "cost"),
+           "customers": ("customer_id", "acquired_at"),
+           "costs": ("period", "amount", "category")},
     label={"en": "CAC payback", "fr": "Délai de récupération du coût d'acquisition"},
     definition={
         "en": "Acquisition cost divided by the mean monthly gross margin of a new customer over its "

@@ -17,6 +17,7 @@ from kit.registry import kpi
 
 @kpi(
     name="win_rate", family="funnel",
+    needs={"opportunities": ("status", "closed_at")},
     label={"en": "Win rate", "fr": "Taux de réussite"},
     definition={
         "en": "Won opportunities divided by closed (won + lost) opportunities; open ones are excluded.",
@@ -88,6 +89,7 @@ def _check_days(name: str, value) -> float:
 
 @kpi(
     name="leads_generated", family="funnel",
+    needs={"leads": ("created_at",)},
     label={"en": "Leads generated", "fr": "Leads générés"},
     definition={
         "en": "Number of new leads, counted in the period of their creation date.",
@@ -134,6 +136,7 @@ def leads_generated(leads, *, by=None, freq=None, start=None, end=None):
 
 @kpi(
     name="lead_conversion_rate", family="funnel",
+    needs={"leads": ("created_at", "converted_at")},
     label={"en": "Lead conversion rate", "fr": "Taux de conversion des leads"},
     definition={
         "en": "Leads that became customers divided by the leads created, by month of creation.",
@@ -224,6 +227,7 @@ def lead_conversion_rate(leads, *, by=None, freq=None, start=None, end=None, wit
 
 @kpi(
     name="funnel", family="funnel",
+    needs={"leads": ("lead_id", "created_at"), "opportunities": ("lead_id", "status")},
     label={"en": "Sales funnel", "fr": "Entonnoir de vente"},
     definition={
         "en": "Leads reaching each stage (created, engaged, qualified, opportunity, proposal, won) "
@@ -344,6 +348,7 @@ def _stage_rows(out: pd.DataFrame, keys) -> pd.DataFrame:
 
 @kpi(
     name="call_to_meeting_rate", family="funnel",
+    needs={"activities": ("occurred_at", "type", "outcome")},
     label={"en": "Call-to-meeting rate", "fr": "Taux de transformation appel-rendez-vous"},
     definition={
         "en": "Prospecting calls that set an appointment divided by prospecting calls.",
@@ -416,6 +421,7 @@ def call_to_meeting_rate(activities, *, leads=None, by=None, freq=None, start=No
 
 @kpi(
     name="offer_loss_rate", family="funnel",
+    needs={"opportunities": ("status", "proposal_at", "closed_at")},
     label={"en": "Offer loss rate", "fr": "Taux d'offres perdues"},
     definition={
         "en": "Closed opportunities that had a proposal and were lost divided by closed "

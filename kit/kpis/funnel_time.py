@@ -30,6 +30,7 @@ def _as_of_lit(as_of) -> nw.Expr:
 
 @kpi(
     name="never_engaged_rate", family="funnel",
+    needs={"leads": ("created_at", "engaged_at")},
     label={"en": "Never-engaged lead rate", "fr": "Taux de leads jamais engagés"},
     definition={
         "en": "Leads with no engagement within N days of creation (30 by default) divided by "
@@ -108,6 +109,7 @@ def never_engaged_rate(leads, *, days=30, as_of=None, by=None, freq=None, start=
 
 @kpi(
     name="time_to_convert", family="funnel",
+    needs={"leads": ("created_at", "converted_at")},
     label={"en": "Time to convert", "fr": "Délai de conversion"},
     definition={
         "en": "Median number of days from a lead's creation to its conversion into a customer, "
@@ -243,6 +245,7 @@ def _km_by_group(km: pd.DataFrame, keys) -> pd.DataFrame:
 
 @kpi(
     name="sales_cycle", family="funnel",
+    needs={"opportunities": ("status", "created_at", "closed_at")},
     label={"en": "Sales cycle", "fr": "Cycle de vente"},
     definition={
         "en": "Median number of days from an opportunity's creation to its closing, won or lost.",
@@ -305,6 +308,8 @@ def sales_cycle(opportunities, *, by=None, freq=None, start=None, end=None):
 
 @kpi(
     name="conversations_to_close", family="funnel",
+    needs={"opportunities": ("opportunity_id", "status", "created_at", "closed_at"),
+           "activities": ("opportunity_id", "occurred_at", "type", "outcome")},
     label={"en": "Conversations to close", "fr": "Conversations pour conclure"},
     definition={
         "en": "Mean number of conversations with the prospect between qualification and "
@@ -395,6 +400,7 @@ def conversations_to_close(opportunities, activities, *, by=None, freq=None, sta
 
 @kpi(
     name="pipeline_velocity", family="funnel",
+    needs={"opportunities": ("status", "created_at", "closed_at", "amount")},
     label={"en": "Pipeline velocity", "fr": "Vélocité du pipeline"},
     definition={
         "en": "Expected revenue per day: open opportunities times win rate times average won deal, "

@@ -16,6 +16,7 @@ STATUSES = ("active", "dormant", "retired", "never_sold")
 
 @kpi(
     name="product_lifetime", family="products",
+    needs={"orders": ("product_id", "ordered_at", "amount")},
     label={"en": "Product lifetime", "fr": "Durée de vie d'un produit"},
     definition={
         "en": "Per product, months from the first to the last month with sales, months with sales, "

@@ -97,6 +97,7 @@ def _revenue_by(orders, by, freq, start=None, end=None, *, name="revenue") -> pd
 
 @kpi(
     name="average_won_deal", family="revenue",
+    needs={"opportunities": ("status", "closed_at", "amount")},
     label={"en": "Average won deal", "fr": "Montant moyen d'une affaire gagnée"},
     definition={
         "en": "Mean amount of the opportunities won, attributed to their close date.",
@@ -149,6 +150,7 @@ def average_won_deal(opportunities, *, by=None, freq=None, start=None, end=None)
 
 @kpi(
     name="revenue", family="revenue",
+    needs={"orders": ("order_id", "ordered_at", "amount")},
     label={"en": "Revenue", "fr": "Chiffre d'affaires"},
     definition={
         "en": "Sum of the net amounts of order lines, attributed to the order date.",
@@ -198,6 +200,7 @@ def revenue(orders, *, by=None, freq=None, start=None, end=None):
 
 @kpi(
     name="revenue_vs_target", family="revenue",
+    needs={"orders": ("ordered_at", "amount"), "targets": ("period", "revenue_target")},
     label={"en": "Revenue vs target", "fr": "Chiffre d'affaires par rapport à l'objectif"},
     definition={
         "en": "Revenue divided by the revenue target of the same rep or team and month, with the gap "
@@ -264,6 +267,7 @@ def revenue_vs_target(orders, targets, *, by=None, freq="M", start=None, end=Non
 
 @kpi(
     name="revenue_share", family="revenue",
+    needs={"orders": ("ordered_at", "amount")},
     label={"en": "Revenue share", "fr": "Répartition du chiffre d'affaires"},
     definition={
         "en": "Share of the revenue of each product, category or other group in the revenue of the "
@@ -325,6 +329,7 @@ def revenue_share(orders, *, by="product_id", freq=None, start=None, end=None):
 
 @kpi(
     name="seasonality_index", family="revenue",
+    needs={"orders": ("ordered_at", "amount")},
     label={"en": "Seasonality index", "fr": "Indice de saisonnalité"},
     definition={
         "en": "Mean revenue of a calendar month divided by the mean monthly revenue, over complete months.",
@@ -426,6 +431,7 @@ def _empty_seasonality(keys, cols) -> pd.DataFrame:
 
 @kpi(
     name="gross_margin", family="revenue",
+    needs={"orders": ("ordered_at", "amount", "cost")},
     label={"en": "Gross margin", "fr": "Marge commerciale"},
     definition={
         "en": "Sum of amount minus cost of the order lines whose cost is known, with the margin rate "
@@ -511,6 +517,7 @@ def gross_margin(orders, *, by=None, freq=None, start=None, end=None, targets=No
 
 @kpi(
     name="average_basket", family="revenue",
+    needs={"orders": ("order_id", "ordered_at", "amount")},
     label={"en": "Average basket", "fr": "Panier moyen"},
     definition={
         "en": "Revenue divided by the number of distinct orders.",
@@ -558,6 +565,9 @@ def average_basket(orders, *, by=None, freq=None, start=None, end=None):
 
 @kpi(
     name="deals_needed", family="revenue",
+    needs={"orders": ("ordered_at", "amount"),
+           "targets": ("period", "revenue_target"),
+           "opportunities": ("status", "closed_at", "amount")},
     label={"en": "Deals needed to reach target", "fr": "Affaires nécessaires pour atteindre l'objectif"},
     definition={
         "en": "Remaining target of the current period divided by the average won deal, and the "
@@ -674,6 +684,7 @@ def deals_needed(orders, targets, opportunities, *, by=None, freq="M", as_of=Non
 
 @kpi(
     name="recurring_revenue", family="revenue",
+    needs={"orders": ("ordered_at", "customer_id", "amount")},
     label={"en": "Recurring revenue share", "fr": "Part du chiffre d'affaires récurrent"},
     definition={
         "en": "Share of revenue from customers who had already bought in the 12 months before the order.",

@@ -67,6 +67,7 @@ def _censored(out: pd.DataFrame, keys) -> pd.DataFrame:
 
 @kpi(
     name="csat", family="satisfaction",
+    needs={"surveys": ("kind", "score", "responded_at")},
     label={"en": "Customer satisfaction (CSAT)", "fr": "Satisfaction client (CSAT)"},
     definition={
         "en": "Share of CSAT answers scoring 4 or 5 out of 5, with the mean score and the number of answers.",
@@ -174,6 +175,7 @@ def nps_interval(promoters, detractors, n, alpha: float = 0.05):
 
 @kpi(
     name="nps", family="satisfaction",
+    needs={"surveys": ("kind", "score", "responded_at")},
     label={"en": "Net Promoter Score (NPS)", "fr": "Net Promoter Score (NPS)"},
     definition={
         "en": "Percentage of promoters (9-10) minus percentage of detractors (0-6) among NPS answers, "
@@ -245,6 +247,7 @@ def nps(surveys, *, by=None, freq=None, start=None, end=None):
 
 @kpi(
     name="repeat_purchase_rate", family="satisfaction",
+    needs={"orders": ("order_id", "customer_id", "ordered_at")},
     label={"en": "Repeat purchase rate (90 days)", "fr": "Taux de réachat (90 jours)"},
     definition={
         "en": "New customers who place a second order within 90 days of their first order, divided by "
@@ -398,6 +401,7 @@ def _acquisition(customers, orders) -> nw.LazyFrame:
 
 @kpi(
     name="referral_rate", family="satisfaction",
+    needs={"customers": ("customer_id",), "referrals": ("referrer_id", "referred_at", "valid")},
     label={"en": "Referral rate (6 months)", "fr": "Taux de recommandation (6 mois)"},
     definition={
         "en": "New customers who give a valid referral within 6 months of their acquisition, divided "
@@ -526,6 +530,7 @@ def referral_rate(customers, referrals, *, orders=None, by=None, freq=None, star
 
 @kpi(
     name="returning_customer_rate", family="satisfaction",
+    needs={"orders": ("customer_id", "ordered_at")},
     label={"en": "Returning customer rate", "fr": "Taux de clients fidèles d’une année sur l’autre"},
     definition={
         "en": "Customers who bought in a calendar year and buy again the next year, divided by the "

@@ -1,0 +1,146 @@
+"""Date coverage of the tables of a dataset: the first and last date each table holds.
+
+A KPI for a period outside the coverage of a table it needs is unknown, not
+zero: there is no revenue before the first order, no "same month last year"
+before the data starts. :func:`coverage` finds the first and last value of each
+table's date column (``leads.created_at``, ``orders.ordered_at``,
+``targets.period``...), the last date being the latest of any of its date columns
+(an opportunity closed after the last one was created still counts), and :func:`covers` says whether a table covers a period.
+:mod:`kit.availability` uses both.
+
+Reference tables (``reps``, ``products``) have no period of their own and are not
+listed; nor is a table whose date column is absent.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from kit.dataset import Dataset
+>>> ds = Dataset({"orders": pd.DataFrame({"order_id": ["A", "B"], "amount": [1.0, 2.0],
+...     "ordered_at": pd.to_datetime(["2026-01-05", "2026-03-20"])})})
+>>> cov = coverage(ds)
+>>> cov[["table", "column", "first", "last", "rows"]].to_dict("records")  # doctest: +NORMALIZE_WHITESPACE
+[{'table': 'orders', 'column': 'ordered_at', 'first': Timestamp('2026-01-05 00:00:00'),
+  'last': Timestamp('2026-03-20 00:00:00'), 'rows': 2}]
+>>> covers(cov, "orders", "2025-12-01", "2026-01-01"), covers(cov, "orders", "2026-03-01", "2026-04-01")
+(False, True)
+"""
+
+from __future__ import annotations
+
+import narwhals as nw
+import pandas as pd
+
+from kit.contract import CONTRACT
+
+#: Tables that describe things rather than events in time: no coverage.
+REFERENCE_TABLES = ("reps", "products")
+
+COVERAGE_COLUMNS = ["table", "column", "first", "last", "rows"]
+
+
+def coverage(ds) -> pd.DataFrame:
+    """One row per dated table of ``ds``: its date column, first and last date, rows.
+
+    ``first`` and ``last`` are missing (``NaT``) when the table has no row with a
+    date (an empty table).
+
+    Parameters
+    ----------
+    ds : Dataset
+
+    Returns
+    -------
+    DataFrame
+        Columns ``table``, ``column``, ``first``, ``last``, ``rows`` (rows of the
+        table, dated or not).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kit.dataset import Dataset
+    >>> ds = Dataset({"leads": pd.DataFrame({"lead_id": pd.Series([], dtype=str),
+    ...     "created_at": pd.Series([], dtype="datetime64[ns]")}),
+    ...     "reps": pd.DataFrame({"rep_id": ["R1"]})})
+    >>> coverage(ds)[["table", "rows"]].to_dict("records"), bool(coverage(ds)["first"].isna().all())
+    ([{'table': 'leads', 'rows': 0}], True)
+    """
+    rows = []
+    for name in ds.tables:
+        spec = CONTRACT.get(name)
+        if spec is None or spec.date_column is None or name in REFERENCE_TABLES:
+            continue
+        f = nw.from_native(ds.tables[name])
+        col = spec.date_column
+        names = f.collect_schema().names()
+        if col not in names:
+            continue
+        later = [c.name for c in spec.columns if c.kind in ("datetime", "date") and c.name != col
+                 and c.name in names]
+        res = f.select(nw.col(col).min().alias("first"), nw.col(col).max().alias("last"),
+                       *[nw.col(c).max().alias(f"_last_{c}") for c in later], nw.len().alias("rows"))
+        res = res.collect() if isinstance(res, nw.LazyFrame) else res
+        rec = res.to_pandas().iloc[0]
+        last = _ts(rec["last"])
+        if not pd.isna(last):  # events recorded later in the table (closings...) extend it
+            for c in later:
+                v = _ts(rec[f"_last_{c}"])
+                last = v if not pd.isna(v) and v > last else last
+        rows.append({"table": name, "column": col, "first": _ts(rec["first"]),
+                     "last": last, "rows": int(rec["rows"])})
+    out = pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
+    out["first"] = pd.to_datetime(out["first"])
+    out["last"] = pd.to_datetime(out["last"])
+    out["rows"] = out["rows"].astype("int64")
+    return out
+
+
+def span(cov: pd.DataFrame, table: str) -> tuple | None:
+    """``(first, last)`` of ``table`` in a :func:`coverage` frame; ``None`` when it is not listed.
+
+    Examples
+    --------
+    >>> cov = pd.DataFrame({"table": ["orders"], "column": ["ordered_at"],
+    ...     "first": [pd.Timestamp("2026-01-05")], "last": [pd.Timestamp("2026-03-20")], "rows": [2]})
+    >>> span(cov, "orders"), span(cov, "leads")
+    ((Timestamp('2026-01-05 00:00:00'), Timestamp('2026-03-20 00:00:00')), None)
+    """
+    row = cov[cov["table"] == table]
+    if not len(row):
+        return None
+    return row["first"].iloc[0], row["last"].iloc[0]
+
+
+def covers(cov: pd.DataFrame, table: str, start=None, end=None) -> bool:
+    """Whether ``table`` holds data in ``[start, end)``: its first date is before ``end``
+    and its last date on or after ``start``.
+
+    A table not listed in ``cov`` (no date column, a reference table) covers every
+    period; a listed table without a dated row covers none. A missing bound is open.
+
+    Examples
+    --------
+    >>> cov = pd.DataFrame({"table": ["costs", "social"], "column": ["period", "published_at"],
+    ...     "first": [pd.Timestamp("2026-01-01"), pd.NaT], "last": [pd.Timestamp("2026-06-01"), pd.NaT],
+    ...     "rows": [6, 0]})
+    >>> covers(cov, "costs", "2026-06-01", "2026-07-01"), covers(cov, "costs", "2026-07-01", "2026-08-01")
+    (True, False)
+    >>> covers(cov, "social"), covers(cov, "reps", "1990-01-01", "1990-02-01")
+    (False, True)
+    """
+    found = span(cov, table)
+    if found is None:
+        return True
+    first, last = found
+    if pd.isna(first) or pd.isna(last):
+        return False
+    if end is not None and not first < pd.Timestamp(end):
+        return False
+    if start is not None and not last >= pd.Timestamp(start):
+        return False
+    return True
+
+
+def _ts(v):
+    if v is None or pd.isna(v):
+        return pd.NaT
+    return pd.Timestamp(v)
