@@ -32,15 +32,18 @@ import numpy as np
 import pandas as pd
 
 from kit import registry
+from kit.availability import availability
 from kit.contract import CONTRACT
+from kit.coverage import coverage
 from kit.dataset import Dataset
 from kit.errors import DataError, KitError, KitWarning, ParameterError, check_choice, did_you_mean
+from kit.i18n import format_month
 
 #: Columns of :func:`scorecard`, in order.
 COLUMNS = [
     "name", "label", "unit", "direction", "value", "numerator", "denominator",
     "ci_low", "ci_high", "low_sample", "previous", "change", "same_month_last_year",
-    "target", "status", "scope",
+    "target", "status", "scope", "reason",
 ]
 
 #: Headline KPI -> (KPI whose result holds its monthly target, column of that result).
@@ -310,11 +313,14 @@ def scorecard(ds: Dataset, month, *, lang: str = "en", team: str | None = None,
     ``as_of``, such as ``repeat_purchase_rate`` or ``ltv``) are computed on every
     cohort known at the end of the month, censored at that date: the cohort of the
     month itself is always too young to tell. The same is done for the previous
-    month and for the same month a year before. KPIs whose tables the dataset lacks
-    are left out; so are KPIs that fail on a missing column or option
-    (:class:`~kit.errors.DataError`, :class:`~kit.errors.ParameterError`), with a
-    :class:`~kit.errors.KitWarning` naming them and the reason in
-    ``result.attrs["skipped"]``.
+    month and for the same month a year before. A KPI the dataset cannot give
+    (:func:`kit.availability.availability`: a missing table or column, an empty
+    table) has its row with every figure missing and the sentence saying why in
+    ``reason``; a month outside the dates of a table the KPI needs is unknown
+    (missing), never 0. KPIs that fail on the data anyway
+    (:class:`~kit.errors.DataError`, :class:`~kit.errors.ParameterError`) get the
+    same treatment, with a :class:`~kit.errors.KitWarning` naming them and the
+    error in ``result.attrs["skipped"]``.
 
     Parameters
     ----------
@@ -343,7 +349,7 @@ def scorecard(ds: Dataset, month, *, lang: str = "en", team: str | None = None,
         a value is missing, or the previous value lies inside the 95 % interval;
         ``scope``: ``"team"`` for a KPI restricted to ``team``, ``"all"`` for one
         over all teams (no team given, or its tables have no team column: see
-        :func:`without_team`).
+        :func:`without_team`); ``reason``: empty, or why the month's value is unknown.
 
     Examples
     --------
@@ -365,8 +371,13 @@ def scorecard(ds: Dataset, month, *, lang: str = "en", team: str | None = None,
     chosen = [s for s in registry.specs() if s.headline] if names is None else [
         registry.get(n) for n in ([names] if isinstance(names, str) else names)]
     rows, skipped = [], {}
+    cov = coverage(ds)
     for spec in chosen:
-        if any(t not in ds.tables for t in spec.tables):
+        row = {"name": spec.name, "label": spec.label[lang], "unit": spec.unit,
+               "direction": spec.direction, "reason": ""}
+        av = availability(ds, spec.name, cov=cov)
+        if not av.ok:  # present, unknown, with the reason
+            rows.append(_unknown(row, av.reason(lang), ds, spec, team))
             continue
         try:
             values = _shared_months(cuts, spec, months)
@@ -375,9 +386,16 @@ def scorecard(ds: Dataset, month, *, lang: str = "en", team: str | None = None,
                       for key, m in months.items()}
         except (DataError, ParameterError) as exc:
             skipped[spec.name] = str(exc)
+            rows.append(_unknown(row, str(exc), ds, spec, team))
             continue
-        row = {"name": spec.name, "label": spec.label[lang], "unit": spec.unit,
-               "direction": spec.direction}
+        for key, m in months.items():  # a month outside the dates of a table: unknown, not 0
+            start, end = month_bounds(m)
+            outside = availability(ds, spec.name, start=start, end=end, cov=cov,
+                                   period={lg: format_month(start, lg) for lg in registry.LANGS})
+            if outside.outside:
+                values[key] = {**_values(pd.DataFrame()), "_result": values[key]["_result"].iloc[:0]}
+                if key == "value":
+                    row["reason"] = outside.reason(lang)
         row.update({k: v for k, v in values["value"].items() if k != "_result"})
         row["previous"] = values["previous"]["value"]
         row["same_month_last_year"] = values["same_month_last_year"]["value"]
@@ -397,9 +415,17 @@ def scorecard(ds: Dataset, month, *, lang: str = "en", team: str | None = None,
     out.attrs["skipped"] = skipped
     if skipped:
         warnings.warn(
-            "scorecard: left out " + "; ".join(f"{k} ({v})" for k, v in skipped.items()),
+            "scorecard: no value for " + "; ".join(f"{k} ({v})" for k, v in skipped.items()),
             KitWarning, stacklevel=2)
     return out
+
+
+def _unknown(row: dict, reason: str, ds: Dataset, spec, team) -> dict:
+    """A scorecard row of a KPI that cannot be computed: every figure missing, the reason said."""
+    row = dict(row, reason=reason, low_sample=None, status="neutral",
+               scope="team" if team and not without_team(ds, spec.name) else "all")
+    row.update({c: float("nan") for c in [*_STATS, "previous", "change", "same_month_last_year", "target"]})
+    return row
 
 
 def status(row) -> str:

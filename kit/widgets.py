@@ -46,6 +46,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from kit import registry
 from kit.api import compute
+from kit.availability import Unavailable, availability
 from kit.contract import CONTRACT
 from kit.errors import DataError, ParameterError
 from kit.flags import flag_differences, flag_note, row_flags
@@ -239,8 +240,15 @@ class _Debounced:
 
 
 def _error_html(exc: Exception, lang: str) -> str:
+    if isinstance(exc, Unavailable):  # not an error: what the data lacks, in one sentence
+        return _reason_html(exc.availability.reason(lang))
     return (f'<div class="kit-error" style="color:#b42318"><b>{html.escape(t("error", lang))}</b> '
             f"({html.escape(type(exc).__name__)}): {html.escape(str(exc))}</div>")
+
+
+def _reason_html(reason: str) -> str:
+    """Why a KPI or panel cannot be shown, as a muted paragraph (no figure is drawn)."""
+    return f'<p class="kit-unavailable" style="color:#555"><i>{MISSING} {html.escape(reason)}</i></p>'
 
 
 # ---------------------------------------------------------------------------
@@ -588,7 +596,7 @@ class KPIExplorer(widgets.VBox):
         self.currency = currency or getattr(ds, "currency", "EUR")
         names = list(kpis) if kpis is not None else registry.names()
         specs = [registry.get(n) for n in names]
-        usable = [s for s in specs if all(tb in ds.tables for tb in s.tables)]
+        usable = [s for s in specs if availability(ds, s.name).ok]
         if not usable:
             raise DataError(
                 f"None of the KPIs {names} can run on this dataset: it has tables "
@@ -675,6 +683,9 @@ class KPIExplorer(widgets.VBox):
         """
         name, lang = self.kpi.value, self.lang
         try:
+            av = availability(self.dataset, name, by=self.options.get("by"))
+            if not av.ok:
+                raise Unavailable(av)
             res = compute(self.dataset, name, **self.options)
         except Exception as exc:  # shown in the widget, not raised in a callback
             self.result = None

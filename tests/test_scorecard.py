@@ -289,26 +289,55 @@ def test_scorecard_refuses_a_headline_kpi_with_several_rows(test_kpis):
         scorecard(ds, "2026-02", names=["t_two_rows"])
 
 
-def test_scorecard_leaves_out_a_kpi_that_fails_on_the_data_and_says_so(test_kpis):
+def test_scorecard_keeps_a_kpi_that_fails_on_the_data_unknown_and_says_so(test_kpis):
     ds = Dataset({"leads": _leads(LEAD_DATES)})
-    with pytest.warns(KitWarning, match=r"scorecard: left out t_needs_col \(table 'leads' lacks column"):
+    with pytest.warns(KitWarning, match=r"scorecard: no value for t_needs_col \(table 'leads' lacks column"):
         sc = scorecard(ds, "2026-02", names=["t_window", "t_needs_col"])
-    assert sc["name"].tolist() == ["t_window"]
+    assert sc["name"].tolist() == ["t_window", "t_needs_col"]
+    row = sc.set_index("name").loc["t_needs_col"]
+    assert np.isnan(row["value"]) and np.isnan(row["previous"]) and "qualified_at" in row["reason"]
     assert "qualified_at" in sc.attrs["skipped"]["t_needs_col"]
+    assert sc.set_index("name").loc["t_window", "reason"] == ""
 
 
-def test_scorecard_leaves_out_kpis_whose_tables_are_absent(test_kpis):
+def test_scorecard_keeps_kpis_whose_tables_are_absent_unknown_with_the_reason(test_kpis):
     ds = Dataset({"leads": _leads(LEAD_DATES)})
-    sc = scorecard(ds, "2026-02", names=["t_window", "win_rate", "revenue"])
-    assert sc["name"].tolist() == ["t_window"]
+    sc = scorecard(ds, "2026-02", names=["t_window", "win_rate", "revenue"], lang="fr").set_index("name")
+    assert sc.index.tolist() == ["t_window", "win_rate", "revenue"]
+    assert sc.loc[["win_rate", "revenue"], ["value", "previous", "same_month_last_year", "target"]].isna().all().all()
+    assert sc.loc["win_rate", "reason"] == (
+        "Taux de réussite ne peut pas être calculé : le jeu de données n’a pas de table opportunities "
+        "(colonnes status, closed_at). Ajoutez opportunities.csv au dossier des données ou faites-la "
+        "correspondre avec --mapping (voir docs/data-contract.md, section opportunities).")
+    assert sc.loc["revenue", "status"] == "neutral"
+
+
+def test_scorecard_months_outside_the_data_are_unknown_not_zero():
+    # orders from January 2026: December 2025 and February 2025 are before the data starts
+    orders = pd.DataFrame({"order_id": ["A", "B"], "customer_id": ["C1", "C2"], "amount": [10.0, 20.0],
+                           "ordered_at": pd.to_datetime(["2026-01-10", "2026-01-20"])})
+    sc = scorecard(Dataset({"orders": orders}), "2026-01", names=["revenue"]).set_index("name")
+    assert sc.loc["revenue", "value"] == 30.0
+    assert np.isnan(sc.loc["revenue", "previous"]) and np.isnan(sc.loc["revenue", "same_month_last_year"])
+    before = scorecard(Dataset({"orders": orders}), "2025-12", names=["revenue"]).set_index("name")
+    assert np.isnan(before.loc["revenue", "value"])
+    assert before.loc["revenue", "reason"] == ("Revenue is unknown for December 2025: the table orders "
+                                               "covers Jan 10, 2026 to Jan 20, 2026 only.")
+    # a month the data covers with no order at all is a true 0
+    orders2 = pd.concat([orders, pd.DataFrame({"order_id": ["C"], "customer_id": ["C1"], "amount": [5.0],
+                                               "ordered_at": pd.to_datetime(["2026-03-03"])})])
+    gap = scorecard(Dataset({"orders": orders2}), "2026-03", names=["revenue"]).set_index("name")
+    assert gap.loc["revenue", "previous"] == 0.0
 
 
 def test_scorecard_defaults_to_the_registry_headline_kpis():
     ds = _team_dataset()
     sc = scorecard(ds, "2026-02")
-    expected = [s.name for s in registry.specs()
-                if s.headline and all(t in ds.tables for t in s.tables)]
-    assert sc["name"].tolist() == [n for n in expected if n not in sc.attrs["skipped"]]
+    expected = [s.name for s in registry.specs() if s.headline]
+    assert sc["name"].tolist() == expected
+    absent = [s.name for s in registry.specs() if s.headline and any(t not in ds.tables for t in s.tables)]
+    assert sc.set_index("name").loc[absent, "value"].isna().all()
+    assert (sc.set_index("name").loc[absent, "reason"] != "").all()
     assert "revenue" in sc["name"].tolist()
 
 

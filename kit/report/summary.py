@@ -1,7 +1,8 @@
 """The machine-readable KPI summary of a month: ``kpis.json`` and ``kpis.csv``.
 
 Both hold the scorecard (:func:`kit.scorecard.scorecard`) with numerators,
-denominators and intervals. They are deterministic: the same data gives
+denominators and intervals. Every headline KPI is there: one the data cannot give
+has ``value: null`` and a ``reason`` (one sentence naming what is missing). They are deterministic: the same data gives
 byte-identical files (no timestamp, no path, fixed key order, missing values as
 ``null`` / empty).
 
@@ -12,13 +13,13 @@ Examples
 ...     "direction": ["higher"], "value": [0.5], "numerator": [1.0], "denominator": [2.0],
 ...     "ci_low": [0.09], "ci_high": [0.91], "low_sample": [True], "previous": [float("nan")],
 ...     "change": [float("nan")], "same_month_last_year": [float("nan")],
-...     "target": [float("nan")], "status": ["neutral"], "scope": ["all"]})
+...     "target": [float("nan")], "status": ["neutral"], "scope": ["all"], "reason": [""]})
 >>> folder = tempfile.mkdtemp()
 >>> _ = write_summary(sc, folder, month="2026-10", team="", lang="en",
 ...                   as_of=pd.Timestamp("2026-10-31 23:59:59.999999"), currency="EUR")
 >>> doc = read_summary(folder)
->>> doc["month"], doc["kpis"][0]["value"], doc["kpis"][0]["previous"]
-('2026-10', 0.5, None)
+>>> doc["month"], doc["kpis"][0]["value"], doc["kpis"][0]["previous"], doc["kpis"][0]["reason"]
+('2026-10', 0.5, None, None)
 """
 
 from __future__ import annotations
@@ -58,6 +59,8 @@ def summary_document(scorecard: pd.DataFrame, *, month: str, team: str, lang: st
                      as_of, currency: str, skipped: dict | None = None) -> dict:
     """The content of ``kpis.json`` as a dict (see the module example)."""
     rows = [{c: _plain(r[c]) for c in COLUMNS} for r in scorecard[COLUMNS].to_dict("records")]
+    for row in rows:  # a KPI the data cannot give: value null and the sentence saying why
+        row["reason"] = row["reason"] or None
     return {
         "month": month,
         "team": team or None,

@@ -21,6 +21,7 @@ from kit import registry
 from kit.i18n import MISSING, format_month, format_value, kpi_label, t
 from kit.story.display import _late_display as _display
 from kit.story.display import _late_show as _show
+from kit.story.guard import section
 from kit.story.display import _markdown
 from kit.story.table import Table
 from kit.story.texts import word
@@ -29,6 +30,7 @@ from kit.story.texts import word
 class DashboardSections:
     """Scorecard, explorer and dashboard: a mixin of :class:`~kit.story.report.Report`."""
 
+    @section
     def scorecard(self) -> None:
         """Display every headline KPI of the month (:func:`kit.scorecard.scorecard`), coloured."""
         from kit.plot import style_scorecard
@@ -37,10 +39,18 @@ class DashboardSections:
         lang, cur = self.lang, self.currency
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            sc = scorecard(self.ds, self.month.strftime("%Y-%m"), lang=lang)
+            full = scorecard(self.ds, self.month.strftime("%Y-%m"), lang=lang)
         for spec in registry.specs():
             if spec.headline:
                 self.used.update(t_ for t_ in spec.tables if t_ in self.ds.tables)
+        unknown = full[(full["reason"] != "") & full["value"].isna()]
+        for name, reason in zip(unknown["name"], unknown["reason"]):  # one sentence each
+            self.unknown[name] = reason
+            _display(_markdown(f"*{MISSING} {reason}*"))
+        sc = full.drop(index=unknown.index).reset_index(drop=True)
+        if not len(sc):
+            self.last = full
+            return
         units = sc["unit"].tolist()
         shown = pd.DataFrame({"name": sc["name"], "value": sc["value"]})
         shown[t("ci_note", lang)] = [
@@ -62,19 +72,36 @@ class DashboardSections:
 
     # -- interactive ----------------------------------------------------------
     def explorer(self, names=None):
-        """The KPI explorer of :mod:`kit.widgets` (filter bar, KPI, breakdown, frequency)."""
+        """The KPI explorer of :mod:`kit.widgets` (filter bar, KPI, breakdown, frequency) over the
+        KPIs of ``names`` the dataset can give; when it can give none, the reason of each instead."""
         from kit.widgets import kpi_explorer
 
-        return kpi_explorer(self.ds, lang=self.lang, kpis=names)
+        wanted = list(names) if names is not None else registry.names()
+        usable = [n for n in wanted if self.availability(n).ok]
+        if not usable:
+            for n in wanted:
+                self.unavailable(self.availability(n))
+            return None
+        return kpi_explorer(self.ds, lang=self.lang, kpis=usable)
 
     def dashboard_figures(self) -> None:
         """Display the dashboard's four figures for the report: revenue against target, funnel,
-        CAC by channel, satisfaction."""
-        for draw in self._panels().values():
-            _show(draw(self))
+        CAC by channel, satisfaction. A figure the data cannot give is replaced by the
+        sentence saying why."""
+        for name, draw in self._panels(every=True).items():
+            self._panel(name, draw)
 
-    def _panels(self) -> dict:
-        """``{title: function(report) -> Axes}`` of the dashboard figures the dataset allows."""
+    @section
+    def _panel(self, name, draw) -> None:
+        """Draw one dashboard panel (the reason instead when it cannot be computed)."""
+        self.require(name, by="source" if name == "cac" else None)
+        _show(draw(self))
+
+    def _panels(self, every: bool = False) -> dict:
+        """``{title: function(report) -> Axes}`` of the dashboard figures the dataset allows
+        (:func:`kit.availability.availability`); with ``every``, ``{KPI name: function}`` of all four."""
+        from kit.availability import availability
+
         lang = self.lang
         wanted = {
             "revenue": lambda r: r.trend_figure("revenue")[0],
@@ -82,9 +109,11 @@ class DashboardSections:
             "cac": lambda r: r.matrix_figure("cac", by="source"),
             "csat": lambda r: r.trend_figure("csat")[0],
         }
+        if every:
+            return wanted
         panels = {}
         for name, draw in wanted.items():
-            if all(t_ in self.ds.tables for t_ in registry.get(name).tables):
+            if availability(self.ds, name, by="source" if name == "cac" else None).ok:
                 title = t("funnel_title", lang) if name == "funnel" else kpi_label(name, lang)
                 panels[title] = draw
         return panels
@@ -102,7 +131,7 @@ class DashboardSections:
         from kit.plot import style_scorecard
         from kit.scorecard import scorecard
         from kit.story.report import Report
-        from kit.widgets import dashboard, keyed_table_html
+        from kit.widgets import _reason_html, dashboard, keyed_table_html
 
         lang, history = self.lang, self.history
 
@@ -114,10 +143,15 @@ class DashboardSections:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 sc = scorecard(ds, r.month.strftime("%Y-%m"), lang=lang)
+            unknown = sc[(sc["reason"] != "") & sc["value"].isna()]
+            notes = "".join(_reason_html(reason) for reason in unknown["reason"])
+            sc = sc.drop(index=unknown.index).reset_index(drop=True)
+            if not len(sc):
+                return notes
             cols = ["name", "value", "previous", "change", "target"]
             styler = style_scorecard(sc[cols], lang, currency=r.currency,
                                      caption=f"{t('scorecard', lang)} — {format_month(r.month, lang)}")
-            return keyed_table_html(styler, sc["name"], cols)
+            return keyed_table_html(styler, sc["name"], cols) + notes
 
         renderers = {t("scorecard", lang): card}
         for title, draw in self._panels().items():

@@ -30,11 +30,12 @@ from kit import registry
 from kit.api import compute
 from kit.errors import ParameterError
 from kit.flags import flag_note, row_flags
-from kit.i18n import check_lang, column_label, format_frame, format_month, has_word, kpi_label
+from kit.i18n import MISSING, check_lang, column_label, format_frame, format_month, has_word, kpi_label
 from kit.scorecard import last_complete_month
 from kit.story.dashboard import DashboardSections
 from kit.story.display import _late_display as _display
 from kit.story.display import _markdown
+from kit.story.guard import Unavailable, section
 from kit.story.months import month_start, shift
 from kit.story.results import _accepts, _pandas
 from kit.story.sections_cohorts import CohortSections
@@ -76,7 +77,10 @@ class Report(KpiSections, FunnelSections, MatrixSections, CohortSections, Qualit
     used: set = field(default_factory=set)
     #: The KPI result behind the last section displayed.
     last: object = field(default=None, repr=False)
+    #: ``{KPI name: reason}`` of the KPIs a section could not compute.
+    unknown: dict = field(default_factory=dict)
     _n: int = 0
+    _cov: object = field(default=None, repr=False)
 
     def __post_init__(self):
         check_lang(self.lang)
@@ -130,15 +134,96 @@ class Report(KpiSections, FunnelSections, MatrixSections, CohortSections, Qualit
         return f"{self.key}_{self._n:02d}_{what}"
 
     # -- computing ------------------------------------------------------------
+    @property
+    def coverage(self) -> pd.DataFrame:
+        """First and last date of each dated table of the report's dataset (:mod:`kit.coverage`)."""
+        if self._cov is None:
+            from kit.coverage import coverage
+
+            self._cov = coverage(self.ds)
+        return self._cov
+
+    def availability(self, name: str, *, by=None, start=None, end=None):
+        """Whether KPI ``name`` can be computed on the report's dataset (by ``by``, over
+        ``[start, end)``): :func:`kit.availability.availability`, the period in the report's words.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from kit.dataset import Dataset
+        >>> rep = Report(Dataset({"opportunities": pd.DataFrame({"opportunity_id": ["O1"],
+        ...     "status": ["won"], "closed_at": pd.to_datetime(["2026-10-05"]),
+        ...     "created_at": pd.to_datetime(["2026-09-05"])})}), month="2026-10")
+        >>> rep.availability("win_rate").ok, rep.availability("revenue_vs_target").missing_tables
+        (True, ('orders', 'targets'))
+        >>> print(rep.availability("win_rate", start="2025-10-01", end="2025-11-01").reason("en"))
+        Win rate is unknown for October 2025: the table opportunities covers Sep 5, 2026 to Oct 5, 2026 only.
+        """
+        from kit.availability import availability
+        from kit.i18n import format_month
+
+        period = None
+        if start is not None or end is not None:
+            s = pd.Timestamp(start) if start is not None else None
+            last = pd.Timestamp(end) - pd.Timedelta(days=1) if end is not None else None
+            period = {}
+            for lang in ("en", "fr"):
+                if s is not None and last is not None and s.to_period("M") == last.to_period("M"):
+                    period[lang] = format_month(s, lang)
+                elif s is not None and last is not None:
+                    period[lang] = word("months_to", lang, start=format_month(s, lang),
+                                        end=format_month(last, lang))
+                else:
+                    period[lang] = word("all_data_to", lang, end=format_month(last, lang))
+        return availability(self.ds, name, by=by, start=start, end=end, period=period, cov=self.coverage)
+
+    def require(self, *names, by=None) -> None:
+        """Raise :class:`~kit.story.guard.Unavailable` for the first KPI of ``names`` that
+        cannot be computed on the report's dataset."""
+        for name in names:
+            av = self.availability(name, by=by)
+            if not av.ok:
+                raise Unavailable(av)
+
+    def no_values(self, name: str, window: str = "month"):
+        """The :class:`~kit.availability.Availability` of KPI ``name`` when its result has no
+        value over ``window``: unknown for that period, the sentence says why."""
+        from kit.availability import Availability
+        from kit.i18n import LANGS
+
+        saved, period = self.lang, {}
+        try:
+            for lang in LANGS:
+                self.lang = lang
+                period[lang] = self.period_text(window)
+        finally:
+            self.lang = saved
+        return Availability(name, ok=False, no_values=True, period=period)
+
+    def unavailable(self, av) -> None:
+        """Display the reason why a KPI cannot be computed (one sentence, in the report's language)."""
+        reason = av.reason(self.lang)
+        self.unknown[av.name] = reason
+        _display(_markdown(f"*{MISSING} {reason}*"))
+
     def compute(self, name: str, window: str = "month", *, start=None, end=None, **options) -> pd.DataFrame:
         """Run KPI ``name`` on the report's dataset over ``window`` (or ``start``/``end``).
 
-        Remembers the tables used, for :meth:`warnings`.
+        Remembers the tables used, for :meth:`warnings`. Raises
+        :class:`~kit.story.guard.Unavailable` when the KPI cannot be computed on the
+        dataset or when the period lies outside the dates of a table it needs; the
+        figures of the periods of the result outside those dates are missing
+        (:func:`kit.availability.mask_uncovered`): unknown, not zero.
         """
+        from kit.availability import mask_uncovered
+
         spec = registry.get(name)
         accepted = _accepts(name)
         s, e = self.bounds(window)
         s, e = (start if start is not None else s), (end if end is not None else e)
+        av = self.availability(name, by=options.get("by"), start=s, end=e)
+        if not av.ok:
+            raise Unavailable(av)
         if "start" in accepted:
             options["start"] = s
         if "end" in accepted:
@@ -147,7 +232,13 @@ class Report(KpiSections, FunnelSections, MatrixSections, CohortSections, Qualit
         self.used.update(t_ for t_ in spec.optional_tables if t_ in self.ds.tables)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            return compute(self.ds, name, **options)
+            df = compute(self.ds, name, **options)
+        if "period" in df.columns and len(df):
+            by = options.get("by")
+            keep = [by] if isinstance(by, str) else list(by or ())
+            df = mask_uncovered(df, name, self.coverage, freq=options.get("freq") or _freq_of(df["period"]),
+                                keep=keep)
+        return df
 
     def monthly(self, name: str, months: int | None = None, **options) -> pd.DataFrame:
         """KPI ``name`` per month over the ``months`` months ending with the report month."""
@@ -231,6 +322,7 @@ class Report(KpiSections, FunnelSections, MatrixSections, CohortSections, Qualit
         elif grey is not None and any(grey):
             _display(_markdown(f"*{word('legend_grey', self.lang)}*"))
 
+    @section
     def table(self, name: str, *, window: str = "month", **options) -> None:
         """Display KPI ``name`` over ``window`` as a table, with a title."""
         df = self.compute(name, window, **options)
@@ -256,3 +348,14 @@ class Report(KpiSections, FunnelSections, MatrixSections, CohortSections, Qualit
         out = df.copy()
         out.insert(out.columns.get_loc(by) + 1, "name", out[by].map(names))
         return out
+
+
+def _freq_of(periods) -> str:
+    """The length of the periods of a result without ``freq``: ``"Y"`` when every period is
+    the 1st of January, else what :func:`kit.i18n.infer_freq` finds (``"M"`` by default)."""
+    from kit.i18n import infer_freq
+
+    p = pd.to_datetime(pd.Series(periods)).dropna()
+    if len(p) and ((p.dt.month == 1) & (p.dt.day == 1)).all():
+        return "Y"
+    return infer_freq(p) or "M"

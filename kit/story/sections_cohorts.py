@@ -18,6 +18,9 @@ import numpy as np
 from kit.i18n import format_month, format_value, kpi_label, t
 from kit.story.display import _late_display as _display
 from kit.story.display import _late_show as _show
+from kit.availability import Availability
+from kit.dataset import _schema_names
+from kit.story.guard import Unavailable, section
 from kit.story.display import _markdown
 from kit.story.figures import _draw_timeline
 from kit.story.results import _pandas, flag_differences
@@ -29,12 +32,15 @@ class CohortSections:
     """Cohorts, satisfaction against repeat purchase, product lives: a mixin of
     :class:`~kit.story.report.Report`."""
 
+    @section
     def cohorts(self, name: str, **options) -> None:
         """Display a cohort KPI by month of acquisition over ``history`` months, with censoring."""
         from kit.plot import plot_trend
 
         lang = self.lang
         df = self.monthly(name, months=self.history + 12, **options)  # old enough cohorts included
+        if not df["value"].notna().any():
+            raise Unavailable(self.no_values(name, "history"))
         df = _ci_columns(df)
         known = df.index[df["value"].notna()]
         young = df.loc[known.max() + 1:] if len(known) else df.iloc[-self.history:]
@@ -55,6 +61,7 @@ class CohortSections:
                                     n=format_value(float(n), "count", lang))))
         self.last = df
 
+    @section
     def satisfaction_vs_repeat(self) -> None:
         """Repeat purchase within 90 days of customers satisfied or not (their CSAT answers).
 
@@ -67,6 +74,9 @@ class CohortSections:
         from kit.plot import plot_bars
 
         lang = self.lang
+        self.require("csat", "repeat_purchase_rate")
+        if "customer_id" not in _schema_names(self.ds.tables, "surveys"):
+            raise Unavailable(Availability("csat", ok=False, missing_columns={"surveys": ("customer_id",)}))
         surveys = _pandas(self.ds.tables["surveys"])
         csat = surveys[(surveys["kind"] == "csat") & surveys["customer_id"].notna()]
         mean = csat.groupby("customer_id")["score"].mean()
@@ -97,10 +107,13 @@ class CohortSections:
         self.table_of("repeat_purchase_rate", df.rename(columns={"satisfied": "satisfied"}), caption=title)
         self.last = df
 
+    @section
     def product_timeline(self) -> None:
         """Display each product's life: first and last month with sales, active months."""
         lang = self.lang
         df = self.compute("product_lifetime", "all")
+        if not len(df):
+            raise Unavailable(self.no_values("product_lifetime", "all"))
         title = f"{kpi_label('product_lifetime', lang)}, {self.period_text('all')}"
         self.heading(title)
         if len(df):

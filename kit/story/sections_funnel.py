@@ -22,6 +22,7 @@ from kit.stats import km_curve
 from kit.story.display import _late_display as _display
 from kit.story.display import _late_show as _show
 from kit.story.display import _markdown
+from kit.story.guard import section
 from kit.story.results import _pandas
 from kit.story.table import Table, _intervals
 from kit.story.texts import word
@@ -40,6 +41,7 @@ class FunnelSections:
         ax.set_xlabel(word("leads_axis", self.lang))
         return ax, df
 
+    @section
     def funnel(self, window: str = "history") -> None:
         """Display the funnel lead → won of the leads created in ``window``, with step rates."""
         title = f"{t('funnel_title', self.lang)}, {self.period_text(window)}"
@@ -60,6 +62,7 @@ class FunnelSections:
             _display(_markdown(f"*{word('legend_grey', lang)}*"))
         self.last = df
 
+    @section
     def time_to_convert(self, window: str = "history") -> None:
         """Display the time from lead to customer: medians, shares within 30/90 days, KM curve.
 

@@ -16,13 +16,14 @@ import numpy as np
 import pandas as pd
 
 from kit import registry
-from kit.i18n import (column_label, format_change, format_month, format_number, format_period,
+from kit.i18n import (MISSING, column_label, format_change, format_month, format_number, format_period,
                       format_value, kpi_label, t)
 from kit.scorecard import TARGETS
 from kit.stats import trend as fit_trend
 from kit.story.display import _late_display as _display
 from kit.story.display import _late_show as _show
 from kit.story.display import _markdown
+from kit.story.guard import Unavailable, section
 from kit.story.figures import _overlay_last_year, _relegend
 from kit.story.months import shift
 from kit.story.results import _accepts, flag_differences
@@ -49,7 +50,12 @@ class KpiSections:
                    "last_year": np.nan, "change_year": np.nan, "target": np.nan,
                    "period": self.month, "freq": "M"}
             monthly = "freq" in _accepts(name)
-            df = self.monthly(name, months=13) if monthly else self.compute(name, "all")
+            try:
+                df = self.monthly(name, months=13) if monthly else self.compute(name, "all")
+            except Unavailable as exc:  # shown as "–", the reason under the table
+                row["reason"] = exc.availability.reason(self.lang)
+                rows.append(row)
+                continue
             if "period" in df.columns and df["period"].duplicated().any():
                 df = df.iloc[:0]  # several rows a period: not a headline number
             if "period" in df.columns and len(df):
@@ -71,22 +77,39 @@ class KpiSections:
                 row["value"] = float(df["value"].iloc[0])
             if name in TARGETS:
                 kpi, col = TARGETS[name]
-                tgt = self.compute(kpi, "month", freq="M") if kpi != name else df
+                tgt = self._optional(kpi, "month", freq="M") if kpi != name else df
                 if col in tgt.columns and "period" in tgt.columns:
                     row["target"] = tgt.set_index("period")[col].astype(float).get(row["period"], np.nan)
             elif name in TARGET_LINES:
                 row["target"] = TARGET_LINES[name]
             row["change"] = row["value"] - row["previous"]
             row["change_year"] = row["value"] - row["last_year"]
+            row["reason"] = ""
             rows.append(row)
         return pd.DataFrame(rows)
 
+    def _optional(self, name: str, window: str = "month", **options) -> pd.DataFrame:
+        """KPI ``name`` as :meth:`compute` gives it, or an empty frame when it cannot be
+        computed (a target, last year's line: extras a section does without)."""
+        try:
+            return self.compute(name, window, **options)
+        except Unavailable:
+            return pd.DataFrame()
+
+    @section
     def headline(self, names) -> None:
         """Display the headline table of KPIs ``names`` (styled by direction)."""
         from kit.plot import style_scorecard
 
-        df = self.headline_frame(names)
+        full = self.headline_frame(names)
         lang, cur = self.lang, self.currency
+        for name, reason in zip(full["name"], full["reason"]):
+            if reason:  # one sentence each, the table holds the KPIs that can be computed
+                self.unknown[name] = reason
+                _display(_markdown(f"*{MISSING} {reason}*"))
+        df = full[full["reason"] == ""].reset_index(drop=True)
+        if not len(df):
+            return
         units = [registry.get(n).unit for n in df["name"]]
         shown = pd.DataFrame({
             "name": df["name"], "value": df["value"],
@@ -105,7 +128,7 @@ class KpiSections:
                                  caption=f"{word('headline', lang)} — {format_month(self.month, lang)}")
         plain = styler.data
         _display(Table(plain, uid=self._uid("headline"), caption=styler.caption, styler=styler))
-        note = self.team_note(names)
+        note = self.team_note(df["name"].tolist())
         if note:
             _display(_markdown(note))
 
@@ -118,6 +141,8 @@ class KpiSections:
         from kit.plot import ValueFormatter, plot_trend
 
         df = self.monthly(name, **options)
+        if column not in df.columns or not df[column].notna().any():  # nothing to draw: say why
+            raise Unavailable(self.no_values(name, "history"))
         lang = self.lang
         label = kpi_label(name, lang) if column == "value" else word(column, lang)
         plot_name = name if column == "value" else None
@@ -128,7 +153,8 @@ class KpiSections:
         target = "target"
         if name in TARGETS and column == "value":
             kpi, col = TARGETS[name]
-            tgt = df if kpi == name else self.monthly(kpi)
+            tgt = df if kpi == name else self._optional(kpi, start=shift(self.month, -(self.history - 1)),
+                                                        end=self.end, freq="M")
             if col in tgt.columns:
                 data = data.merge(tgt.groupby("period", as_index=False)[col].sum(min_count=1)
                                   .rename(columns={col: "target"}), on="period", how="left")
@@ -147,12 +173,13 @@ class KpiSections:
                 ax.set_ylabel(label)
             _relegend(ax)
         ax.set_xlabel(word("month_of", lang))
-        last_year = self.compute(name, start=shift(self.start, -12), end=shift(self.end, -12), freq="M",
-                                 **options)
+        last_year = self._optional(name, start=shift(self.start, -12), end=shift(self.end, -12), freq="M",
+                                   **options)
         if len(last_year) and not last_year["period"].duplicated().any():
             _overlay_last_year(ax, data, last_year, column, lang)
         return ax, data, df
 
+    @section
     def trend(self, name: str, *, column: str = "value", **options) -> None:
         """Display KPI ``name`` over the last ``history`` months, last year's line and the target.
 
@@ -178,6 +205,7 @@ class KpiSections:
         wd = word("rising" if fit["slope_per_month"] > 0 else "falling", lang)
         return word("trend_sentence", lang, n=n, slope=slope, word=wd, p=p)
 
+    @section
     def breakdown(self, name: str, by: str, *, window: str = "month", figure: bool = True,
                   **options) -> None:
         """Display KPI ``name`` by ``by`` over ``window``: table and bars.
@@ -202,6 +230,8 @@ class KpiSections:
         if "denominator" in df.columns:  # a group with nothing to count says nothing
             df = df[~(df["value"].isna() & pd.to_numeric(df["denominator"], errors="coerce").fillna(0).eq(0))]
             df = df.reset_index(drop=True)
+        if not len(df) or not df["value"].notna().any():
+            raise Unavailable(self.no_values(name, window))
         df = flag_differences(df)
         df = self._with_names(df, by)
         label = kpi_label(name, lang)

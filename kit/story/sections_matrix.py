@@ -18,6 +18,7 @@ from kit import registry
 from kit.i18n import column_label, format_value, kpi_label, t
 from kit.story.display import _late_display as _display
 from kit.story.display import _late_show as _show
+from kit.story.guard import Unavailable, section
 from kit.story.months import month_abbr_year
 from kit.story.table import Table, _cells
 from kit.story.texts import word
@@ -61,12 +62,15 @@ class MatrixSections:
                            title=title, currency=self.currency, annotate=False)
         return ax
 
+    @section
     def matrix(self, name: str, *, by: str, columns: str = "period", window: str = "history",
                **options) -> None:
         """Display KPI ``name`` as a table of ``by`` × ``columns`` (months by default), and its figure."""
         lang = self.lang
         unit = registry.get(name).unit
         df = self._matrix_data(name, by, columns, window, options)
+        if not len(df) or not df["value"].notna().any():
+            raise Unavailable(self.no_values(name, window))
         if columns != "period":  # e.g. activity types that are never conversations
             totals = df.groupby(columns, dropna=False)["value"].sum(min_count=1)
             df = df[~df[columns].isin(totals.index[totals.fillna(0).eq(0)])].reset_index(drop=True)

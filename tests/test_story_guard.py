@@ -1,0 +1,128 @@
+"""Sections of the notebooks on partial data: the sentence why, never a traceback or a false 0."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kit import story
+from kit.dataset import Dataset
+from kit.story.guard import section
+
+
+def _orders():
+    # orders from February 2026 to October 2026 only, two reps
+    months = pd.date_range("2026-02-01", "2026-10-01", freq="MS")
+    rows = []
+    for i, m in enumerate(months):
+        for j in range(3):
+            rows.append({"order_id": f"A{i}{j}", "customer_id": f"C{j}", "amount": 100.0 + j,
+                         "ordered_at": m + pd.Timedelta(days=3 + j), "rep_id": f"R{j % 2 + 1}"})
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture
+def shown(monkeypatch):
+    out = []
+    monkeypatch.setattr(story, "_display", lambda *objs: out.extend(objs))
+    monkeypatch.setattr(story, "_show", lambda ax: out.append(ax))
+    return out
+
+
+def _texts(shown):
+    return [o.data for o in shown if hasattr(o, "data") and isinstance(o.data, str)]
+
+
+@pytest.mark.parametrize("lang, start", [
+    ("en", "*– Customer satisfaction (CSAT) cannot be computed: the dataset has no table surveys"),
+    ("fr", "*– Satisfaction client (CSAT) ne peut pas être calculé : le jeu de données n’a pas de table surveys"),
+])
+def test_a_section_without_its_table_shows_one_sentence(shown, lang, start):
+    rep = story.Report(Dataset({"orders": _orders()}), month="2026-10", lang=lang)
+    assert rep.trend("csat") is None
+    texts = _texts(shown)
+    assert len(shown) == 1 and texts[0].startswith(start) and "docs/data-contract.md" in texts[0]
+    assert "csat" in rep.unknown
+
+
+def test_every_section_of_a_notebook_is_guarded():
+    from kit.story.report import Report
+
+    for name in ("headline", "trend", "breakdown", "funnel", "time_to_convert", "matrix", "cohorts",
+                 "satisfaction_vs_repeat", "product_timeline", "scorecard", "table", "_panel"):
+        assert getattr(getattr(Report, name), "guarded", False), name
+
+
+def test_headline_shows_the_kpis_it_can_and_one_sentence_for_the_others(shown):
+    rep = story.Report(Dataset({"orders": _orders()}), month="2026-10")
+    rep.headline(["revenue", "revenue_vs_target", "csat"])
+    texts = _texts(shown)
+    assert texts[0].startswith("*– Revenue vs target cannot be computed: the dataset has no table targets")
+    assert texts[1].startswith("*– Customer satisfaction (CSAT) cannot be computed")
+    table = [o for o in shown if isinstance(o, story.Table)][0]
+    assert len(table.frame) == 1  # revenue only: the others are not shown as numbers
+
+
+def test_headline_last_year_before_the_data_is_unknown_not_zero():
+    rep = story.Report(Dataset({"orders": _orders()}), month="2026-10")
+    row = rep.headline_frame(["revenue"]).iloc[0]
+    assert row["value"] == 303.0 and row["previous"] == 303.0
+    assert np.isnan(row["last_year"]) and np.isnan(row["change_year"]) and row["reason"] == ""
+
+
+def test_trend_months_before_the_data_are_missing_not_zero(shown):
+    rep = story.Report(Dataset({"orders": _orders()}), month="2026-10")
+    _ax, data, _df = rep.trend_figure("revenue")
+    values = dict(zip(pd.to_datetime(data["period"]), data["value"]))
+    assert all(np.isnan(v) for p, v in values.items() if p < pd.Timestamp("2026-02-01"))
+    assert values[pd.Timestamp("2026-02-01")] == 303.0
+
+
+def test_a_month_before_the_data_gives_a_sentence_not_a_table(shown):
+    rep = story.Report(Dataset({"orders": _orders()}), month="2025-12")
+    rep.breakdown("revenue", by="rep_id")
+    assert _texts(shown) == ["*– Revenue is unknown for December 2025: the table orders covers "
+                             "Feb 4, 2026 to Oct 6, 2026 only.*"]
+
+
+def test_a_breakdown_by_a_column_no_table_has(shown):
+    rep = story.Report(Dataset({"orders": _orders()}), month="2026-10", lang="fr")
+    rep.breakdown("revenue", by="source")
+    assert _texts(shown)[0].startswith("*– Chiffre d'affaires ne peut pas être calculé : aucune des tables "
+                                       "lues (orders) n’a de colonne source.")
+
+
+def test_an_empty_table_is_said_empty(shown):
+    rep = story.Report(Dataset({"orders": _orders().iloc[:0]}), month="2026-10")
+    rep.scorecard()
+    texts = _texts(shown)
+    assert "*– Revenue cannot be computed: the table orders has no rows. Add rows to orders.csv (see " \
+           "docs/data-contract.md, section orders).*" in texts
+    assert not [o for o in shown if isinstance(o, story.Table)]
+
+
+def test_dashboard_figures_say_why_a_panel_is_missing(shown):
+    rep = story.Report(Dataset({"orders": _orders()}), month="2026-10")
+    rep.dashboard_figures()
+    texts = _texts(shown)
+    assert len([o for o in shown if not hasattr(o, "data")]) == 1  # the revenue figure only
+    assert [t.split(" cannot")[0] for t in texts] == ["*– Sales funnel", "*– Customer acquisition cost",
+                                                      "*– Customer satisfaction (CSAT)"]
+
+
+def test_explorer_without_any_kpi_it_can_show(shown):
+    rep = story.Report(Dataset({"orders": _orders()}), month="2026-10")
+    assert rep.explorer(["csat", "nps"]) is None
+    assert len(_texts(shown)) == 2
+
+
+def test_other_errors_are_not_hidden():
+    class Demo(story.Report):
+        @section
+        def broken(self):
+            raise KeyError("customer_id")
+
+    rep = Demo(Dataset({"orders": _orders()}), month="2026-10")
+    with pytest.raises(KeyError):
+        rep.broken()
