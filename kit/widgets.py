@@ -684,7 +684,7 @@ class KPIExplorer(widgets.VBox):
         name, lang = self.kpi.value, self.lang
         try:
             av = availability(self.dataset, name, by=self.options.get("by"))
-            if not av.ok:
+            if av.missing_tables or av.missing_columns or av.missing_by:  # a selection may be empty
                 raise Unavailable(av)
             res = compute(self.dataset, name, **self.options)
         except Exception as exc:  # shown in the widget, not raised in a callback

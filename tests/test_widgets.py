@@ -256,6 +256,28 @@ def test_explorer_needs_a_usable_kpi():
         kw.kpi_explorer(only, kpis=["win_rate"])
 
 
+def test_explorer_offers_the_kpis_the_data_can_give_and_says_why_not(ds):
+    ex = kw.kpi_explorer(ds, lang="fr", kpis=["csat", "win_rate"], filters=False)
+    assert [v for _, v in ex.kpi.options] == ["win_rate"]  # no surveys: CSAT is not offered
+    ex.breakdown.options = list(ex.breakdown.options) + [("Région", "region")]
+    ex.breakdown.value = "region"
+    ex.refresh()
+    assert "Erreur" not in ex.status.value and "kit-unavailable" in ex.status.value
+    assert "n’a de colonne region" in ex.status.value and ex.table.value == ""
+
+
+def test_dashboard_panel_that_cannot_be_computed_says_why(ds):
+    from kit.availability import Unavailable, availability
+
+    def csat(d):
+        raise Unavailable(availability(d, "csat"))
+
+    board = kw.dashboard(ds, {"CSAT": csat}, lang="en")
+    value = board.panels["CSAT"][0].value
+    assert "Error" not in value and "kit-unavailable" in value
+    assert "Customer satisfaction (CSAT) cannot be computed: the dataset has no table surveys" in value
+
+
 # --- dashboard --------------------------------------------------------------------------
 
 def test_dashboard_redraws_every_panel_on_filter_change(ds):
