@@ -25,7 +25,7 @@ True
 >>> print(av.reason("en"))
 Revenue vs target cannot be computed: the dataset has no table targets (columns period, revenue_target). Add targets.csv to the data folder or map it with --mapping (see docs/data-contract.md, section targets).
 >>> print(availability(ds, "gross_margin").reason("fr"))
-Marge commerciale ne peut pas être calculé : la table orders n’a pas la colonne cost. Ajoutez-la au fichier orders.csv ou faites-la correspondre avec --mapping (voir docs/data-contract.md, section orders).
+Impossible de calculer « Marge commerciale » : la table orders n’a pas la colonne cost. Ajoutez-la au fichier orders.csv ou faites-la correspondre avec --mapping (voir docs/data-contract.md, section orders).
 """
 
 from __future__ import annotations
@@ -61,8 +61,8 @@ _TEXT = {
         "it1": "it", "itn": "them",
     },
     "fr": {
-        "cannot": "{label} ne peut pas être calculé : {causes}.",
-        "unknown": "{label} est inconnu pour {period} : {causes}.",
+        "cannot": "Impossible de calculer « {label} » : {causes}.",
+        "unknown": "« {label} » n’est pas connu pour {period} : {causes}.",
         "and": " et ",
         "no_table": "le jeu de données n’a pas de table {table} (colonnes {columns})",
         "no_table_plain": "le jeu de données n’a pas de table {table}",
@@ -124,7 +124,7 @@ class Availability:
         --------
         >>> av = Availability("win_rate", ok=False, empty_tables=("opportunities",))
         >>> print(av.reason("fr"))
-        Taux de réussite ne peut pas être calculé : la table opportunities n’a aucune ligne. Ajoutez des lignes à opportunities.csv (voir docs/data-contract.md, section opportunities).
+        Impossible de calculer « Taux de réussite » : la table opportunities n’a aucune ligne. Ajoutez des lignes à opportunities.csv (voir docs/data-contract.md, section opportunities).
         >>> print(Availability("csat", ok=False, no_values=True, period={"en": "2026"}).reason("en"))
         Customer satisfaction (CSAT) is unknown for 2026: no row of surveys gives it a value in this period.
         >>> Availability("win_rate").reason()
@@ -246,7 +246,7 @@ def availability(ds, name: str, *, by=None, start=None, end=None, period: dict |
             if lacking:
                 missing_columns[t] = lacking
     missing_by = None
-    for col in ([by] if isinstance(by, str) else list(by or ())):
+    for col in ([by] if isinstance(by, str) else list(by or ())) if not missing_tables else ():
         if not any(col in schemas[t] for t in present):
             missing_by = col
             break

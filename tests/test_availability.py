@@ -52,7 +52,7 @@ def test_missing_table_in_both_languages():
         "score, responded_at). Add surveys.csv to the data folder or map it with --mapping (see "
         "docs/data-contract.md, section surveys).")
     assert av.reason("fr") == (
-        "Satisfaction client (CSAT) ne peut pas être calculé : le jeu de données n’a pas de table surveys "
+        "Impossible de calculer « Satisfaction client (CSAT) » : le jeu de données n’a pas de table surveys "
         "(colonnes kind, score, responded_at). Ajoutez surveys.csv au dossier des données ou faites-la "
         "correspondre avec --mapping (voir docs/data-contract.md, section surveys).")
 
@@ -72,7 +72,7 @@ def test_missing_column_in_both_languages():
     assert av.reason("en") == (
         "Gross margin cannot be computed: the table orders has no column cost. Add it to the file "
         "orders.csv or map it with --mapping (see docs/data-contract.md, section orders).")
-    assert av.reason("fr").startswith("Marge commerciale ne peut pas être calculé : la table orders n’a pas "
+    assert av.reason("fr").startswith("Impossible de calculer « Marge commerciale » : la table orders n’a pas "
                                       "la colonne cost. Ajoutez-la au fichier orders.csv")
 
 
@@ -82,7 +82,7 @@ def test_empty_table_is_not_zero():
     assert not av.ok and av.empty_tables == ("orders",)
     assert av.reason("en") == ("Revenue cannot be computed: the table orders has no rows. Add rows to "
                                "orders.csv (see docs/data-contract.md, section orders).")
-    assert av.reason("fr") == ("Chiffre d'affaires ne peut pas être calculé : la table orders n’a aucune "
+    assert av.reason("fr") == ("Impossible de calculer « Chiffre d'affaires » : la table orders n’a aucune "
                                "ligne. Ajoutez des lignes à orders.csv (voir docs/data-contract.md, section orders).")
 
 
@@ -102,7 +102,7 @@ def test_period_outside_the_coverage_is_unknown_in_both_languages():
     assert not av.ok and av.outside[0][0] == "orders"
     assert av.reason("en") == ("Revenue is unknown for January 2026: the table orders covers "
                                "Feb 3, 2026 to Apr 11, 2026 only.")
-    assert av.reason("fr") == ("Chiffre d'affaires est inconnu pour janvier 2026 : la table orders ne "
+    assert av.reason("fr") == ("« Chiffre d'affaires » n’est pas connu pour janvier 2026 : la table orders ne "
                                "couvre que du 3 févr. 2026 au 11 avr. 2026.")
     assert not availability(ds, "revenue", start="2026-05-01", end="2026-06-01").ok
 
@@ -124,7 +124,7 @@ def test_no_values_sentence():
     av = Availability("win_rate", ok=False, no_values=True, period={"en": "May 2026", "fr": "mai 2026"})
     assert av.reason("en") == ("Win rate is unknown for May 2026: no row of opportunities gives it a value "
                                "in this period.")
-    assert av.reason("fr") == ("Taux de réussite est inconnu pour mai 2026 : aucune ligne de opportunities "
+    assert av.reason("fr") == ("« Taux de réussite » n’est pas connu pour mai 2026 : aucune ligne de opportunities "
                                "ne lui donne de valeur sur cette période.")
 
 

@@ -306,7 +306,7 @@ def test_scorecard_keeps_kpis_whose_tables_are_absent_unknown_with_the_reason(te
     assert sc.index.tolist() == ["t_window", "win_rate", "revenue"]
     assert sc.loc[["win_rate", "revenue"], ["value", "previous", "same_month_last_year", "target"]].isna().all().all()
     assert sc.loc["win_rate", "reason"] == (
-        "Taux de réussite ne peut pas être calculé : le jeu de données n’a pas de table opportunities "
+        "Impossible de calculer « Taux de réussite » : le jeu de données n’a pas de table opportunities "
         "(colonnes status, closed_at). Ajoutez opportunities.csv au dossier des données ou faites-la "
         "correspondre avec --mapping (voir docs/data-contract.md, section opportunities).")
     assert sc.loc["revenue", "status"] == "neutral"

@@ -36,7 +36,8 @@ def _texts(shown):
 
 @pytest.mark.parametrize("lang, start", [
     ("en", "*– Customer satisfaction (CSAT) cannot be computed: the dataset has no table surveys"),
-    ("fr", "*– Satisfaction client (CSAT) ne peut pas être calculé : le jeu de données n’a pas de table surveys"),
+    ("fr", "*– Impossible de calculer « Satisfaction client (CSAT) » : le jeu de données n’a pas de table "
+           "surveys"),
 ])
 def test_a_section_without_its_table_shows_one_sentence(shown, lang, start):
     rep = story.Report(Dataset({"orders": _orders()}), month="2026-10", lang=lang)
@@ -89,7 +90,7 @@ def test_a_month_before_the_data_gives_a_sentence_not_a_table(shown):
 def test_a_breakdown_by_a_column_no_table_has(shown):
     rep = story.Report(Dataset({"orders": _orders()}), month="2026-10", lang="fr")
     rep.breakdown("revenue", by="source")
-    assert _texts(shown)[0].startswith("*– Chiffre d'affaires ne peut pas être calculé : aucune des tables "
+    assert _texts(shown)[0].startswith("*– Impossible de calculer « Chiffre d'affaires » : aucune des tables "
                                        "lues (orders) n’a de colonne source.")
 
 

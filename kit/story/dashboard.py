@@ -78,9 +78,10 @@ class DashboardSections:
 
         wanted = list(names) if names is not None else registry.names()
         usable = [n for n in wanted if self.availability(n).ok]
-        if not usable:
+        if not usable:  # the reasons not said yet in this notebook
             for n in wanted:
-                self.unavailable(self.availability(n))
+                if n not in self.unknown:
+                    self.unavailable(self.availability(n))
             return None
         return kpi_explorer(self.ds, lang=self.lang, kpis=usable)
 
