@@ -32,8 +32,8 @@ class DashboardSections:
 
     @section
     def scorecard(self) -> None:
-        """Display every headline KPI of the month (:func:`kit.scorecard.scorecard`), coloured."""
-        from kit.plot import style_scorecard
+        """Display every headline KPI of the month (:func:`kit.scorecard.scorecard`), coloured;
+        a KPI the data cannot give is not in the table, and one sentence says why."""
         from kit.scorecard import scorecard
 
         lang, cur = self.lang, self.currency
@@ -44,13 +44,18 @@ class DashboardSections:
             if spec.headline:
                 self.used.update(t_ for t_ in spec.tables if t_ in self.ds.tables)
         unknown = full[(full["reason"] != "") & full["value"].isna()]
+        sc = full.drop(index=unknown.index).reset_index(drop=True)
+        if len(sc):
+            self._scorecard_table(sc)
         for name, reason in zip(unknown["name"], unknown["reason"]):  # one sentence each
             self.unknown[name] = reason
             _display(_markdown(f"*{MISSING} {reason}*"))
-        sc = full.drop(index=unknown.index).reset_index(drop=True)
-        if not len(sc):
-            self.last = full
-            return
+        self.last = full
+
+    def _scorecard_table(self, sc: pd.DataFrame) -> None:
+        from kit.plot import style_scorecard
+
+        lang, cur = self.lang, self.currency
         units = sc["unit"].tolist()
         shown = pd.DataFrame({"name": sc["name"], "value": sc["value"]})
         shown[t("ci_note", lang)] = [
@@ -68,7 +73,6 @@ class DashboardSections:
         note = self.team_note(sc["name"].tolist())
         if note:
             _display(_markdown(note))
-        self.last = sc
 
     # -- interactive ----------------------------------------------------------
     def explorer(self, names=None):

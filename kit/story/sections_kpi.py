@@ -98,18 +98,21 @@ class KpiSections:
 
     @section
     def headline(self, names) -> None:
-        """Display the headline table of KPIs ``names`` (styled by direction)."""
-        from kit.plot import style_scorecard
-
+        """Display the headline table of KPIs ``names`` (styled by direction); a KPI the data
+        cannot give is not in the table, and one sentence under it says why."""
         full = self.headline_frame(names)
-        lang, cur = self.lang, self.currency
+        df = full[full["reason"] == ""].reset_index(drop=True)
+        if len(df):  # the table holds the KPIs that can be computed
+            self._headline_table(df)
         for name, reason in zip(full["name"], full["reason"]):
-            if reason:  # one sentence each, the table holds the KPIs that can be computed
+            if reason:  # one sentence each for the others
                 self.unknown[name] = reason
                 _display(_markdown(f"*{MISSING} {reason}*"))
-        df = full[full["reason"] == ""].reset_index(drop=True)
-        if not len(df):
-            return
+
+    def _headline_table(self, df: pd.DataFrame) -> None:
+        from kit.plot import style_scorecard
+
+        lang, cur = self.lang, self.currency
         units = [registry.get(n).unit for n in df["name"]]
         shown = pd.DataFrame({
             "name": df["name"], "value": df["value"],
