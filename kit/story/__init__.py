@@ -17,6 +17,7 @@ The package, one module per job:
 ``results``           KPI options, :func:`flag_differences`, frames in pandas
 ``figures``           drawing helpers (:func:`tidy`, last year's line, product timelines)
 ``display``           Markdown, objects and figures into the notebook
+``guard``             :func:`~kit.story.guard.section`: a KPI the data cannot give becomes one sentence
 ``report``            :class:`Report`: periods, computing, titles, KPI tables
 ``sections_kpi``      headline, trend and breakdown of a KPI
 ``sections_funnel``   the funnel and the time to convert
