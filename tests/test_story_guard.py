@@ -111,6 +111,14 @@ def test_dashboard_figures_say_why_a_panel_is_missing(shown):
                                                       "*– Customer satisfaction (CSAT)"]
 
 
+def test_dashboard_figures_do_not_repeat_what_the_scorecard_said(shown):
+    rep = story.Report(Dataset({"orders": _orders()}), month="2026-10")
+    rep.scorecard()
+    said = len(_texts(shown))
+    rep.dashboard_figures()
+    assert [t.split(" cannot")[0] for t in _texts(shown)[said:]] == ["*– Sales funnel"]
+
+
 def test_explorer_without_any_kpi_it_can_show(shown):
     rep = story.Report(Dataset({"orders": _orders()}), month="2026-10")
     assert rep.explorer(["csat", "nps"]) is None

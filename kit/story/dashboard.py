@@ -92,9 +92,10 @@ class DashboardSections:
     def dashboard_figures(self) -> None:
         """Display the dashboard's four figures for the report: revenue against target, funnel,
         CAC by channel, satisfaction. A figure the data cannot give is replaced by the
-        sentence saying why."""
+        sentence saying why (once: not again when the scorecard above already said it)."""
         for name, draw in self._panels(every=True).items():
-            self._panel(name, draw)
+            if name not in self.unknown:
+                self._panel(name, draw)
 
     @section
     def _panel(self, name, draw) -> None:
