@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 SAMPLE := data/sample
 PYTEST_ARGS ?=
 
-.PHONY: install report test check notebooks dashboard sample docs golden bench clean
+.PHONY: install report test check notebooks dashboard dashboard-notebook sample docs golden bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -31,8 +31,24 @@ test: $(STAMP)
 notebooks: $(STAMP)
 	$(BIN)/python -m notebooks._build --execute
 
-dashboard: $(STAMP)
-	$(BIN)/voila notebooks/dashboard.ipynb --no-browser --Voila.ip=127.0.0.1 --port=$${PORT:-8866} \
+# make dashboard DATA=crm/ MAPPING=crm.yaml PRESET=hubspot CURRENCY=USD AS_OF=2026-10-31 LOCALE=fr
+# (each optional) serves a copy of the dashboard with these parameters, written by papermill
+# --prepare-only to notebooks/.dashboard-params.ipynb (-r: values as strings, paths made
+# absolute); with none of them, the notebook itself.
+absolute = $(if $(findstring ://,$(1)),$(1),$(abspath $(1)))
+DASHBOARD_PARAMS = $(if $(DATA),-r data $(call absolute,$(DATA))) \
+  $(if $(MAPPING),-r mapping $(abspath $(MAPPING))) \
+  $(if $(PRESET),-r preset $(if $(wildcard $(PRESET)),$(abspath $(PRESET)),$(PRESET))) \
+  $(if $(CURRENCY),-r currency $(CURRENCY)) $(if $(AS_OF),-r as_of $(AS_OF)) \
+  $(if $(LOCALE),-r locale $(LOCALE)) $(if $(MONTH),-r month $(MONTH)) $(if $(TEAM),-r team $(TEAM))
+DASHBOARD_NB = $(if $(strip $(DASHBOARD_PARAMS)),notebooks/.dashboard-params.ipynb,notebooks/dashboard.ipynb)
+
+dashboard-notebook: $(STAMP)
+	$(if $(strip $(DASHBOARD_PARAMS)),$(BIN)/papermill --prepare-only notebooks/dashboard.ipynb \
+	  $(DASHBOARD_NB) $(strip $(DASHBOARD_PARAMS)),@echo "dashboard: default parameters")
+
+dashboard: dashboard-notebook
+	$(BIN)/voila $(DASHBOARD_NB) --no-browser --Voila.ip=127.0.0.1 --port=$${PORT:-8866} \
 	  --preheat_kernel=True --pool_size=1 \
 	  --MappingKernelManager.cull_idle_timeout=60 --MappingKernelManager.cull_interval=30
 

@@ -1,6 +1,7 @@
 """The ``kit`` command.
 
-``kit check SOURCE [--preset NAME] [--mapping FILE] [--strict]`` loads a dataset and
+``kit check SOURCE [--preset NAME] [--mapping FILE] [--currency CODE] [--as-of DATE]
+[--locale fr|en|auto] [--strict]`` loads a dataset and
 prints its data-quality report; the exit code is 0 when no error-severity problem
 was found, 1 otherwise (and on data that cannot be loaded), 2 on a usage error.
 Bad data never shows a Python traceback: the message goes to stderr.
@@ -27,6 +28,7 @@ import importlib
 import sys
 
 from kit.errors import KitError
+from kit.io.options import add_arguments
 
 #: Modules defining ``register(subparsers)`` that adds their subcommand.
 COMMAND_MODULES = ("kit.cli_report",
@@ -43,8 +45,7 @@ def register_check(subparsers) -> None:
                     "error, 1 otherwise.")
     p.add_argument("source", help="folder of table files, one table file, or a database URL "
                                   "(sqlite:///crm.db, duckdb:///crm.duckdb, postgresql://...)")
-    p.add_argument("--preset", help="mapping of a CRM export shipped with kit (kit/presets/NAME.yaml)")
-    p.add_argument("--mapping", help="YAML file renaming columns and mapping values")
+    add_arguments(p)  # --preset, --mapping, --currency, --as-of, --locale
     p.add_argument("--strict", action="store_true",
                    help="fail on any error or warning instead of setting rows aside")
     p.set_defaults(func=run_check)
@@ -52,10 +53,10 @@ def register_check(subparsers) -> None:
 
 def run_check(args) -> int:
     """Run ``kit check`` with parsed arguments; return the exit code."""
-    from kit.io.load import load_dataset
+    from kit.io.options import from_args, load
     from kit.io.summary import has_errors, quality_report
 
-    ds = load_dataset(args.source, preset=args.preset, mapping=args.mapping, strict=args.strict)
+    ds = load(args.source, strict=args.strict, **from_args(args))
     print(quality_report(ds))
     return 1 if has_errors(ds) else 0
 

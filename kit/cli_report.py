@@ -31,7 +31,8 @@ EXAMPLES = """\
 examples:
   kit report                                   last complete month of data/sample
   kit report --month 2026-10 --to 2026-12 --lang fr
-  kit report --month 2026-10 --data crm.duckdb --notebooks 00,01 --jobs 2"""
+  kit report --month 2026-10 --data crm.duckdb --notebooks 00,01 --jobs 2
+  kit report --data deals.csv --mapping deals.yaml --currency USD --as-of 2026-10-31"""
 
 
 class _HelpAction(argparse.Action):
@@ -84,8 +85,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
                         help="last month to report (included); default: --month")
     parser.add_argument("--data", default="data/sample", metavar="SOURCE",
                         help="folder or database URL of the dataset (default: %(default)s)")
-    parser.add_argument("--preset", default=None, metavar="NAME",
-                        help="CRM export preset for loading (hubspot, salesforce, pipedrive...)")
+    from kit.io import options
+
+    options.add_arguments(parser)  # --preset, --mapping, --currency, --as-of, --locale
     parser.add_argument("--out", default="reports", metavar="DIR",
                         help="report folder (default: %(default)s)")
     parser.add_argument("--lang", default="en", choices=["en", "fr"],
@@ -134,12 +136,13 @@ def run(args) -> int:
     1
     """
     from kit.errors import KitError
+    from kit.io.options import from_args
     from kit.report import run_report
     from kit.shipped import default_data
 
     try:
         report = run_report(
-            args.month or None, to=args.to or None, data=default_data(args.data), preset=args.preset,
+            args.month or None, to=args.to or None, data=default_data(args.data), **from_args(args),
             out=args.out, lang=args.lang, team=args.team, jobs=args.jobs,
             notebooks=args.notebooks, timeout=args.timeout, progress=not args.no_progress,
             notebook_dir=args.notebook_dir)

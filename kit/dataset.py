@@ -27,6 +27,9 @@ import pandas as pd
 from kit.contract import CONTRACT, TABLE_NAMES
 from kit.errors import DataError, did_you_mean
 
+#: Tables whose dates are planned ahead (objectives), not events: left out of the end of the data.
+PLANNED_TABLES = ("targets",)
+
 ISSUE_COLUMNS = ["table", "column", "rule", "severity", "count", "rows", "message"]
 
 
@@ -50,7 +53,8 @@ class Dataset:
     rejected : dict
         ``{table: DataFrame}`` of rows kept aside, with a ``_reason`` and ``_line``.
     as_of : Timestamp
-        End of the data: the latest timestamp in the dataset unless set at load.
+        End of the data: the latest timestamp of any date column (see
+        :meth:`latest_timestamp`) unless set at load.
     rows_read : dict
         ``{table: rows read from the source}`` (before any row was set aside); with
         the rows kept and ``rejected`` it accounts for every row read.
@@ -93,23 +97,81 @@ class Dataset:
         """Names of the tables present."""
         return list(self.tables)
 
-    def latest_timestamp(self):
-        """Latest value of any table's date column (``None`` when there is none)."""
-        latest = None
-        for name, frame in self.tables.items():
+    def date_span(self, *, main_only: bool = False, skip=()) -> pd.DataFrame:
+        """First and last value of the date columns of the tables: the one helper for date spans.
+
+        Parameters
+        ----------
+        main_only : bool
+            Only each table's main date column (``created_at`` of leads,
+            ``ordered_at`` of orders...); by default every date column of the
+            contract that is loaded (``converted_at``, ``closed_at``, ``responded_at``...).
+        skip : iterable of str
+            Tables left out.
+
+        Returns
+        -------
+        DataFrame
+            One row per (table, date column) present: ``table``, ``column``, ``main``
+            (whether it is the table's main date column), ``first``, ``last``
+            (``NaT`` when the column has no value).
+
+        Examples
+        --------
+        >>> ds = Dataset({"leads": pd.DataFrame({"lead_id": ["L1", "L2"],
+        ...     "created_at": pd.to_datetime(["2026-01-05", "2026-02-05"]),
+        ...     "converted_at": pd.to_datetime([None, "2026-03-09"])})})
+        >>> span = ds.date_span()
+        >>> span[["table", "column", "main"]].to_dict("records")
+        [{'table': 'leads', 'column': 'created_at', 'main': True}, {'table': 'leads', 'column': 'converted_at', 'main': False}]
+        >>> str(span["last"].max().date()), len(ds.date_span(main_only=True))
+        ('2026-03-09', 1)
+        """
+        rows = []
+        for name in self.tables:
             spec = CONTRACT.get(name)
-            if spec is None or spec.date_column is None:
+            if spec is None or name in skip:
                 continue
-            f = nw.from_native(frame)
-            if spec.date_column not in f.collect_schema().names():
+            present = set(_schema_names(self.tables, name))
+            cols = [c.name for c in spec.columns if c.kind in ("datetime", "date") and c.name in present
+                    and (not main_only or c.name == spec.date_column)]
+            if not cols:
                 continue
-            val = f.select(nw.col(spec.date_column).max())
-            val = val.collect() if isinstance(val, nw.LazyFrame) else val
-            v = val.to_pandas().iloc[0, 0] if len(val.to_pandas()) else None
-            if v is not None and not pd.isna(v):
-                v = pd.Timestamp(v)
-                latest = v if latest is None or v > latest else latest
-        return latest
+            f = nw.from_native(self.tables[name])
+            out = f.select(*[e for c in cols for e in (nw.col(c).min().alias(f"{c}__lo"),
+                                                       nw.col(c).max().alias(f"{c}__hi"))])
+            out = (out.collect() if isinstance(out, nw.LazyFrame) else out).to_pandas()
+            for c in cols:
+                lo = out[f"{c}__lo"].iloc[0] if len(out) else None
+                hi = out[f"{c}__hi"].iloc[0] if len(out) else None
+                rows.append({"table": name, "column": c, "main": c == spec.date_column,
+                             "first": pd.Timestamp(lo) if lo is not None and not pd.isna(lo) else pd.NaT,
+                             "last": pd.Timestamp(hi) if hi is not None and not pd.isna(hi) else pd.NaT})
+        out = pd.DataFrame(rows, columns=["table", "column", "main", "first", "last"])
+        out["main"] = out["main"].astype(bool)
+        out["first"] = pd.to_datetime(out["first"])
+        out["last"] = pd.to_datetime(out["last"])
+        return out
+
+    def latest_timestamp(self):
+        """Latest value of any date column of the dataset (``None`` when there is none).
+
+        Every date column counts (``converted_at``, ``closed_at``, ``responded_at``...),
+        not only each table's main date. Tables of planned dates (:data:`PLANNED_TABLES`:
+        targets, set ahead) count only when no other table has a date.
+
+        Examples
+        --------
+        >>> ds = Dataset({"opportunities": pd.DataFrame({"opportunity_id": ["O1"],
+        ...     "created_at": pd.to_datetime(["2026-01-05"]), "closed_at": pd.to_datetime(["2026-02-20"])}),
+        ...     "targets": pd.DataFrame({"period": pd.to_datetime(["2026-12-01"])})})
+        >>> str(ds.latest_timestamp())
+        '2026-02-20 00:00:00'
+        """
+        span = self.date_span()
+        events = span[~span["table"].isin(PLANNED_TABLES)]
+        last = events["last"].max() if events["last"].notna().any() else span["last"].max()
+        return None if pd.isna(last) else pd.Timestamp(last)
 
     def filter(self, start=None, end=None, **equals) -> "Dataset":
         """A new dataset restricted to ``[start, end)`` and to column values.

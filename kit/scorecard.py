@@ -261,9 +261,11 @@ def filter_team(ds: Dataset, team: str | None) -> Dataset:
 def report_dataset(source, month, team: str = "", **load_kw) -> Dataset:
     """The dataset as it was known at the end of ``month``, restricted to ``team``.
 
-    Loads ``source`` with :func:`kit.load_dataset` and ``as_of`` at the end of the
-    month, then keeps the rows dated before the end of the month (each table's date
-    column) and, when ``team`` is given, the rows of that team. ``source`` may also
+    Loads ``source`` with :func:`kit.load_dataset` (through
+    :func:`kit.io.options.load`), then keeps the rows dated before the end of the
+    month, or up to the dataset's ``as_of`` when it is earlier (each table's date
+    column), sets ``as_of`` there and, when ``team`` is given, keeps the rows of
+    that team. ``source`` may also
     be a loaded :class:`~kit.dataset.Dataset`, which is then not reloaded.
 
     Parameters
@@ -275,7 +277,8 @@ def report_dataset(source, month, team: str = "", **load_kw) -> Dataset:
     team : str
         Empty for every team.
     **load_kw
-        Passed to :func:`kit.load_dataset` (``preset=``, ``backend=``...).
+        Passed to :func:`kit.load_dataset` (``preset=``, ``mapping=``, ``currency=``,
+        ``as_of=``, ``locale=``, ``backend=``...); empty strings mean "not given".
 
     Examples
     --------
@@ -291,13 +294,12 @@ def report_dataset(source, month, team: str = "", **load_kw) -> Dataset:
     if isinstance(source, Dataset):
         ds = source
     else:
-        from kit import load_dataset
+        from kit.io.options import load
 
-        ds = load_dataset(source, as_of=end - pd.Timedelta(microseconds=1), **load_kw)
-        latest = ds.latest_timestamp()
-        if latest is not None and ds.as_of is not None and latest < ds.as_of:
-            # the data stops before the month does: as_of says how far it goes
-            ds = replace(ds, as_of=latest)
+        ds = load(source, **load_kw)
+    if ds.as_of is not None and ds.as_of < end:
+        # the data stops (or the user's as_of is) before the month ends: as_of says how far it goes
+        end = ds.as_of + pd.Timedelta(microseconds=1)
     ds = ds.filter(end=end)
     return filter_team(ds, team)
 

@@ -47,7 +47,6 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from kit import registry
 from kit.api import compute
 from kit.availability import Unavailable, availability
-from kit.contract import CONTRACT
 from kit.errors import DataError, ParameterError
 from kit.flags import flag_differences, flag_note, row_flags
 from kit.i18n import MISSING, check_lang, column_label, format_frame, format_month, kpi_label, t
@@ -101,22 +100,10 @@ def month_options(ds) -> list[pd.Timestamp]:
     >>> [m.strftime("%Y-%m") for m in month_options(ds)]
     ['2026-01', '2026-02', '2026-03']
     """
-    lows, highs = [], []
-    for name, frame in ds.tables.items():
-        spec = CONTRACT.get(name)
-        if spec is None or spec.date_column is None or name in _EVENT_TABLES_SKIP:
-            continue
-        col = spec.date_column
-        if col not in _columns(frame):
-            continue
-        b = _collect(nw.from_native(frame).select(nw.col(col).min().alias("lo"),
-                                                  nw.col(col).max().alias("hi")))
-        if len(b) and pd.notna(b["lo"].iloc[0]):
-            lows.append(pd.Timestamp(b["lo"].iloc[0]))
-            highs.append(pd.Timestamp(b["hi"].iloc[0]))
-    if not lows:
+    span = ds.date_span(main_only=True, skip=_EVENT_TABLES_SKIP).dropna(subset=["first"])
+    if not len(span):
         return []
-    first, last = min(lows).to_period("M"), max(highs).to_period("M")
+    first, last = span["first"].min().to_period("M"), span["last"].max().to_period("M")
     return list(pd.period_range(first, last, freq="M").to_timestamp())
 
 

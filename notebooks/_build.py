@@ -32,6 +32,10 @@ history: int = 12  # months shown in trends
 team: str = ""  # restrict to one team; empty: all teams
 lang: str = "en"  # labels and number format: "en" or "fr"
 preset: str = ""  # CRM export preset (hubspot, salesforce, pipedrive) or preset file; empty: none
+mapping: str = ""  # YAML file renaming columns and mapping values (as kit.load_dataset); empty: none
+currency: str = ""  # ISO code of the amounts' currency, e.g. "USD"; empty: EUR
+as_of: str = ""  # end of the data YYYY-MM-DD; empty: the latest date of any date column
+locale: str = ""  # how to read 1,234 and 03/04/2025: "fr", "en"; empty: decided from the values
 """
 
 IMPORTS = """\
@@ -40,7 +44,8 @@ import matplotlib.pyplot as plt
 from kit import story"""
 
 OPEN = """\
-rep = story.open_report(data, month=month, history=history, team=team, lang=lang, preset=preset)
+rep = story.open_report(data, month=month, history=history, team=team, lang=lang, preset=preset,
+                        mapping=mapping, currency=currency, as_of=as_of, locale=locale)
 rep.intro("{key}")"""
 
 #: Cells whose output holds widgets: their model ids change on every run.

@@ -43,6 +43,12 @@ EXPECTED_PARAMETERS = {
     "lang": ("str", '"en"', 'labels and number format: "en" or "fr"'),
     "preset": ("str", '""', "CRM export preset (hubspot, salesforce, pipedrive) or preset file; "
                             "empty: none"),
+    "mapping": ("str", '""', "YAML file renaming columns and mapping values (as kit.load_dataset); "
+                             "empty: none"),
+    "currency": ("str", '""', "ISO code of the amounts' currency, e.g. \"USD\"; empty: EUR"),
+    "as_of": ("str", '""', "end of the data YYYY-MM-DD; empty: the latest date of any date column"),
+    "locale": ("str", '""', 'how to read 1,234 and 03/04/2025: "fr", "en"; empty: decided from '
+                            "the values"),
 }
 
 #: Seconds one cell may take in the test runs before papermill stops it.

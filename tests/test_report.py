@@ -476,3 +476,31 @@ def test_preset_reaches_the_notebooks_which_read_the_data_loaded_by_the_parent(t
     assert "preset hubspot opportunities 4" in printed
     assert report.results[0].ok
     assert "KIT_LOAD_CACHE" not in os.environ, "the run's cache setting must not outlive it"
+
+
+def test_mapping_currency_as_of_and_locale_reach_the_notebooks(tmp_path):
+    """``--mapping`` (and the other load options) load the same data in every notebook."""
+    data = write_tiny_data(tmp_path / "data")
+    text = (data / "orders.csv").read_text().replace("order_id,ordered_at", "Order,Date")
+    (data / "orders.csv").write_text(text)
+    mapping = tmp_path / "crm.yaml"
+    mapping.write_text("orders:\n  columns:\n    Order: order_id\n    Date: ordered_at\n")
+    nbdir = tmp_path / "notebooks"
+    nbdir.mkdir()
+    from notebooks._build import OPEN, PARAMETERS as REAL
+
+    write_notebook(nbdir / "00-options.ipynb", [
+        "from kit import story",
+        OPEN.format(key="00-scorecard").splitlines()[0] + "\n" + OPEN.splitlines()[1],
+        "print('orders', len(rep.ds.orders), 'currency', rep.currency, 'as_of', rep.ds.as_of)",
+    ], parameters=REAL)
+    report = run_report("2026-10", data=data, mapping=mapping, currency="usd",
+                        as_of="2026-10-15", locale="en", out=tmp_path / "out", jobs=1,
+                        notebooks="00", timeout=120, progress=False, notebook_dir=nbdir)
+    assert [r.ok for r in report.results] == [True], report.results[0].summary()
+    nb = nbformat.read(str(tmp_path / "out" / "2026-10" / "00-options.ipynb"), as_version=4)
+    printed = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+    # orders A1..A4 dated up to 15 October (A5, 28 October, comes after as_of)
+    assert "orders 4 currency USD as_of 2026-10-15 00:00:00" in printed
+    doc = json.loads((tmp_path / "out" / "2026-10" / "kpis.json").read_text())
+    assert doc["currency"] == "USD" and doc["as_of"].startswith("2026-10-15")

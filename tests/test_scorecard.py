@@ -131,26 +131,43 @@ def test_report_dataset_team_without_team_column():
     assert teams(ds) == []
 
 
-def test_report_dataset_loads_a_source_with_as_of_at_the_end_of_the_month(monkeypatch):
+def test_report_dataset_loads_a_source_and_cuts_it_at_the_end_of_the_month(monkeypatch):
+    import kit.io.load
+
     seen = {}
 
     def fake_load(source, **kw):
         seen.update(kw, source=source)
-        return Dataset(_team_dataset().tables, as_of=kw["as_of"])
+        return Dataset(_team_dataset().tables, as_of=kw.get("as_of"))
 
-    monkeypatch.setattr(kit, "load_dataset", fake_load)
-    cut = report_dataset("some/folder", "2026-01", team="Nord", preset="hubspot")
-    assert seen["source"] == "some/folder" and seen["preset"] == "hubspot"
-    assert seen["as_of"] == TS("2026-01-31 23:59:59.999999")
+    monkeypatch.setattr(kit.io.load, "load_dataset", fake_load)
+    cut = report_dataset("some/folder", "2026-01", team="Nord", preset="hubspot", mapping="",
+                         currency="USD")
+    # empty options are not passed; the month's end is not an as_of given by the user
+    assert seen == {"source": "some/folder", "preset": "hubspot", "currency": "USD"}
     assert cut.orders["order_id"].tolist() == ["A"]
     assert cut.as_of == TS("2026-01-31 23:59:59.999999")
 
 
 def test_report_dataset_as_of_never_runs_past_the_data(monkeypatch):
-    monkeypatch.setattr(kit, "load_dataset",
-                        lambda source, **kw: Dataset(_team_dataset().tables, as_of=kw["as_of"]))
+    import kit.io.load
+
+    monkeypatch.setattr(kit.io.load, "load_dataset",
+                        lambda source, **kw: Dataset(_team_dataset().tables, as_of=kw.get("as_of")))
     cut = report_dataset("x", "2026-04")
     assert cut.as_of == TS("2026-03-05")
+
+
+def test_report_dataset_stops_at_an_as_of_given_before_the_end_of_the_month(monkeypatch):
+    import kit.io.load
+
+    monkeypatch.setattr(kit.io.load, "load_dataset",
+                        lambda source, **kw: Dataset(_team_dataset().tables, as_of=kw.get("as_of")))
+    full = report_dataset("x", "2026-03")
+    cut = report_dataset("x", "2026-03", as_of="2026-03-01")
+    assert cut.as_of == TS("2026-03-01")
+    assert len(cut.orders) < len(full.orders)
+    assert cut.orders["ordered_at"].max() <= TS("2026-03-01")
 
 
 # -- scorecard mechanics, on KPIs registered by the test --------------------------------

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 import zoneinfo
-from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -29,6 +28,7 @@ from kit.contract import TABLE_NAMES
 from kit.dataset import Dataset
 from kit.errors import ParameterError, check_choice
 from kit.io import cache
+from kit.io.asof import with_as_of
 from kit.io.derive import can_derive, derive_orders
 from kit.io.enrich import enrich
 from kit.io.currency import check_rates, convert_amounts, settle
@@ -118,7 +118,10 @@ def load_dataset(source, *, preset=None, mapping=None, backend="pandas", strict=
         dataset currency, e.g. ``{"USD": 0.92}`` with ``currency="EUR"``. Without it,
         amounts in several currencies are not added up (see :mod:`kit.io.currency`).
     as_of : date-like, optional
-        End of the data; default the latest timestamp of the dataset.
+        End of the data; default the latest timestamp of any date column
+        (``converted_at``, ``closed_at``... too). Rows dated after a given ``as_of``
+        are kept and counted in ``ds.issues`` (rule ``after_as_of``, see
+        :mod:`kit.io.asof`).
 
     Notes
     -----
@@ -162,9 +165,10 @@ def load_dataset(source, *, preset=None, mapping=None, backend="pandas", strict=
                                    # without a preset, no currency means EUR
                                    "currency": currency if preset is not None else currency or "EUR",
                                    **({"rates": rates} if rates is not None else {})})
+    as_of = _check_as_of(as_of)
     cached = cache.read(key)
     if cached is not None:  # KIT_LOAD_CACHE: the same files loaded with the same options
-        return replace(cached, as_of=as_of)
+        return with_as_of(cached, as_of)
     label = source_label(source)
     notes, money, convert = [], None, None
     rates = check_rates(rates)
@@ -228,10 +232,30 @@ def load_dataset(source, *, preset=None, mapping=None, backend="pandas", strict=
                 con.unregister(f"frame_{t}")
     else:
         con.close()
-    ds = Dataset(tables, issues_frame(issues), rejected, as_of=as_of, backend=backend,
+    ds = Dataset(tables, issues_frame(issues), rejected, backend=backend,
                  currency=currency.upper(), timezone=timezone,
                  source=str(Path(source)) if isinstance(source, Path) else label,
                  rows_read={t: int(st.rows_read) for t, st in stages.items()})
     if key is not None and cache.cache_dir() is not None:
-        cache.write(key, replace(ds, as_of=None) if as_of is not None else ds)
-    return ds
+        cache.write(key, ds)
+    return with_as_of(ds, as_of)
+
+
+def _check_as_of(as_of):
+    """``as_of`` as a Timestamp (``None`` when not given or empty).
+
+    Examples
+    --------
+    >>> str(_check_as_of("2026-10-31")), _check_as_of(""), _check_as_of(None)
+    ('2026-10-31 00:00:00', None, None)
+    """
+    if as_of is None or (isinstance(as_of, str) and not as_of.strip()):
+        return None
+    try:
+        value = pd.Timestamp(as_of)
+    except (ValueError, TypeError):
+        value = None
+    if value is None or pd.isna(value):
+        raise ParameterError(f"as_of={as_of!r} is not a date; pass a date such as '2026-10-31' or "
+                             "'2026-10-31 18:00', or leave it empty for the latest date of the data.")
+    return value.tz_convert(None) if value.tzinfo is not None else value

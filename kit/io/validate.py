@@ -400,11 +400,13 @@ def check_relations(con, stages: dict, now=None) -> list:
             n, lines = con.sql(f"SELECT count(*), list({ident(LINE)} ORDER BY {ident(LINE)})"
                                f"[1:{EXAMPLES}] FROM {kept} WHERE {cond}").fetchall()[0]
             if n:
+                counted = (" They count as converted (lead conversion rate, funnel); only the "
+                           "time to convert leaves them out." if later == "converted_at" else
+                           f" Durations from {earlier} to {later} would be negative for them.")
                 issues.append(Issue(
                     t, later, "order", "warning", int(n), list(lines),
                     f"{st.origin}: {_rows(int(n))} with {later} before {earlier}; the rows are "
-                    f"kept, but durations from {earlier} to {later} are negative for them. "
-                    "Check the dates in the source."))
+                    f"kept.{counted} Check the dates in the source."))
         date_col = contract.date_column
         if now is not None and date_col in st.columns and t not in FUTURE_ALLOWED:
             n, lines, mx = con.sql(

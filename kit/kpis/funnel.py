@@ -149,9 +149,10 @@ def lead_conversion_rate(leads, *, by=None, freq=None, start=None, end=None, wit
                          as_of=None):
     """Share of leads that converted, attributed to the period the lead was created.
 
-    A lead whose ``converted_at`` is before its ``created_at`` is inconsistent: it
-    stays in the denominator, is left out of the numerator and is counted in
-    ``n_inconsistent`` so the data can be fixed.
+    A lead whose ``converted_at`` is before its ``created_at`` (a CRM that records
+    the lead after the deal) still converted: it counts in both terms, and in
+    ``n_inconsistent`` so the data can be checked; only durations
+    (:func:`~kit.kpis.funnel_time.time_to_convert`) leave it out.
 
     Recent cohorts have not had time to convert, so their plain rate slides
     towards 0. With ``within=N`` the rate is *converted within N days of creation*
@@ -190,7 +191,7 @@ def lead_conversion_rate(leads, *, by=None, freq=None, start=None, end=None, wit
     ...     "created_at": pd.to_datetime(["2026-01-05", "2026-01-09", "2026-01-20"]),
     ...     "converted_at": pd.to_datetime(["2026-02-01", None, "2026-01-02"])})
     >>> lead_conversion_rate(leads)[["value", "numerator", "denominator", "n_inconsistent"]].round(3).to_dict("records")
-    [{'value': 0.333, 'numerator': 1.0, 'denominator': 3.0, 'n_inconsistent': 1.0}]
+    [{'value': 0.667, 'numerator': 2.0, 'denominator': 3.0, 'n_inconsistent': 1.0}]
     """
     if within is not None and (isinstance(within, bool) or not isinstance(within, int) or within < 1):
         raise ParameterError(
@@ -204,7 +205,7 @@ def lead_conversion_rate(leads, *, by=None, freq=None, start=None, end=None, wit
     done = ~nw.col("converted_at").is_null()
     if as_of is not None:
         done = done & (nw.col("converted_at") <= nw.lit(as_of))
-    converted = done & (nw.col("converted_at") >= nw.col("created_at"))
+    converted = done  # a conversion dated before the creation still counts (flagged below)
     if within is None:
         f = f.with_columns(_young=nw.lit(0))
     else:

@@ -30,8 +30,8 @@ from pathlib import Path
 import narwhals as nw
 import pandas as pd
 
-from kit.contract import CONTRACT
 from kit.errors import ParameterError, ReportError
+from kit.io.options import LOAD_OPTIONS, absolute_paths, load, load_options
 from kit.report import notebooks as nbs
 from kit.report.execute import RunResult, Task, run_one
 from kit.report.index import LOG_NAME, write_index
@@ -40,7 +40,7 @@ from kit.scorecard import filter_team, last_complete_month, month_bounds, month_
 
 LANGS = ("en", "fr")
 #: Parameters passed to a notebook when its parameters cell declares them.
-PASSED = ("data", "month", "team", "lang", "preset")
+PASSED = ("data", "month", "team", "lang") + LOAD_OPTIONS
 
 
 @dataclass
@@ -79,7 +79,8 @@ def _load_cache():
 @_load_cache()
 def run_report(month=None, to=None, data="data/sample", preset=None, out="reports", lang="en",
                team="", jobs=2, notebooks=None, timeout=600, progress=True,
-               notebook_dir=None) -> Report:
+               notebook_dir=None, mapping=None, currency=None, as_of=None,
+               locale=None) -> Report:
     """Run the report notebooks for each month from ``month`` to ``to`` and write the reports.
 
     Parameters
@@ -92,6 +93,11 @@ def run_report(month=None, to=None, data="data/sample", preset=None, out="report
         Folder or database URL of the dataset (made absolute for the notebooks).
     preset : str, optional
         CRM export preset passed to :func:`kit.load_dataset`.
+    mapping, currency, as_of, locale : optional
+        Passed to :func:`kit.load_dataset` in this process and to every notebook
+        that declares them (a relative ``mapping`` path is made absolute); empty
+        or None: the defaults of ``load_dataset``. A notebook that does not
+        declare an option given here is an error (it would load other data).
     out : str or path
         Report folder: ``out/YYYY-MM/`` per month and ``out/index.html``. Reports of
         one team go to the same month folders: give each team its own ``out``.
@@ -145,7 +151,10 @@ def run_report(month=None, to=None, data="data/sample", preset=None, out="report
         )
     declared = {p: nbs.check_parameters(p) for p in chosen}
     source = _absolute_source(data)
-    ds = _load(source, preset)
+    options = absolute_paths(load_options(preset=preset, mapping=mapping, currency=currency,
+                                          as_of=as_of, locale=locale))
+    _check_declared(declared, options)
+    ds = _load(source, options)
     months = months_given or [last_complete_month(ds)]
     _check_months(ds, months, source)
     try:
@@ -167,7 +176,7 @@ def run_report(month=None, to=None, data="data/sample", preset=None, out="report
         for m in months:
             tmp[m] = Path(tempfile.mkdtemp(prefix=f".{m}.", suffix=".tmp", dir=out))
         tasks = [Task(month=m, notebook=str(p), out_dir=str(tmp[m]),
-                      parameters=_parameters(declared[p], source, m, team, lang, preset),
+                      parameters=_parameters(declared[p], source, m, team, lang, options),
                       timeout=float(timeout), cwd=str(folder))
                  for m in months for p in chosen]
         pool = ProcessPoolExecutor(max_workers=max(1, min(int(jobs), len(tasks))),
@@ -243,30 +252,30 @@ def _absolute_source(data) -> str:
     return str(Path(text).expanduser().resolve())
 
 
-def _load(source: str, preset):
-    from kit import load_dataset
+def _load(source: str, options: dict):
+    return load(source, **options)
 
-    kw = {"preset": preset} if preset else {}
-    return load_dataset(source, **kw)
+
+def _check_declared(declared: dict, options: dict) -> None:
+    """Every chosen notebook declares each load option given (else it would load other data)."""
+    for path, found in declared.items():
+        missing = [name for name in options if name not in found]
+        if missing:
+            raise ReportError(
+                f"notebook {path.name} does not declare the parameter(s) {missing} that this "
+                f"report passes to load the data (it declares {sorted(found)}). Add them to its "
+                "parameters cell (python -m notebooks._build writes the notebooks of kit with "
+                "them), or run the report without these options.")
 
 
 def _date_span(ds):
     """Per table with a date column: (name, date column) pairs, plus overall min and max."""
-    lows, highs, cols = [], [], []
-    for name, frame in ds.tables.items():
-        spec = CONTRACT.get(name)
-        if spec is None or spec.date_column is None or name == "products":
-            continue
-        f = nw.from_native(frame)
-        if spec.date_column not in f.collect_schema().names():
-            continue
-        cols.append((name, spec.date_column))
-        r = f.select(nw.col(spec.date_column).min().alias("lo"), nw.col(spec.date_column).max().alias("hi"))
-        r = (r.collect() if isinstance(r, nw.LazyFrame) else r).to_pandas()
-        if len(r) and not pd.isna(r["lo"].iloc[0]):
-            lows.append(pd.Timestamp(r["lo"].iloc[0]))
-            highs.append(pd.Timestamp(r["hi"].iloc[0]))
-    return cols, (min(lows) if lows else None), (max(highs) if highs else None)
+    span = ds.date_span(main_only=True, skip=("products",))
+    cols = list(zip(span["table"], span["column"]))
+    known = span.dropna(subset=["first"])
+    if not len(known):
+        return cols, None, None
+    return cols, known["first"].min(), known["last"].max()
 
 
 def _rows_in(ds, cols, start, end) -> int:
@@ -297,10 +306,10 @@ def _check_months(ds, months, source) -> None:
         )
 
 
-def _parameters(declared: dict, source, month, team, lang, preset=None) -> dict:
-    values = {"data": source, "month": month, "team": team or "", "lang": lang,
-              "preset": preset or ""}
-    return {k: values[k] for k in PASSED if k in declared}
+def _parameters(declared: dict, source, month, team, lang, options=None) -> dict:
+    values = {"data": source, "month": month, "team": team or "", "lang": lang}
+    values.update({k: str(v) for k, v in (options or {}).items() if k in LOAD_OPTIONS})
+    return {k: values.get(k, "") for k in PASSED if k in declared}
 
 
 # -- running -----------------------------------------------------------------------------

@@ -75,7 +75,8 @@ def in_voila() -> bool:
 
 
 def open_report(data, *, month: str = "", history: int = 12, team: str = "", lang: str = "en",
-                preset: str = "", **load_kw) -> Report:
+                preset: str = "", mapping: str = "", currency: str = "", as_of: str = "",
+                locale: str = "", **load_kw) -> Report:
     """Load ``data`` as known at the end of ``month``, for ``team``, and open its :class:`Report`.
 
     Parameters
@@ -93,6 +94,11 @@ def open_report(data, *, month: str = "", history: int = 12, team: str = "", lan
     preset : str
         CRM export preset (``"hubspot"``, ``"salesforce"``, ``"pipedrive"``) or the
         path of a preset file; empty for files that follow the data contract.
+    mapping, currency, as_of, locale : str
+        Passed to :func:`kit.load_dataset` (the YAML mapping file, the ISO code of
+        the amounts' currency, the end of the data, how to read numbers and dates);
+        empty: its defaults. Every notebook and ``kit report`` load through here
+        (:func:`kit.io.options.load`).
     **load_kw
         Passed to :func:`kit.load_dataset`.
 
@@ -114,9 +120,11 @@ def open_report(data, *, month: str = "", history: int = 12, team: str = "", lan
     """
     from kit.scorecard import report_dataset
 
+    from kit.io.options import load_options
+
     check_lang(lang)
-    if preset:
-        load_kw["preset"] = preset
+    load_kw = load_options(preset=preset, mapping=mapping, currency=currency, as_of=as_of,
+                           locale=locale, **load_kw)
     if month in ("", None):
         from kit.dataset import Dataset
 
@@ -130,9 +138,9 @@ def open_report(data, *, month: str = "", history: int = 12, team: str = "", lan
 
 
 def _load(data, **load_kw):
-    from kit import load_dataset
+    from kit.io.options import load
 
-    return load_dataset(data, **load_kw)
+    return load(data, **load_kw)
 
 
 __all__ = ["COLUMNS", "DASHBOARD_DEBOUNCE", "DROPPED", "HIDDEN_WHEN_ZERO", "NOTEBOOKS", "Report",

@@ -79,7 +79,7 @@ LEADS = pd.DataFrame({
     "source": ["web", "web", "salon", None, "web", "salon"],
     "engaged_at": dt(["2026-01-06", "2026-01-12", None, "2026-02-04", None, "2026-03-30"]),
     "qualified_at": dt(["2026-01-10", None, None, "2026-02-05", None, None]),
-    # L5 converted before it was created: inconsistent
+    # L5 converted "before" it was created: still converted, flagged, out of durations
     "converted_at": dt(["2026-01-25", None, None, "2026-03-05", "2026-02-01", None]),
 })
 
@@ -114,13 +114,17 @@ def test_leads_generated_bad_freq_and_by(engine):
         leads_generated(f, by="sourc")
 
 
-def test_lead_conversion_rate_flags_conversion_before_creation(engine):
+def test_lead_conversion_rate_counts_a_conversion_before_creation_and_flags_it(engine):
     out = lead_conversion_rate(one(engine, LEADS))
-    # converted: L1, L4 (L5 converted before creation: left out of the numerator, kept in
-    # the denominator, flagged); 2 / 6
+    # converted: L1, L4 and L5 (converted "before" its creation: it still converted, and is
+    # flagged in n_inconsistent); 3 / 6
     assert rec(out, ["value", "numerator", "denominator", "n_inconsistent"]) == [
-        {"value": round(2 / 6, 6), "numerator": 2.0, "denominator": 6.0, "n_inconsistent": 1.0}]
-    lo, hi = wilson(2, 6)
+        {"value": 0.5, "numerator": 3.0, "denominator": 6.0, "n_inconsistent": 1.0}]
+    # within=30: L5's conversion (9 days before creation) is within any horizon
+    out30 = lead_conversion_rate(one(engine, LEADS), within=30, as_of="2026-12-31")
+    assert rec(out30, ["numerator", "denominator", "n_inconsistent"]) == [
+        {"numerator": 3.0, "denominator": 6.0, "n_inconsistent": 1.0}]  # L4: 30 days
+    lo, hi = wilson(3, 6)
     assert out["ci_low"][0] == pytest.approx(lo) and out["ci_high"][0] == pytest.approx(hi)
     assert bool(out["low_sample"][0]) is True  # 6 < 30
     assert list(out.columns) == ["value", "numerator", "denominator", "ci_low", "ci_high",
@@ -129,16 +133,16 @@ def test_lead_conversion_rate_flags_conversion_before_creation(engine):
 
 def test_lead_conversion_rate_by_cohort_month_and_source(engine):
     f = one(engine, LEADS)
-    # January cohort: L1 converted of L1 L2 L3; February: L4 of L4 L5 L6, L5 inconsistent
+    # January cohort: L1 converted of L1 L2 L3; February: L4 and L5 of L4 L5 L6, L5 flagged
     assert rec(lead_conversion_rate(f, freq="M"), ["period", "numerator", "denominator",
                                                     "n_inconsistent"]) == [
         {"period": T("2026-01-01"), "numerator": 1.0, "denominator": 3.0, "n_inconsistent": 0.0},
-        {"period": T("2026-02-01"), "numerator": 1.0, "denominator": 3.0, "n_inconsistent": 1.0}]
-    # salon 0/2; web L1 of L1 L2 L5 = 1/3; null source L4 = 1/1
+        {"period": T("2026-02-01"), "numerator": 2.0, "denominator": 3.0, "n_inconsistent": 1.0}]
+    # salon 0/2; web L1 and L5 of L1 L2 L5 = 2/3; null source L4 = 1/1
     assert rec(lead_conversion_rate(f, by="source"), ["source", "value", "numerator",
                                                        "denominator"]) == [
         {"source": "salon", "value": 0.0, "numerator": 0.0, "denominator": 2.0},
-        {"source": "web", "value": round(1 / 3, 6), "numerator": 1.0, "denominator": 3.0},
+        {"source": "web", "value": round(2 / 3, 6), "numerator": 2.0, "denominator": 3.0},
         {"source": None, "value": 1.0, "numerator": 1.0, "denominator": 1.0}]
 
 
