@@ -24,7 +24,7 @@ def test_catalogue_is_complete():
         "cac_payback_months", "csat", "nps", "repeat_purchase_rate", "referral_rate",
         "returning_customer_rate", "product_lifetime", "conversations", "prospect_calls",
         "prospecting_emails", "email_call_balance", "email_response_rate",
-        "social_engagement_rate", "activity_profile",
+        "social_engagement_rate", "activity_profile", "stage_funnel",
     }
     assert set(registry.names()) == expected
 

@@ -3,8 +3,10 @@
 from importlib import import_module
 
 FAMILIES = ("revenue", "funnel", "cost", "satisfaction", "products", "activity")
+#: Modules of KPIs besides the family modules (a KPI of the family ``funnel`` in its own module).
+MODULES = FAMILIES + ("stages",)
 
-for _family in FAMILIES:
+for _family in MODULES:
     try:
         import_module(f"kit.kpis.{_family}")
     except ModuleNotFoundError as exc:  # a family not written yet

@@ -1,4 +1,5 @@
-"""The sections of the funnel notebook: the funnel from lead to won deal, the time to convert.
+"""The sections of the funnel notebook: the funnel from lead to won deal (or of the opportunity
+stages when there are no leads), the time to convert.
 
 :class:`FunnelSections` is one of the classes :class:`~kit.story.report.Report`
 inherits from.
@@ -7,7 +8,7 @@ Examples
 --------
 >>> from kit.story import Report
 >>> issubclass(Report, FunnelSections), [m for m in vars(FunnelSections) if not m.startswith("_")]
-(True, ['funnel_figure', 'funnel', 'time_to_convert'])
+(True, ['funnel_figure', 'funnel', 'stage_funnel', 'time_to_convert'])
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from kit.i18n import format_value, kpi_label, t
+from kit.i18n import format_value, has_word, kpi_label, t
 from kit.stats import km_curve
 from kit.story.display import _late_display as _display
 from kit.story.display import _late_show as _show
@@ -43,7 +44,12 @@ class FunnelSections:
 
     @section
     def funnel(self, window: str = "history") -> None:
-        """Display the funnel lead → won of the leads created in ``window``, with step rates."""
+        """Display the funnel lead → won of the leads created in ``window``, with step rates.
+
+        Without a leads table, the funnel of the opportunity stages (:meth:`stage_funnel`).
+        """
+        if "leads" not in self.ds.tables and "opportunities" in self.ds.tables:
+            return self.stage_funnel(window)
         title = f"{t('funnel_title', self.lang)}, {self.period_text(window)}"
         self.heading(title)
         ax, df = self.funnel_figure(window)
@@ -58,6 +64,44 @@ class FunnelSections:
         })
         grey = df["low_sample"].fillna(False).astype(bool).tolist()
         _display(Table(shown, uid=self._uid("funnel"), caption=title, grey=grey))
+        if any(grey):
+            _display(_markdown(f"*{word('legend_grey', lang)}*"))
+        self.last = df
+
+    @section
+    def stage_funnel(self, window: str = "history") -> None:
+        """Display the funnel of the opportunity stages of the opportunities created in ``window``.
+
+        From ``stage_history`` when the dataset has it, else from each opportunity's
+        current ``stage`` (:func:`kit.kpis.stages.stage_funnel`), with step rates and
+        their 95 % intervals; a sentence says which.
+        """
+        from kit.plot import plot_funnel
+
+        lang = self.lang
+        title = f"{kpi_label('stage_funnel', lang)}, {self.period_text(window)}"
+        self.heading(title)
+        source = "stage_history" if "stage_history" in self.ds.tables else "stage"
+        df = self.compute("stage_funnel", window)
+        if not len(df) or not df["value"].iloc[0] > 0:
+            _display(_markdown(word("no_opportunities", lang, period=self.period_text(window))))
+            self.last = df
+            return
+        _display(_markdown(f"*{word('stage_funnel_' + source, lang)}*"))
+        ax = plot_funnel(df, stage="stage", count="value", rate="step_rate", lang=lang, title=title)
+        ax.set_xlabel(word("opportunities_axis", lang))
+        _show(ax)
+        # as plot_funnel: stage names with a translation (qualified, won...) are translated
+        names = [t(f"stage_{n}", lang) if has_word(f"stage_{n}") else n for n in map(str, df["stage"])]
+        shown = pd.DataFrame({
+            t("stage", lang): names,
+            word("opportunities", lang): [format_value(v, "count", lang) for v in df["value"].astype(float)],
+            t("rate", lang): [format_value(v, "ratio", lang) for v in df["step_rate"]],
+            t("ci_note", lang): _intervals(df, "ratio", lang),
+            word("of_first", lang): [format_value(v, "ratio", lang) for v in df["rate_from_first"]],
+        })
+        grey = df["low_sample"].fillna(False).astype(bool).tolist()
+        _display(Table(shown, uid=self._uid("stage_funnel"), caption=title, grey=grey))
         if any(grey):
             _display(_markdown(f"*{word('legend_grey', lang)}*"))
         self.last = df

@@ -185,6 +185,27 @@ WORDS = {
               "censurés) : elles apparaîtront en vieillissant.",
     },
     "of_created": {"en": "Share of created", "fr": "Part des créés"},
+    "of_first": {"en": "Share of the first stage", "fr": "Part de la première étape"},
+    "opportunities": {"en": "Opportunities", "fr": "Opportunités"},
+    "opportunities_axis": {"en": "Opportunities (number)", "fr": "Opportunités (nombre)"},
+    "no_opportunities": {"en": "No opportunity was created from {period}: no funnel to show.",
+                         "fr": "Aucune opportunité créée de {period} : pas d'entonnoir à montrer."},
+    "stage_funnel_stage_history": {
+        "en": "The dataset has no leads table: this is the funnel of the opportunity stages, from "
+              "the stage history (stages in the order the opportunities go through them). An "
+              "opportunity counts at every stage up to the furthest it reached.",
+        "fr": "Le jeu de données n'a pas de table de prospects : voici l'entonnoir des étapes des "
+              "opportunités, d'après l'historique des étapes (dans l'ordre où les opportunités les "
+              "parcourent). Une opportunité compte à chaque étape jusqu'à la plus avancée atteinte."},
+    "stage_funnel_stage": {
+        "en": "The dataset has no leads table and no stage history: this is the funnel of the "
+              "opportunity stages from the current stage of each opportunity (stages ordered by the "
+              "age of the deals in them). A lost deal counts only up to the stage it is in now; add "
+              "stage_history.csv for the stages it went through.",
+        "fr": "Le jeu de données n'a ni table de prospects ni historique des étapes : voici "
+              "l'entonnoir des étapes des opportunités d'après l'étape actuelle de chacune (étapes "
+              "ordonnées selon l'ancienneté des affaires qui y sont). Une affaire perdue ne compte "
+              "que jusqu'à son étape actuelle ; ajoutez stage_history.csv pour les étapes parcourues."},
     "legend_grey": {"en": "Grey rows: small sample (fewer than 30), read with care.",
                     "fr": "Lignes grises : petit échantillon (moins de 30), à lire avec prudence."},
     "median_converted": {"en": "Median, converted leads", "fr": "Médiane, prospects convertis"},

@@ -1,0 +1,67 @@
+"""The funnel section without leads: the funnel of the opportunity stages (kit.story.sections_funnel)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import kit
+from kit import story
+from tests.kpis.test_stages import HISTORY, OPPS
+
+
+@pytest.fixture
+def shown(monkeypatch):
+    out = {"objs": [], "axes": []}
+    monkeypatch.setattr(story, "_display", lambda *objs: out["objs"].extend(objs))
+    monkeypatch.setattr(story, "_show", lambda ax: out["axes"].append(ax))
+    return out
+
+
+def _texts(objs) -> str:
+    return "\n".join(str(getattr(o, "data", "")) for o in objs if hasattr(o, "data"))
+
+
+@pytest.mark.parametrize("lang, heading, column, note", [
+    ("en", "Funnel of opportunity stages, February 2026", "Opportunities", "no leads table"),
+    ("fr", "Entonnoir des étapes des opportunités, février 2026", "Opportunités",
+     "pas de table de prospects"),
+])
+def test_without_leads_the_funnel_is_that_of_the_opportunity_stages(shown, lang, heading, column, note):
+    ds = kit.Dataset({"opportunities": OPPS, "stage_history": HISTORY}, as_of="2026-02-28 23:00")
+    rep = story.Report(ds, month="2026-02", lang=lang)
+    rep.funnel(window="all")
+    text = _texts(shown["objs"])
+    assert heading.split(",")[0] in text and note in text
+    table = [o for o in shown["objs"] if hasattr(o, "frame")][0].frame
+    # counts as in tests/kpis/test_stages.py: new 6, qualified 4, proposal 3, won 2
+    assert table[column].tolist() == ["6", "4", "3", "2"]
+    assert rep.last["step_rate"].round(4).tolist()[1:] == [round(4 / 6, 4), 0.75, round(2 / 3, 4)]
+    assert {"opportunities", "stage_history"} <= rep.used
+    ax = shown["axes"][0]
+    assert [t.get_text() for t in ax.get_yticklabels()][0] == "new"
+    assert ax.get_title().startswith(heading.split(",")[0])
+
+
+def test_from_the_current_stage_the_sentence_says_so(shown):
+    ds = kit.Dataset({"opportunities": OPPS}, as_of="2026-03-01")
+    rep = story.Report(ds, month="2026-02")
+    rep.funnel(window="all")
+    text = _texts(shown["objs"])
+    assert "from the current stage of each opportunity" in text
+    assert rep.last["stage"].astype(str).tolist() == ["new", "proposal", "won"]
+
+
+def test_no_opportunity_in_the_window_says_so_without_a_figure(shown):
+    ds = kit.Dataset({"opportunities": OPPS, "stage_history": HISTORY}, as_of="2026-12-31")
+    story.Report(ds, month="2026-12", history=2).funnel()
+    assert "No opportunity was created from November 2026 to December 2026" in _texts(shown["objs"])
+    assert shown["axes"] == []
+
+
+def test_with_leads_the_funnel_stays_the_lead_funnel(shown):
+    leads = pd.DataFrame({"lead_id": ["L1", "L2"], "created_at": pd.to_datetime(["2026-02-01"] * 2)})
+    opps = OPPS.assign(lead_id=["L1", None, None, None, None, None])
+    rep = story.Report(kit.Dataset({"leads": leads, "opportunities": opps}), month="2026-02")
+    rep.funnel()
+    assert rep.last["stage"].astype(str).tolist()[0] == "created"
