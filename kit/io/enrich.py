@@ -85,14 +85,16 @@ def fill_acquired_at(con, columns: dict) -> tuple[str, list]:
         f"{n} customer(s) had no acquired_at: it was set to the date of their first order.")]
 
 
-def enrich(con, columns: dict) -> tuple[dict, list]:
+def enrich(con, columns: dict, views: dict | None = None) -> tuple[dict, list]:
     """Build ``final_<table>`` views from ``kept_<table>`` with the lookup columns added.
 
-    ``columns`` maps each table to its column list (without ``_line``). Returns
-    the new column lists and info issues.
+    ``columns`` maps each table to its column list (without ``_line``); ``views``
+    names another view to start from for some tables (``{"leads": "converted_leads"}``).
+    Returns the new column lists and info issues.
     """
     customers_view, issues = fill_acquired_at(con, columns)
-    base = {t: customers_view if t == "customers" else f"kept_{t}" for t in columns}
+    base = {t: customers_view if t == "customers" else (views or {}).get(t, f"kept_{t}")
+            for t in columns}
     out = {}
     for t, cols in columns.items():
         select = {c: f"b.{ident(c)}" for c in cols}

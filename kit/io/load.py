@@ -7,7 +7,9 @@ The steps, each in its own module:
 2. rename, type and check each table in DuckDB (:mod:`kit.io.validate`,
    :mod:`kit.io.parse`); structural problems of every table are raised together;
 3. cross-table checks (orphans, order of events, future dates);
-4. orders derived from won opportunities when there are none (:mod:`kit.io.derive`);
+4. tables derived from others when missing (:mod:`kit.io.derive`): orders from won
+   opportunities, customers and products from the orders, leads' conversions from
+   their won deals;
 5. enrichment (:mod:`kit.io.enrich`);
 6. the tables in the chosen backend (:mod:`kit.io.output`).
 
@@ -29,7 +31,7 @@ from kit.dataset import Dataset
 from kit.errors import ParameterError, check_choice
 from kit.io import cache
 from kit.io.asof import with_as_of
-from kit.io.derive import can_derive, derive_orders
+from kit.io.derive import derive_tables
 from kit.io.enrich import enrich
 from kit.io.currency import check_rates, convert_amounts, settle
 from kit.io.export_fields import absent_columns
@@ -214,11 +216,9 @@ def load_dataset(source, *, preset=None, mapping=None, backend="pandas", strict=
     issues += check_relations(con, stages, now=now)
     columns = {t: list(st.columns) for t, st in stages.items()}
     lazy = {t: st.lazy for t, st in stages.items()}
-    if can_derive(columns):
-        columns["orders"], derived = derive_orders(con, columns["opportunities"])
-        lazy["orders"] = lazy["opportunities"]
-        issues += derived
-    columns, enriched = enrich(con, columns)
+    columns, views, derived = derive_tables(con, columns, lazy)
+    issues += derived
+    columns, enriched = enrich(con, columns, views)
     issues += enriched
     if strict:
         raise_strict(issues, label)
