@@ -49,6 +49,7 @@ from kit.api import compute
 from kit.availability import Unavailable, availability
 from kit.errors import DataError, ParameterError
 from kit.flags import flag_differences, flag_note, row_flags
+from kit.groups import MAX_GROUPS, others_label, top_groups
 from kit.i18n import MISSING, check_lang, column_label, format_frame, format_month, kpi_label, t
 from kit.plot import plot_bars, plot_funnel, plot_kpi
 
@@ -524,7 +525,8 @@ def kpi_figure(result: pd.DataFrame, name: str, *, lang: str = "en", currency: s
     key gives lines (one per value of the other key); one key gives bars (a funnel
     when it is ``stage``), two keys grouped bars when the second has at most
     ``max_groups`` values; no key, one bar. Other shapes get no figure: the
-    helpers draw and never aggregate.
+    helpers draw and never aggregate. Bars of more than :data:`kit.groups.MAX_GROUPS`
+    groups show the largest and one row for the others (:func:`kit.groups.top_groups`).
 
     Examples
     --------
@@ -551,7 +553,9 @@ def kpi_figure(result: pd.DataFrame, name: str, *, lang: str = "en", currency: s
         rate = next((c for c in ("step_rate", "rate") if c in result.columns), None)
         plot_funnel(result, stage="stage", count="value", rate=rate, ax=ax, lang=lang,
                     title=kpi_label(name, lang))
-    elif len(others) == 1:
+    elif len(others) == 1:  # many groups: the largest and one row for the others (kit.groups)
+        result = top_groups(result, others[0], name, label=others_label(
+            len(result) - MAX_GROUPS + 1, lang)).frame
         plot_bars(result, x=others[0], orient="h" if result[others[0]].nunique() > 8 else "v", **kw)
     elif len(others) == 2 and result[others[1]].nunique(dropna=False) <= max_groups:
         plot_bars(result, x=others[0], group=others[1], **kw)

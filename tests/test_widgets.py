@@ -444,3 +444,11 @@ def test_explorer_bolds_the_group_that_differs_and_says_how_it_was_tested():
     assert ex.table.value.endswith(
         "<p><i>En gras : diffère du reste, p &lt; 0,05 après correction de Holm pour 4 groupes. "
         "En gris : petit échantillon (moins de 30), jamais en gras à lui seul.</i></p>")
+
+
+def test_kpi_figure_with_thirty_reps_draws_the_largest_and_the_others():
+    from tests.test_groups import reps_frame
+
+    fig = kw.kpi_figure(reps_frame(30), "win_rate", lang="fr")
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert len(labels) == 12 and labels[-1] == "Autres (19)" and labels[0] == "R20"

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from kit import registry
+from kit.groups import MAX_GROUPS, OTHERS, others_label, top_groups
 from kit.i18n import (MISSING, column_label, format_change, format_month, format_number, format_period,
                       format_value, kpi_label, t)
 from kit.scorecard import TARGETS
@@ -235,8 +236,9 @@ class KpiSections:
             df = df.reset_index(drop=True)
         if not len(df) or not df["value"].notna().any():
             raise Unavailable(self.no_values(name, window))
-        df = flag_differences(df)
-        df = self._with_names(df, by)
+        full = self._with_names(flag_differences(df), by)
+        many = top_groups(df, by, name, label=others_label(len(df) - MAX_GROUPS + 1, lang))
+        df = self._with_names(flag_differences(many.frame), by)  # with many groups: top + others
         label = kpi_label(name, lang)
         title = word("breakdown_title", lang, label=label, by=column_label(by, lang).lower(),
                      period=period_text)
@@ -256,5 +258,10 @@ class KpiSections:
                      label=t("target", lang))
                 _relegend(ax)
             _show(ax)
-        self.table_of(name, df, caption=title)
+        self.table_of(name, df.drop(columns=OTHERS, errors="ignore") if many.combined else full,
+                      caption=title)
+        if many.n_others:  # say which groups the figure (and table) show
+            note = word("others_combined" if many.combined else "others_left_out", lang,
+                        k=len(df) - many.combined, n=many.n_others, total=len(full))
+            _display(_markdown(f"*{note}*"))
         self.last = df

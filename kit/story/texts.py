@@ -186,6 +186,15 @@ WORDS = {
     },
     "of_created": {"en": "Share of created", "fr": "Part des créés"},
     "of_first": {"en": "Share of the first stage", "fr": "Part de la première étape"},
+    "others_combined": {
+        "en": "The {k} largest groups are shown; the {n} others are combined in one row, computed "
+              "from their totals (numerators and denominators), not averaged.",
+        "fr": "Les {k} groupes les plus importants sont montrés ; les {n} autres sont regroupés en "
+              "une ligne, calculée sur leurs totaux (numérateurs et dénominateurs), pas en moyenne."},
+    "others_left_out": {
+        "en": "The figure shows the {k} largest groups; the table lists all {total}.",
+        "fr": "La figure montre les {k} groupes les plus importants ; le tableau les liste tous "
+              "les {total}."},
     "opportunities": {"en": "Opportunities", "fr": "Opportunités"},
     "opportunities_axis": {"en": "Opportunities (number)", "fr": "Opportunités (nombre)"},
     "no_opportunities": {"en": "No opportunity was created from {period}: no funnel to show.",
