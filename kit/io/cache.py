@@ -9,7 +9,8 @@ a temporary folder of its own, removed at the end of the run.
 
 What makes two loads the same (:func:`cache_key`): the files (path, size, time of
 last change of every file under the source folder), every option of
-``load_dataset`` but ``as_of`` (which only sets the dataset's end), the day (the
+``load_dataset`` but ``as_of`` (applied after reading back, with its note of the rows
+after it: :mod:`kit.io.asof`), the day (the
 check for future dates depends on it) and the kit version. Only sources on disk
 (a folder or a file, not a database URL or a dict of frames) and the pandas and
 polars backends are cached. The cache holds pickles: point ``KIT_LOAD_CACHE`` only

@@ -87,3 +87,26 @@ def test_an_unreadable_cache_file_is_ignored(data, cache_dir):
     ds = kit.load_dataset(data)
     assert len(ds.leads) > 0
     assert os.path.getsize(pkl) > 100  # rewritten by the real load
+
+
+def test_the_key_holds_the_mapping_file_currency_and_locale(tmp_path, cache_dir, monkeypatch):
+    folder = tmp_path / "crm"
+    folder.mkdir()
+    (folder / "leads.csv").write_text("Lead,Created\nL1,2026-01-05\nL2,2026-01-07\n")
+    mapping = tmp_path / "crm.yaml"
+    mapping.write_text("leads: {columns: {Lead: lead_id, Created: created_at}}\n")
+    base = {"preset": None, "backend": "pandas", "strict": False, "locale": "auto",
+            "timezone": "Europe/Paris", "currency": "EUR"}
+    key = cache.cache_key(folder, {**base, "mapping": str(mapping)})
+    assert key != cache.cache_key(folder, {**base, "mapping": str(mapping), "currency": "USD"})
+    assert key != cache.cache_key(folder, {**base, "mapping": str(mapping), "locale": "en"})
+    first = kit.load_dataset(folder, mapping=mapping, currency="USD")
+    _no_reading(monkeypatch)
+    again = kit.load_dataset(folder, mapping=mapping, currency="USD", as_of="2026-01-06")
+    assert (again.currency, list(again.leads["lead_id"])) == ("USD", ["L1", "L2"])
+    assert again.as_of == pd.Timestamp("2026-01-06") and first.as_of == pd.Timestamp("2026-01-07")
+    # the mapping file changed: its key changed, the files are read again
+    mapping.write_text("leads: {columns: {Lead: lead_id, Created: created_at}}\n# edited\n")
+    assert cache.cache_key(folder, {**base, "mapping": str(mapping)}) != key
+    with pytest.raises(AssertionError, match="the files were read again"):
+        kit.load_dataset(folder, mapping=mapping, currency="USD")
