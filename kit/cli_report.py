@@ -64,7 +64,8 @@ def notebooks_help(folder=None) -> str:
         return f"notebooks: {exc}"
     listing = describe(where) or "  (none)"
     return (f"notebooks in {where} (parameters read with papermill.inspect_notebook;\n"
-            f"data, month, team and lang are set by this command):\n{listing}")
+            f"data, month, team, lang and the load options given (preset, mapping, currency,\n"
+            f"as_of, locale) are set by this command):\n{listing}")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
