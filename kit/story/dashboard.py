@@ -101,7 +101,9 @@ class DashboardSections:
     def _panel(self, name, draw) -> None:
         """Draw one dashboard panel (the reason instead when it cannot be computed)."""
         self.require(name, by="source" if name == "cac" else None)
-        _show(draw(self))
+        ax = draw(self)
+        if ax is not None:  # the stage funnel of a window without opportunities: no figure
+            _show(ax)
 
     def _panels(self, every: bool = False) -> dict:
         """``{title: function(report) -> Axes}`` of the dashboard figures the dataset allows
@@ -115,6 +117,11 @@ class DashboardSections:
             "cac": lambda r: r.matrix_figure("cac", by="source"),
             "csat": lambda r: r.trend_figure("csat")[0],
         }
+        if "leads" not in self.ds.tables and "opportunities" in self.ds.tables:
+            # deals only: the funnel of the opportunity stages takes the funnel's place
+            wanted = {("stage_funnel" if k == "funnel" else k):
+                      ((lambda r: r.stage_funnel_figure("history")[0]) if k == "funnel" else v)
+                      for k, v in wanted.items()}
         if every:
             return wanted
         panels = {}

@@ -8,7 +8,7 @@ Examples
 --------
 >>> from kit.story import Report
 >>> issubclass(Report, FunnelSections), [m for m in vars(FunnelSections) if not m.startswith("_")]
-(True, ['funnel_figure', 'funnel', 'stage_funnel', 'time_to_convert'])
+(True, ['funnel_figure', 'funnel', 'stage_funnel_figure', 'stage_funnel', 'time_to_convert'])
 """
 
 from __future__ import annotations
@@ -68,6 +68,20 @@ class FunnelSections:
             _display(_markdown(f"*{word('legend_grey', lang)}*"))
         self.last = df
 
+    def stage_funnel_figure(self, window: str = "history"):
+        """Draw the funnel of the opportunity stages of ``window``; ``(ax, result)``, ``ax``
+        None when no opportunity was created in ``window``."""
+        from kit.plot import plot_funnel
+
+        df = self.compute("stage_funnel", window)
+        if not len(df) or not df["value"].iloc[0] > 0:
+            return None, df
+        title = f"{kpi_label('stage_funnel', self.lang)}, {self.period_text(window)}"
+        ax = plot_funnel(df, stage="stage", count="value", rate="step_rate", lang=self.lang,
+                         title=title)
+        ax.set_xlabel(word("opportunities_axis", self.lang))
+        return ax, df
+
     @section
     def stage_funnel(self, window: str = "history") -> None:
         """Display the funnel of the opportunity stages of the opportunities created in ``window``.
@@ -76,20 +90,16 @@ class FunnelSections:
         current ``stage`` (:func:`kit.kpis.stages.stage_funnel`), with step rates and
         their 95 % intervals; a sentence says which.
         """
-        from kit.plot import plot_funnel
-
         lang = self.lang
         title = f"{kpi_label('stage_funnel', lang)}, {self.period_text(window)}"
         self.heading(title)
         source = "stage_history" if "stage_history" in self.ds.tables else "stage"
-        df = self.compute("stage_funnel", window)
-        if not len(df) or not df["value"].iloc[0] > 0:
+        ax, df = self.stage_funnel_figure(window)
+        if ax is None:
             _display(_markdown(word("no_opportunities", lang, period=self.period_text(window))))
             self.last = df
             return
         _display(_markdown(f"*{word('stage_funnel_' + source, lang)}*"))
-        ax = plot_funnel(df, stage="stage", count="value", rate="step_rate", lang=lang, title=title)
-        ax.set_xlabel(word("opportunities_axis", lang))
         _show(ax)
         # as plot_funnel: stage names with a translation (qualified, won...) are translated
         names = [t(f"stage_{n}", lang) if has_word(f"stage_{n}") else n for n in map(str, df["stage"])]

@@ -65,3 +65,15 @@ def test_with_leads_the_funnel_stays_the_lead_funnel(shown):
     rep = story.Report(kit.Dataset({"leads": leads, "opportunities": opps}), month="2026-02")
     rep.funnel()
     assert rep.last["stage"].astype(str).tolist()[0] == "created"
+
+
+def test_the_dashboard_shows_the_stage_funnel_when_there_are_no_leads(shown):
+    ds = kit.Dataset({"opportunities": OPPS, "stage_history": HISTORY}, as_of="2026-02-28 23:00")
+    rep = story.Report(ds, month="2026-02")
+    assert "Funnel of opportunity stages" in rep._panels()
+    rep.dashboard_figures()
+    titles = [ax.get_title() for ax in shown["axes"]]
+    assert any(t.startswith("Funnel of opportunity stages") for t in titles)
+    leads = pd.DataFrame({"lead_id": ["L1"], "created_at": pd.to_datetime(["2026-02-01"])})
+    both = story.Report(kit.Dataset({"leads": leads, "opportunities": OPPS}), month="2026-02")
+    assert "Funnel of opportunity stages" not in both._panels()
