@@ -239,6 +239,8 @@ class KpiSections:
         full = self._with_names(flag_differences(df), by)
         many = top_groups(df, by, name, label=others_label(len(df) - MAX_GROUPS + 1, lang))
         df = self._with_names(flag_differences(many.frame), by)  # with many groups: top + others
+        if many.combined and "name" in df.columns:
+            df.loc[df[OTHERS], "name"] = ""  # the others have no name of their own
         label = kpi_label(name, lang)
         title = word("breakdown_title", lang, label=label, by=column_label(by, lang).lower(),
                      period=period_text)
