@@ -239,8 +239,6 @@ class KpiSections:
         full = self._with_names(flag_differences(df), by)
         many = top_groups(df, by, name, label=others_label(len(df) - MAX_GROUPS + 1, lang))
         df = self._with_names(flag_differences(many.frame), by)  # with many groups: top + others
-        if many.combined and "name" in df.columns:
-            df.loc[df[OTHERS], "name"] = ""  # the others have no name of their own
         label = kpi_label(name, lang)
         title = word("breakdown_title", lang, label=label, by=column_label(by, lang).lower(),
                      period=period_text)
@@ -260,8 +258,11 @@ class KpiSections:
                      label=t("target", lang))
                 _relegend(ax)
             _show(ax)
-        self.table_of(name, df.drop(columns=OTHERS, errors="ignore") if many.combined else full,
-                      caption=title)
+        if many.combined:
+            table = df.drop(columns=OTHERS)
+            if "name" in table.columns:
+                table.loc[df[OTHERS].to_numpy(bool), "name"] = ""  # the others have no name
+        self.table_of(name, table if many.combined else full, caption=title)
         if many.n_others:  # say which groups the figure (and table) show
             note = word("others_combined" if many.combined else "others_left_out", lang,
                         k=len(df) - many.combined, n=many.n_others, total=len(full))
