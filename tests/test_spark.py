@@ -155,7 +155,7 @@ def test_from_spark_casts_enriches_and_sets_as_of(spark):
     reps = spark.createDataFrame(pd.DataFrame({"rep_id": ["R1", "R2"], "team": ["Nord", "Sud"],
                                                "manager": ["Anne", "Marc"]}))
     ds = from_spark({"reps": reps, "opportunities": _opps(spark)})
-    assert ds.as_of == pd.Timestamp("2026-01-04")  # latest opportunities.created_at
+    assert ds.as_of == pd.Timestamp("2026-02-03")  # latest date of any column: a closed_at
     opps = ds.opportunities.toPandas().sort_values("opportunity_id")
     # the table's own team is kept, gaps are filled from reps, an unknown rep stays empty
     assert opps["team"].tolist() == ["Nord", "Export", "Sud", None]
