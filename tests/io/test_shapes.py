@@ -39,9 +39,10 @@ def test_deals_only(backend):
     assert sf["step_rate"].round(6).tolist()[1:] == [0.6, round(5 / 6, 6), 0.8]
 
 
-def test_leads_and_a_file_of_closed_deals():
-    ds = kit.load_dataset(SHAPES / "leads_and_deals")
-    leads = ds.leads.set_index("lead_id")["converted_at"]
+@pytest.mark.parametrize("backend", ["pandas", "polars", "duckdb"])
+def test_leads_and_a_file_of_closed_deals(backend):
+    ds = kit.load_dataset(SHAPES / "leads_and_deals", backend=backend)
+    leads = ds.to_pandas().leads.set_index("lead_id")["converted_at"]
     # won deals: L01 closed 25 July, L04 2 August (but it has converted_at 30 July: kept),
     # L06 20 August, L09 10 September; lost deals convert nobody
     assert leads.dropna().to_dict() == {"L01": T("2026-07-25"), "L04": T("2026-07-30"),
