@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import narwhals as nw
-import pandas as pd
 
 from kit.errors import ParameterError, ReportError
 from kit.io.options import LOAD_OPTIONS, absolute_paths, load, load_options
