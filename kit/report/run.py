@@ -303,6 +303,12 @@ def _check_months(ds, months, source) -> None:
             f"{which} no data in {source}: {span}. Choose months in that range "
             f"(--month YYYY-MM [--to YYYY-MM]), or leave --month out for the last complete month."
         )
+    late = [m for m in months if ds.as_of is not None and month_bounds(m)[0] > ds.as_of]
+    if late:
+        raise ReportError(
+            f"month {late[0]} starts after the end of the data (as_of {ds.as_of:%Y-%m-%d %H:%M}): "
+            "nothing of it is known then. Choose months up to that date, or a later --as-of."
+        )
 
 
 def _parameters(declared: dict, source, month, team, lang, options=None) -> dict:

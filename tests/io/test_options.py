@@ -210,3 +210,22 @@ def test_make_dashboard_writes_a_copy_with_the_parameters(tmp_path):
         assert "voila notebooks/dashboard.ipynb" in dry and "papermill" not in dry
     finally:
         out.unlink(missing_ok=True)
+
+
+def test_run_report_refuses_a_month_after_the_as_of_given(tmp_path):
+    from kit.report import run_report
+
+    data = tmp_path / "crm"
+    write(data, "orders.csv", "order_id,ordered_at,customer_id,amount\nA,2026-09-05,C1,10\n"
+                              "B,2026-10-05,C2,20\n")
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell('data: str = ""\nmonth: str = ""\nas_of: str = ""')
+    cell.metadata["tags"] = ["parameters"]
+    nb.cells.append(cell)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    (tmp_path / "nb").mkdir()
+    nbformat.write(nb, str(tmp_path / "nb" / "00-x.ipynb"))
+    with pytest.raises(ReportError, match=r"month 2026-10 starts after the end of the data "
+                                          r"\(as_of 2026-09-30 00:00\).*a later --as-of"):
+        run_report("2026-10", data=data, as_of="2026-09-30", out=tmp_path / "out", progress=False,
+                   notebook_dir=tmp_path / "nb")
