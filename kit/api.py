@@ -14,8 +14,6 @@ True
 
 from __future__ import annotations
 
-import inspect
-
 import pandas as pd
 
 from kit import registry
@@ -51,8 +49,7 @@ def compute(ds, name: str, **options) -> pd.DataFrame:
             f"it has {sorted(ds.tables)}. Add the file(s) {', '.join(m + '.csv' for m in missing)} "
             "to the dataset folder, or map them with mapping=."
         )
-    params = inspect.signature(spec.func).parameters
-    accepted = [p for p, v in params.items() if v.kind == inspect.Parameter.KEYWORD_ONLY]
+    accepted = list(spec.options)
     unknown = [o for o in options if o not in accepted]
     if unknown:
         hints = "".join(did_you_mean(u, accepted) for u in unknown)
@@ -63,7 +60,7 @@ def compute(ds, name: str, **options) -> pd.DataFrame:
     args = [ds.tables[t] for t in spec.tables]
     kwargs = dict(options)
     for t in spec.optional_tables:
-        if t in params and t not in kwargs:
+        if t in accepted and t not in kwargs:
             kwargs[t] = ds.tables.get(t)
     if "as_of" in accepted and "as_of" not in kwargs:
         kwargs["as_of"] = ds.as_of

@@ -38,6 +38,8 @@ from matplotlib.ticker import FixedLocator, Formatter, MaxNLocator
 from kit import registry
 from kit.errors import ParameterError, did_you_mean
 from kit.flags import flag_legend
+from kit.present import (GREYED, STATUS_COLUMNS, StatusStyler, pword, status_css, status_frame,
+                         status_text)
 from kit.i18n import (
     LOCALES, MISSING, axis_label, check_lang, column_label, format_change, format_date_short,
     format_number, format_period, format_value, has_word, infer_freq, kpi_label, month_abbr, t,
@@ -700,51 +702,27 @@ def plot_survival(data, *, x="days", y="share_converted", hue=None, ax=None, lan
 # scorecard
 # ---------------------------------------------------------------------------
 
-_CELL_CSS = {
-    "good": f"background-color: #dcf2e0; color: {GOOD}; font-weight: bold",
-    "bad": f"background-color: #fbe1df; color: {BAD}; font-weight: bold",
-    "neutral": f"background-color: #efefef; color: {NEUTRAL}",
-}
-
-
-def scorecard_status(df: pd.DataFrame) -> pd.Series:
-    """Whether each row's ``change`` goes the good way for its KPI.
-
-    ``"good"`` when the change has the sign the KPI's direction wants (up for
-    ``higher``, down for ``lower``), ``"bad"`` when it has the other sign,
-    ``"neutral"`` for neutral KPIs, a zero or a missing change.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> df = pd.DataFrame({"name": ["win_rate", "win_rate", "win_rate"],
-    ...                    "value": [0.3, 0.3, 0.3], "change": [0.05, -0.02, None]})
-    >>> scorecard_status(df).tolist()
-    ['good', 'bad', 'neutral']
-    """
-    df = _check_frame(df, ["name", "change"], "scorecard_status")
-    out = []
-    for name, change in zip(df["name"], df["change"]):
-        direction = registry.get(name).direction
-        if pd.isna(change) or change == 0 or direction == "neutral":
-            out.append("neutral")
-        elif (change > 0) == (direction == "higher"):
-            out.append("good")
-        else:
-            out.append("bad")
-    return pd.Series(out, index=df.index, name="status")
-
-
 def style_scorecard(df: pd.DataFrame, lang: str = "en", *, currency: str = "EUR",
                     caption: str | None = None):
-    """A scorecard as a pandas Styler: KPI labels, formatted values, coloured changes.
+    """A scorecard as a pandas Styler: KPI labels, formatted values, the status of each change.
+
+    The status is :func:`kit.present.decide`'s (the ``status`` column when ``df`` has
+    one, else decided here from the row): the ``change`` cell is coloured for
+    better and worse only and carries ``data-kpi="<name>"`` and
+    ``data-status="<status>"``; a ``Status`` column writes it with its symbol
+    (▲ better, ▼ worse, ≈ no clear change, … not known yet, – no data) and the
+    target status; a value not known yet (small sample, mostly censored cohort) or
+    missing is greyed, with its ``note`` ("3 leads; 158 too recent") in a ``Note``
+    column.
 
     Parameters
     ----------
     df : DataFrame
         One row per KPI: ``name`` (registry name), ``value``, ``change`` (value
-        minus the reference), and optionally ``previous``, ``target`` and other
-        columns (dates shown as periods, numbers and text as they are).
+        minus the previous month), and optionally ``previous``, ``target``,
+        ``status``, ``target_status``, ``note`` and other columns (dates shown as
+        periods, numbers and text as they are). The columns :func:`kit.present.decide`
+        reads (``numerator``, ``previous_numerator``...) are used, not shown.
     lang : {"en", "fr"}
     currency : str
     caption : str, optional
@@ -752,10 +730,8 @@ def style_scorecard(df: pd.DataFrame, lang: str = "en", *, currency: str = "EUR"
 
     Returns
     -------
-    pandas Styler
-        The ``change`` cell is green when it goes the good way for the KPI, red
-        when it goes the bad way, grey for neutral KPIs or no change. Every cell
-        is HTML-escaped.
+    kit.present.StatusStyler
+        Every cell is HTML-escaped.
 
     Examples
     --------
@@ -764,17 +740,20 @@ def style_scorecard(df: pd.DataFrame, lang: str = "en", *, currency: str = "EUR"
     ...                    "change": [0.025]})
     >>> styler = style_scorecard(df, lang="fr")
     >>> styler.data.to_dict("records")
-    [{'Indicateur': 'Taux de réussite', 'Valeur': '32,5\\xa0%', 'Précédent': '30,0\\xa0%', 'Évolution': '+2,5\\xa0pts'}]
-    >>> "#dcf2e0" in styler.to_html()
+    [{'Indicateur': 'Taux de réussite', 'Valeur': '32,5\\xa0%', 'Précédent': '30,0\\xa0%', 'Évolution': '+2,5\\xa0pts', 'Statut': '▲ en amélioration'}]
+    >>> 'data-kpi="win_rate" data-status="better"' in styler.to_html()
     True
     """
     check_lang(lang)
-    df = _check_frame(df, ["name", "value", "change"], "style_scorecard")
-    status = scorecard_status(df)
+    df = _check_frame(df, ["name", "value", "change"], "style_scorecard").reset_index(drop=True)
+    if "status" not in df.columns:
+        df = status_frame(df)
+    hidden = set(STATUS_COLUMNS) | {"note", "reason", "numerator", "denominator", "low_sample",
+                                    "n_censored", "why"} | {c for c in df.columns if str(c).startswith("previous_")}
     specs = [registry.get(n) for n in df["name"]]
     disp = {t("kpi", lang): [s.label[lang] for s in specs]}
     for col in df.columns:
-        if col == "name":
+        if col == "name" or col in hidden:
             continue
         if col == "change":
             cells = [format_change(v, s.unit, lang, currency=currency) for v, s in zip(df[col], specs)]
@@ -788,15 +767,32 @@ def style_scorecard(df: pd.DataFrame, lang: str = "en", *, currency: str = "EUR"
                      (format_number(v, lang) if isinstance(v, (int, float, np.number))
                       and not isinstance(v, bool) else str(v)) for v in df[col]]
         disp[column_label(col, lang)] = cells
+    statuses = df["status"].tolist()
+    targets = df["target_status"].tolist() if "target_status" in df.columns else [None] * len(df)
+    disp[pword("status", lang)] = [status_text(s, lang, ts) for s, ts in zip(statuses, targets)]
+    notes = df["note"].fillna("").astype(str).tolist() if "note" in df.columns else [""] * len(df)
+    if "reason" in df.columns:  # a KPI the dataset cannot compute says why
+        notes = [r if isinstance(r, str) and r else n for r, n in zip(df["reason"], notes)]
+    if any(notes):
+        disp[pword("note", lang)] = notes
     shown = pd.DataFrame(disp)
     change_col = column_label("change", lang)
+    value_col = column_label("value", lang)
+    j = list(shown.columns).index(change_col)
 
     def colour(frame):
         css = pd.DataFrame("", index=frame.index, columns=frame.columns)
-        css[change_col] = [_CELL_CSS[s] for s in status]
+        css[change_col] = [status_css(s) for s in statuses]
+        greyed = [s in ("unknown", "nodata") for s in statuses]
+        for col in (value_col, pword("status", lang), pword("note", lang)):
+            if col in css.columns:
+                css[col] = [GREYED if g else "" for g in greyed]
         return css
 
-    styler = shown.style.format(escape="html").apply(colour, axis=None).hide(axis="index")
+    styler = StatusStyler(shown)
+    styler.cell_attrs = {(i, j): {"data-kpi": n, "data-status": s}
+                         for i, (n, s) in enumerate(zip(df["name"], statuses))}
+    styler = styler.format(escape="html").apply(colour, axis=None).hide(axis="index")
     styler = styler.set_table_styles([
         {"selector": "th", "props": "text-align: right; padding: 4px 10px"},
         {"selector": "td", "props": "text-align: right; padding: 4px 10px"},
@@ -811,4 +807,4 @@ for _f in (plot_kpi, plot_trend, plot_bars):
     _f.__doc__ = _f.__doc__.replace("    {shared}\n", _SHARED_DOC.lstrip("\n") + "\n")
 
 __all__ = ["ValueFormatter", "plot_bars", "plot_funnel", "plot_kpi", "plot_survival",
-           "plot_trend", "scorecard_status", "style_scorecard"]
+           "plot_trend", "style_scorecard"]

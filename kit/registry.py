@@ -14,10 +14,15 @@ Examples
 'Taux de réussite'
 >>> spec.needs
 {'opportunities': ('status', 'closed_at')}
+>>> sorted(spec.options)
+['by', 'end', 'freq', 'start']
+>>> kit.registry.get("revenue").target, kit.registry.get("revenue_vs_target").target
+(('revenue_vs_target', 'denominator'), 1.0)
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -26,6 +31,10 @@ from kit.errors import ParameterError, UnknownKPIError, did_you_mean
 UNITS = ("count", "currency", "ratio", "multiple", "days", "months", "score")
 DIRECTIONS = ("higher", "lower", "neutral")
 LANGS = ("en", "fr")
+#: How a KPI gives the one number of a month (see :attr:`KPISpec.headline_form`).
+HEADLINE_FORMS = ("month", "cohorts", "monthly", "all")
+#: Units a column of a KPI result may take in :attr:`KPISpec.columns`, beyond :data:`UNITS`.
+COLUMN_UNITS = UNITS + ("number", "pvalue", "text", "month")
 
 
 @dataclass(frozen=True)
@@ -59,6 +68,37 @@ class KPISpec:
         The pure function.
     headline : bool
         Whether the KPI belongs in the monthly scorecard.
+    seeds : tuple of str
+        Sample seeds the KPI's golden files are computed on.
+    options : tuple of str
+        The keyword-only options the function takes (``by``, ``freq``, ``start``,
+        ``end``, ``as_of`` and its own), read from the function once, when it is
+        registered: surfaces ask the spec, never the function.
+    columns : dict
+        ``{column: (unit, label)}`` for the columns of the result whose unit is not
+        the KPI's (e.g. the numerator of ``revenue_vs_target`` is money): ``unit``
+        one of :data:`COLUMN_UNITS`, ``label`` a word of the sections, a UI word or
+        a KPI name. Every surface formats these columns this way.
+    dropped : tuple of str
+        Columns of the result that tables leave out (repeated or internal).
+    target : None, float or (str, str)
+        What the KPI is compared with besides the previous month: a fixed value
+        (``1.0``: 100 % of the target) or ``(kpi, column)``, the column of another
+        (or the same) KPI's monthly result holding the month's target.
+    headline_form : str
+        How the month's one number is computed, one of :data:`HEADLINE_FORMS`:
+        ``"month"`` the events of the month (``start``/``end``), ``"cohorts"``
+        every cohort known at the end of the month, censored at that date,
+        ``"monthly"`` the month's row of a ``freq="M"`` result, ``"all"`` all the
+        data known at the end of the month (for ``cohorts`` and ``all``, a result
+        with one row a period, such as a yearly rate, gives its latest period with
+        a value). Left empty, it follows the options:
+        ``cohorts`` when the KPI takes ``as_of`` and ``end``, else ``month`` when it
+        takes ``start`` and ``end``, else ``monthly`` when it takes ``freq``.
+    noun : dict, optional
+        ``{"en": (one, many), "fr": (one, many)}``: what the KPI counts, for notes
+        such as "3 leads; 158 too recent" and "no NPS answer in October 2026";
+        empty: the noun of the table of :attr:`date`.
     """
 
     name: str
@@ -74,6 +114,12 @@ class KPISpec:
     headline: bool = False
     seeds: tuple = ()
     needs: dict = field(default_factory=dict)
+    options: tuple = ()
+    columns: dict = field(default_factory=dict, compare=False)
+    dropped: tuple = ()
+    target: object = None
+    headline_form: str = ""
+    noun: dict = field(default_factory=dict, compare=False)
 
     def __call__(self, *args, **kwargs):
         return self.func(*args, **kwargs)
@@ -83,7 +129,8 @@ _REGISTRY: dict[str, KPISpec] = {}
 
 
 def kpi(*, name, family, label, definition, unit, direction, tables, date,
-        optional_tables=(), headline=False, seeds=(), needs=None):
+        optional_tables=(), headline=False, seeds=(), needs=None, columns=None, dropped=(),
+        target=None, headline_form="", noun=None):
     """Decorator registering a KPI function with its metadata.
 
     Examples
@@ -95,8 +142,8 @@ def kpi(*, name, family, label, definition, unit, direction, tables, date,
     ...      needs={"leads": ("created_at",)})
     ... def demo_count(leads):
     ...     return len(leads)
-    >>> demo_count.kpi.name
-    'demo_count'
+    >>> demo_count.kpi.name, demo_count.kpi.options, demo_count.kpi.headline_form
+    ('demo_count', (), 'all')
     >>> unregister("demo_count")
     """
     if unit not in UNITS:
@@ -115,16 +162,42 @@ def kpi(*, name, family, label, definition, unit, direction, tables, date,
             f"or optional_tables={tuple(optional_tables)}. Add them there, or remove them from needs."
         )
 
+    columns = dict(columns or {})
+    bad = {c: u for c, (u, _label) in columns.items() if u not in COLUMN_UNITS}
+    if bad:
+        raise ParameterError(f"columns of KPI {name!r}: units {bad} are not among {COLUMN_UNITS}.")
+    if target is not None and not (isinstance(target, float) or (
+            isinstance(target, tuple) and len(target) == 2 and all(isinstance(x, str) for x in target))):
+        raise ParameterError(
+            f"target={target!r} for KPI {name!r} is neither a number nor (kpi, column). Pass "
+            "target=1.0 for a fixed line, or target=('revenue_vs_target', 'denominator').")
+    if headline_form and headline_form not in HEADLINE_FORMS:
+        raise ParameterError(
+            f"headline_form={headline_form!r} for KPI {name!r} is not one of {HEADLINE_FORMS}.")
+
     def wrap(func):
+        params = inspect.signature(func).parameters
+        options = tuple(p for p, v in params.items() if v.kind == inspect.Parameter.KEYWORD_ONLY)
         spec = KPISpec(name=name, family=family, label=dict(label), definition=dict(definition),
                        unit=unit, direction=direction, tables=tuple(tables), date=date,
                        func=func, optional_tables=tuple(optional_tables), headline=headline,
-                       seeds=tuple(seeds), needs=needs)
+                       seeds=tuple(seeds), needs=needs, options=options, columns=columns,
+                       dropped=tuple(dropped), target=target,
+                       headline_form=headline_form or _form(options), noun=dict(noun or {}))
         _REGISTRY[name] = spec
         func.kpi = spec
         return func
 
     return wrap
+
+
+def _form(options) -> str:
+    """The headline form a KPI's options imply (see :attr:`KPISpec.headline_form`)."""
+    if {"as_of", "end"} <= set(options):
+        return "cohorts"
+    if {"start", "end"} <= set(options):
+        return "month"
+    return "monthly" if "freq" in options else "all"
 
 
 def unregister(name: str) -> None:

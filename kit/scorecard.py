@@ -2,7 +2,8 @@
 
 :func:`scorecard` computes every KPI the registry marks ``headline=True`` for one
 month, with the previous month, the same month a year before, the target where one
-exists and a good/bad/neutral status. :func:`report_dataset` loads a dataset as it
+exists and the status :func:`kit.present.decide` gives (better, worse, unclear,
+unknown, nodata). :func:`report_dataset` loads a dataset as it
 was known at the end of a month, for one team. Numbers stay numbers: formatting is
 :func:`kit.i18n.format_value`'s job.
 
@@ -17,13 +18,12 @@ Examples
 ...     "created_at": pd.to_datetime(["2025-12-01", "2026-01-03", "2026-01-04"]),
 ...     "closed_at": pd.to_datetime(["2026-01-05", "2026-02-09", "2026-02-11"])})})
 >>> row = scorecard(ds, "2026-02").set_index("name").loc["win_rate"]
->>> float(row["value"]), float(row["previous"]), float(row["change"]), row["status"]
-(0.5, 1.0, -0.5, 'bad')
+>>> float(row["value"]), float(row["previous"]), float(row["change"]), row["status"], row["note"]
+(0.5, 1.0, -0.5, 'unknown', '2 opportunities (small sample)')
 """
 
 from __future__ import annotations
 
-import inspect
 import re
 import warnings
 from dataclasses import replace
@@ -38,26 +38,21 @@ from kit.coverage import coverage
 from kit.dataset import Dataset
 from kit.errors import DataError, KitError, KitWarning, ParameterError, check_choice, did_you_mean
 from kit.i18n import format_month
+from kit.present import decide, note
 
 #: Columns of :func:`scorecard`, in order.
 COLUMNS = [
     "name", "label", "unit", "direction", "value", "numerator", "denominator",
-    "ci_low", "ci_high", "low_sample", "previous", "change", "same_month_last_year",
-    "target", "status", "scope", "reason",
+    "ci_low", "ci_high", "low_sample", "n_censored", "previous", "previous_numerator",
+    "previous_denominator", "previous_low_sample", "previous_n_censored", "change",
+    "same_month_last_year", "target", "status", "target_status", "test", "p_value", "note",
+    "scope", "reason",
 ]
-
-#: Headline KPI -> (KPI whose result holds its monthly target, column of that result).
-TARGETS = {
-    "revenue": ("revenue_vs_target", "denominator"),
-    "gross_margin": ("gross_margin", "margin_target"),
-}
-#: Headline KPIs whose target is a fixed value (attainment: 100 % of the target).
-FIXED_TARGETS = {"revenue_vs_target": 1.0}
 
 #: Units of KPIs made of counts, whose monthly rows are exactly a one-month call's result.
 _EXACT_UNITS = ("count", "ratio", "score")
 _MONTH = re.compile(r"^\s*(\d{4})-(\d{2})\s*$")
-_STATS = ["value", "numerator", "denominator", "ci_low", "ci_high"]
+_STATS = ["value", "numerator", "denominator", "ci_low", "ci_high", "n_censored"]
 
 
 def parse_month(month) -> pd.Period:
@@ -341,14 +336,16 @@ def scorecard(ds: Dataset, month, *, lang: str = "en", team: str | None = None,
     DataFrame
         Columns :data:`COLUMNS`: ``name``, ``label``, ``unit``, ``direction``,
         ``value``, ``numerator``, ``denominator``, ``ci_low``, ``ci_high`` (95 %
-        interval, proportions only), ``low_sample``, ``previous`` (previous month's
-        value), ``change`` (``value - previous``, in the KPI's unit),
-        ``same_month_last_year``, ``target`` (the month's ``revenue_target`` for
-        revenue, ``margin_target`` for gross margin, as :data:`TARGETS` says; 1.0
-        for revenue against target), ``status``: ``"good"`` or
-        ``"bad"`` when the value beats or misses the target (else the previous
-        month) in the KPI's direction, ``"neutral"`` when the KPI has no direction,
-        a value is missing, or the previous value lies inside the 95 % interval;
+        interval, proportions only), ``low_sample``, ``n_censored`` (cohort members
+        too recent to tell), the same for the previous month (``previous``,
+        ``previous_numerator``...), ``change`` (``value - previous``, in the KPI's
+        unit), ``same_month_last_year``, ``target`` (what the KPI's
+        :attr:`~kit.registry.KPISpec.target` says: another result's column, such as
+        the month's ``revenue_target`` for revenue, or a fixed value, 1.0 for revenue
+        against target), ``status``, ``target_status``, ``test`` and ``p_value`` from
+        :func:`kit.present.decide` (better / worse / unclear / unknown / nodata, and
+        above / below / on target), ``note`` (why a KPI is ``unknown`` or ``nodata``,
+        in ``lang``: "3 leads; 158 too recent", "no NPS answer in October 2026");
         ``scope``: ``"team"`` for a KPI restricted to ``team``, ``"all"`` for one
         over all teams (no team given, or its tables have no team column: see
         :func:`without_team`); ``reason``: empty, or why the month's value is unknown.
@@ -362,8 +359,8 @@ def scorecard(ds: Dataset, month, *, lang: str = "en", team: str | None = None,
     ...     "closed_at": [pd.Timestamp("2026-01-10")] * 40 + [pd.Timestamp("2026-02-10")] * 40})
     >>> sc = scorecard(Dataset({"opportunities": opps}), "2026-02", lang="fr")
     >>> row = sc.set_index("name").loc["win_rate"]
-    >>> row["label"], float(row["value"]), float(row["previous"]), row["status"]
-    ('Taux de réussite', 0.75, 0.25, 'good')
+    >>> row["label"], float(row["value"]), float(row["previous"]), row["status"], row["test"]
+    ('Taux de réussite', 0.75, 0.25, 'better', 'proportion')
     """
     check_choice("lang", lang, registry.LANGS, what_next="Pass lang='en' or lang='fr'.")
     ds = filter_team(ds, team)
@@ -399,20 +396,25 @@ def scorecard(ds: Dataset, month, *, lang: str = "en", team: str | None = None,
                 if key == "value":
                     row["reason"] = outside.reason(lang)
         row.update({k: v for k, v in values["value"].items() if k != "_result"})
-        row["previous"] = values["previous"]["value"]
+        row.update({f"previous_{k}" if k != "value" else "previous": v
+                    for k, v in values["previous"].items() if k in (*_STATS, "low_sample")})
         row["same_month_last_year"] = values["same_month_last_year"]["value"]
         row["change"] = row["value"] - row["previous"]
-        target_kpi = TARGETS.get(spec.name, (spec.name,))[0]
+        target_kpi = spec.target[0] if isinstance(spec.target, tuple) else spec.name
         row["target"] = _target(cuts.at(months["value"], spec.name, target_kpi), spec,
                                 months["value"], values["value"]["_result"], cuts.memo)
-        row["status"] = status(row)
+        decided = decide(row, spec)
+        row.update({k: decided[k] for k in ("status", "target_status", "test", "p_value")})
+        row["note"] = note({**row, "why": decided["why"]}, p, lang)
         row["scope"] = "team" if team and not without_team(ds, spec.name) else "all"
         rows.append(row)
     out = pd.DataFrame(rows, columns=COLUMNS)
-    for col in ["value", "numerator", "denominator", "ci_low", "ci_high", "previous",
-                "change", "same_month_last_year", "target"]:
+    for col in ["value", "numerator", "denominator", "ci_low", "ci_high", "n_censored", "previous",
+                "previous_numerator", "previous_denominator", "previous_n_censored", "change",
+                "same_month_last_year", "target", "p_value"]:
         out[col] = pd.to_numeric(out[col], errors="coerce").astype(float)
-    out["low_sample"] = out["low_sample"].astype("boolean")
+    for col in ("low_sample", "previous_low_sample"):
+        out[col] = out[col].astype("boolean")
     out = out.reset_index(drop=True)
     out.attrs["skipped"] = skipped
     if skipped:
@@ -424,37 +426,13 @@ def scorecard(ds: Dataset, month, *, lang: str = "en", team: str | None = None,
 
 def _unknown(row: dict, reason: str, ds: Dataset, spec, team) -> dict:
     """A scorecard row of a KPI that cannot be computed: every figure missing, the reason said."""
-    row = dict(row, reason=reason, low_sample=None, status="neutral",
+    row = dict(row, reason=reason, note=reason, low_sample=None, previous_low_sample=None,
+               status="nodata", target_status=None, test=None,
                scope="team" if team and not without_team(ds, spec.name) else "all")
-    row.update({c: float("nan") for c in [*_STATS, "previous", "change", "same_month_last_year", "target"]})
+    row.update({c: float("nan") for c in [*_STATS, "previous", "change", "same_month_last_year", "target",
+                                          "n_censored", "previous_numerator", "previous_denominator",
+                                          "previous_n_censored", "p_value"]})
     return row
-
-
-def status(row) -> str:
-    """``"good"``, ``"bad"`` or ``"neutral"`` for one scorecard row.
-
-    The reference is the target when there is one, else the previous month. A
-    change within the 95 % interval of a proportion is not called good or bad.
-
-    Examples
-    --------
-    >>> status({"direction": "lower", "value": 3.0, "previous": 5.0, "target": float("nan")})
-    'good'
-    >>> status({"direction": "higher", "value": 0.5, "previous": 0.55,
-    ...         "ci_low": 0.4, "ci_high": 0.6, "target": float("nan")})
-    'neutral'
-    """
-    value = _float(row.get("value"))
-    target = _float(row.get("target"))
-    use_target = not np.isnan(target)
-    ref = target if use_target else _float(row.get("previous"))
-    if row.get("direction") not in ("higher", "lower") or np.isnan(value) or np.isnan(ref) or value == ref:
-        return "neutral"
-    lo, hi = _float(row.get("ci_low")), _float(row.get("ci_high"))
-    if not use_target and not np.isnan(lo) and not np.isnan(hi) and lo <= ref <= hi:
-        return "neutral"
-    better = value > ref if row["direction"] == "higher" else value < ref
-    return "good" if better else "bad"
 
 
 def _float(v) -> float:
@@ -462,11 +440,6 @@ def _float(v) -> float:
         return float(v) if v is not None and not pd.isna(v) else float("nan")
     except (TypeError, ValueError):
         return float("nan")
-
-
-def _options(spec) -> list[str]:
-    params = inspect.signature(spec.func).parameters
-    return [p for p, v in params.items() if v.kind == inspect.Parameter.KEYWORD_ONLY]
 
 
 class _Cuts:
@@ -509,7 +482,7 @@ def _one_table_windowed(spec, ds: Dataset) -> bool:
     Only counts, ratios and scores qualify: sums of amounts by month may differ
     from the sum of one month in the last digit (another order of additions).
     """
-    opts = _options(spec)
+    opts = spec.options
     if spec.unit not in _EXACT_UNITS or "as_of" in opts or not {"start", "end", "freq"} <= set(opts):
         return False
     if len(spec.tables) != 1 or any(t in ds.tables for t in spec.optional_tables):
@@ -566,19 +539,24 @@ def _month_values(ds: Dataset, spec, month: pd.Period, memo: dict | None = None)
     def compute(ds, name, **options):
         return _compute(ds, name, memo, **options)
 
-    opts = _options(spec)
-    if "as_of" in opts and "end" in opts:
+    form = spec.headline_form
+    if form == "cohorts":
         # cohort KPI: the cohorts of one month are all censored at its end, so use
         # every cohort known at the end of the month (censored at that date)
         res = compute(ds, spec.name, end=end)
-    elif "start" in opts and "end" in opts:
+    elif form == "month":
         res = compute(ds, spec.name, start=start, end=end)
-    elif "freq" in opts:
+    elif form == "monthly":
         res = compute(ds, spec.name, freq="M")
         if "period" in res.columns:
             res = res[pd.to_datetime(res["period"]) == start]
     else:
         res = compute(ds, spec.name)
+    if form in ("cohorts", "all") and len(res) > 1 and "period" in res.columns \
+            and not res["period"].duplicated().any():
+        # one row a period (a yearly rate): the latest period with a value
+        known = res[res["value"].notna()] if res["value"].notna().any() else res
+        res = known[pd.to_datetime(known["period"]) == pd.to_datetime(known["period"]).max()]
     if len(res) > 1:
         raise KitError(
             f"headline KPI {spec.name!r} returned {len(res)} rows for {month}; a headline KPI "
@@ -608,11 +586,12 @@ def _target(ds: Dataset, spec, month: pd.Period, own: pd.DataFrame, memo: dict |
 
     ``own`` is the KPI's result for the month, used when it carries the target itself.
     """
-    if spec.name in FIXED_TARGETS and not np.isnan(_float(own["value"].iloc[0] if len(own) else None)):
-        return FIXED_TARGETS[spec.name]
-    if spec.name not in TARGETS or "targets" not in ds.tables:
+    if isinstance(spec.target, float):
+        return spec.target if not np.isnan(_float(own["value"].iloc[0] if len(own) else None)) \
+            else float("nan")
+    if spec.target is None or "targets" not in ds.tables:
         return float("nan")
-    name, column = TARGETS[spec.name]
+    name, column = spec.target
     start, end = month_bounds(month)
     if name == spec.name:
         res = own

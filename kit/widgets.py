@@ -33,7 +33,6 @@ import asyncio
 import base64
 import contextlib
 import html
-import inspect
 import io
 import re
 
@@ -42,6 +41,7 @@ import matplotlib.figure
 import narwhals as nw
 import pandas as pd
 from matplotlib.axes import Axes
+from pandas.io.formats.style import Styler
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from kit import registry
@@ -50,8 +50,9 @@ from kit.availability import Unavailable, availability
 from kit.errors import DataError, ParameterError
 from kit.flags import flag_differences, flag_note, row_flags
 from kit.groups import MAX_GROUPS, others_label, top_groups
-from kit.i18n import MISSING, check_lang, column_label, format_frame, format_month, kpi_label, t
+from kit.i18n import MISSING, check_lang, column_label, format_month, kpi_label, t
 from kit.plot import plot_bars, plot_funnel, plot_kpi
+from kit.present import format_result
 
 #: Columns offered as filters: (column, UI word).
 FILTER_COLUMNS = (("team", "team"), ("rep_id", "rep"), ("source", "source"))
@@ -253,9 +254,10 @@ class FilterBar(widgets.VBox):
     :attr:`dataset` the filtered dataset.
     """
 
-    def __init__(self, ds, on_change=None, *, lang: str = "en", debounce: float = 0.3):
+    def __init__(self, ds, on_change=None, *, lang: str = "en", debounce: float = 0.3,
+                 keep_history: bool = False):
         check_lang(lang)
-        self.source_dataset, self.lang = ds, lang
+        self.source_dataset, self.lang, self.keep_history = ds, lang, keep_history
         self.months = month_options(ds)
         self._callbacks = [] if on_change is None else [on_change]
         self.last_error = None
@@ -309,9 +311,24 @@ class FilterBar(widgets.VBox):
         return out
 
     @property
+    def window(self) -> tuple:
+        """``(first, last)``: the first days of the From and To months (None, None without dates)."""
+        if not self.months:
+            return None, None
+        lo, hi = sorted([self.start.value, self.end.value])
+        return lo, hi
+
+    @property
     def dataset(self):
-        """The dataset restricted to the selection (the dataset itself when unrestricted)."""
+        """The dataset restricted to the selection (the dataset itself when unrestricted).
+
+        With ``keep_history``, the rows before the From month are kept: From/To is
+        then the window shown (:attr:`window`), and KPIs that look back (cohorts,
+        lifetime value) stay measurable.
+        """
         f = self.filters
+        if self.keep_history:
+            f = {k: v for k, v in f.items() if k != "start"}
         return self.source_dataset.filter(**f) if f else self.source_dataset
 
     def _key(self):
@@ -500,11 +517,6 @@ def keyed_table_html(styler, rows, columns) -> str:
     return _STYLER_CELL.sub(mark, styler.to_html())
 
 
-def _signature_options(name: str) -> set:
-    params = inspect.signature(registry.get(name).func).parameters
-    return {p for p, v in params.items() if v.kind == inspect.Parameter.KEYWORD_ONLY}
-
-
 def result_keys(result: pd.DataFrame) -> list[str]:
     """The key columns of a KPI result: those before ``value`` (DESIGN §5 order).
 
@@ -619,7 +631,7 @@ class KPIExplorer(widgets.VBox):
 
     def _breakdowns(self, name: str) -> list[str]:
         spec = registry.get(name)
-        if "by" not in _signature_options(name):
+        if "by" not in registry.get(name).options:
             return []
         # a column every table of the KPI has: safe whichever table the KPI groups
         cols = set.intersection(*(set(_columns(self.dataset.tables[tb])) for tb in spec.tables))
@@ -628,7 +640,7 @@ class KPIExplorer(widgets.VBox):
     def _update_choices(self):
         name, lang = self.kpi.value, self.lang
         by = [(t("none", lang), None)] + [(column_label(c, lang), c) for c in self._breakdowns(name)]
-        freqs = FREQ_CHOICES if "freq" in _signature_options(name) else (None,)
+        freqs = FREQ_CHOICES if "freq" in registry.get(name).options else (None,)
         fopts = [(t("freq_none" if f is None else f"freq_{f}", lang), f) for f in freqs]
         old_by, old_f = self.breakdown.value, self.freq.value
         self.breakdown.options = by
@@ -693,7 +705,7 @@ class KPIExplorer(widgets.VBox):
         self.status.value = ""
         if len(result_keys(res)) == 1 and result_keys(res)[0] in BREAKDOWNS:  # groups, not stages
             res = self.result = flag_differences(res)
-        shown = format_frame(res, name, lang, currency=self.currency)
+        shown = format_result(res, name, lang, currency=self.currency)
         header = t("name", lang)
         names = rep_names(self.dataset) if "rep_id" in result_keys(res) else {}
         if names and header not in shown.columns:
@@ -781,9 +793,9 @@ class Dashboard(widgets.VBox):
     """
 
     def __init__(self, ds, renderers, *, lang: str = "en", filters: bool = True,
-                 debounce: float = 0.3, cache_size: int = 16):
+                 debounce: float = 0.3, cache_size: int = 16, windowed: bool = False):
         check_lang(lang)
-        self.lang = lang
+        self.lang, self.windowed = lang, windowed
         items = list(renderers.items()) if isinstance(renderers, dict) else [
             (r if isinstance(r, tuple) else (getattr(r, "__name__", f"panel {i + 1}"), r))
             for i, r in enumerate(renderers)]
@@ -824,13 +836,13 @@ class Dashboard(widgets.VBox):
                                                          align_items="flex-start"))
         style = widgets.HTML(f"<style>{_DASHBOARD_CSS}</style>",
                              layout=widgets.Layout(display="none"))
-        self.filter_bar = filter_bar(ds, self._selection_changed, lang=lang, debounce=debounce) \
-            if filters else None
+        self.filter_bar = FilterBar(ds, self._selection_changed, lang=lang, debounce=debounce,
+                                    keep_history=windowed) if filters else None
         bar = [self.filter_bar] if self.filter_bar is not None else []
         super().__init__(bar + [grid, self.done, style])
         self.add_class("kit-dashboard")
         if self.filter_bar is not None:
-            self._selection_changed(ds)
+            self._selection_changed(self.filter_bar.dataset)
         else:
             self.update(ds)
 
@@ -854,9 +866,10 @@ class Dashboard(widgets.VBox):
         Returns the ``(html, png)`` shown in each panel.
         """
         shown = []
+        window = self.filter_bar.window if self.filter_bar is not None else (None, None)
         for title, render in self.renderers.items():
             try:
-                out = render(ds)
+                out = render(ds, *window) if self.windowed else render(ds)
                 value = _render_output(out)
             except Exception as exc:  # one failing panel must not blank the others
                 value = _error_html(exc, self.lang), b""
@@ -897,7 +910,7 @@ def _render_output(out):
         return "", png
     if isinstance(out, pd.DataFrame):
         return table_html(out), b""
-    if hasattr(out, "to_html") and type(out).__name__ == "Styler":
+    if isinstance(out, Styler):
         return out.to_html(), b""
     if isinstance(out, str):
         return out, b""
@@ -907,7 +920,7 @@ def _render_output(out):
 
 
 def dashboard(ds, renderers, *, lang: str = "en", filters: bool = True,
-              debounce: float = 0.3, cache_size: int = 16) -> Dashboard:
+              debounce: float = 0.3, cache_size: int = 16, windowed: bool = False) -> Dashboard:
     """A :class:`Dashboard`: a filter bar over ``ds`` redrawing ``renderers``.
 
     Parameters
@@ -923,6 +936,11 @@ def dashboard(ds, renderers, *, lang: str = "en", filters: bool = True,
     cache_size : int
         Selections of the filter bar whose panels are kept, so that going back to
         one redraws at once (0: none).
+    windowed : bool
+        From/To is the window shown rather than a filter of the data: the rows
+        before From are kept (see :attr:`FilterBar.window`) and each renderer is
+        called ``render(dataset, first, last)`` with the first days of the From and
+        To months (None without a filter bar).
 
     Raises
     ------
@@ -953,7 +971,7 @@ def dashboard(ds, renderers, *, lang: str = "en", filters: bool = True,
     ('<b>3</b>', 2, 3)
     """
     return Dashboard(ds, renderers, lang=lang, filters=filters, debounce=debounce,
-                     cache_size=cache_size)
+                     cache_size=cache_size, windowed=windowed)
 
 
 def png_data_uri(png: bytes) -> str:

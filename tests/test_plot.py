@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -297,14 +299,22 @@ def test_plot_survival_step_curve_with_band():
 # --- scorecard --------------------------------------------------------------------------
 
 def test_scorecard_status_follows_the_direction_of_each_kpi(directions):
+    # without numerators (no test possible) a change beyond 5 % of the previous value counts
     df = pd.DataFrame({
         "name": ["win_rate", "win_rate", "_t_lower_days", "_t_lower_days", "_t_neutral_count",
                  "win_rate", "win_rate"],
         "value": [0.3, 0.3, 10.0, 12.0, 5.0, 0.3, 0.3],
         "change": [0.02, -0.02, -1.5, 2.0, 3.0, 0.0, np.nan],
     })
-    assert plot.scorecard_status(df).tolist() == \
-        ["good", "bad", "good", "bad", "neutral", "neutral", "neutral"]
+    expected = ["better", "worse", "better", "worse", "unclear", "unclear", "nodata"]
+    styler = plot.style_scorecard(df, lang="en")
+    out = styler.to_html()
+    found = re.findall(r'data-kpi="([^"]+)" data-status="([^"]+)"', out)
+    assert found == list(zip(df["name"], expected))
+    # the status is written with its symbol, not carried by colour alone
+    assert styler.data["Status"].tolist() == [
+        "▲ better", "▼ worse", "▲ better", "▼ worse", "≈ no clear change", "≈ no clear change",
+        "– no data"]
 
 
 def test_style_scorecard_formats_and_colours(directions):
@@ -313,15 +323,15 @@ def test_style_scorecard_formats_and_colours(directions):
                        "change": [0.025, 2.5, 234.5], "team": ["<script>x</script>", "Nord", "Sud"]})
     styler = plot.style_scorecard(df, lang="fr")
     shown = styler.data
-    assert list(shown.columns) == ["Indicateur", "Valeur", "Précédent", "Évolution", "Équipe"]
+    assert list(shown.columns) == ["Indicateur", "Valeur", "Précédent", "Évolution", "Équipe", "Statut"]
+    assert shown["Statut"].tolist() == ["▲ en amélioration", "▼ en dégradation", "▲ en amélioration"]
     assert shown["Indicateur"].tolist() == ["Taux de réussite", "_t_lower_days fr", "_t_revenue fr"]
     assert shown["Valeur"].tolist() == [f"32,5{NBSP}%", f"12,5{NBSP}j", f"1{NNBSP}234,50{NBSP}€"]
     assert shown["Évolution"].tolist() == [f"+2,5{NBSP}pts", f"+2,5{NBSP}j", f"+234,50{NBSP}€"]
     out = styler.to_html()
     assert "<script>" not in out and "&lt;script&gt;" in out
     assert "#T_" in out
-    # change column is col3: good (row 0 and 2) is green, bad (row 1) is red
-    import re
+    # change column is col3: better (row 0 and 2) is green, worse (row 1) is red
 
     def css_of(cell):  # pandas groups cells with the same style under one rule
         for selectors, props in re.findall(r"([^{}]+)\{([^}]*)\}", out):
@@ -354,5 +364,6 @@ def test_style_scorecard_writes_dates_as_periods_and_keeps_text():
                        "month": pd.to_datetime(["2026-10-01"]), "note": ["déjà formaté"],
                        "n": [1234]})
     shown = plot.style_scorecard(df, lang="fr").data
+    # a note column is shown last, after the status
     assert shown.iloc[0].tolist() == ["Taux de réussite", f"30,0{NBSP}%", "\u2013", "octobre 2026",
-                                      "déjà formaté", f"1{NNBSP}234"]
+                                      f"1{NNBSP}234", "\u2013 pas de données", "déjà formaté"]

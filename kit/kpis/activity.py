@@ -200,6 +200,9 @@ def prospecting_emails(activities, *, leads=None, by=None, freq=None, start=None
     },
     unit="multiple", direction="neutral", tables=("activities",), optional_tables=("leads",),
     date="activities.occurred_at", seeds=("004",),
+    columns={"numerator": ("count", "emails"), "denominator": ("count", "calls"),
+             "r": ("number", "correlation"), "p_value": ("pvalue", "p_value"),
+             "n_weeks": ("count", "n_weeks")},
 )
 def email_call_balance(activities, *, leads=None, by="rep_id", start=None, end=None):
     """Prospecting emails per prospecting call, and whether the two move together.
@@ -395,6 +398,9 @@ def social_engagement_rate(social, *, by=None, freq=None, start=None, end=None):
     },
     unit="ratio", direction="neutral", tables=("activities",), optional_tables=("leads",),
     date="activities.occurred_at", seeds=("003",),
+    columns={"numerator": ("count", "prospecting_activities"),
+             "denominator": ("count", "activities"), "profile": ("text", "profile"),
+             "n_customer_service": ("count", "n_customer_service")},
 )
 def activity_profile(activities, *, leads=None, by="rep_id", freq=None, start=None, end=None,
                      hunter=0.6, farmer=0.4):

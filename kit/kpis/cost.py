@@ -149,6 +149,7 @@ def _new_customers_by(customers, by, freq, start, end) -> pd.DataFrame:
     },
     unit="currency", direction="lower", tables=("costs", "customers"), date="customers.acquired_at",
     headline=True, seeds=("000", "001", "002"),
+    columns={"numerator": ("currency", "acquisition_costs"), "denominator": ("count", "new_customers")},
 )
 def cac(costs, customers, *, by=None, freq=None, start=None, end=None, categories=None,
         shared="allocate"):
@@ -294,6 +295,8 @@ def _ltv_result(out: pd.DataFrame, keys) -> pd.DataFrame:
     },
     unit="currency", direction="higher", tables=("orders", "customers"), date="customers.acquired_at",
     headline=True, seeds=("001",),
+    columns={"numerator": ("currency", "total_margin"), "denominator": ("count", "customers")},
+    noun={"en": ("customer", "customers"), "fr": ("client", "clients", "m")},
 )
 def ltv(orders, customers, *, by=None, freq=None, start=None, end=None, horizon=12, as_of=None):
     """Lifetime value: mean cumulative gross margin within ``horizon`` months of acquisition.
@@ -365,6 +368,9 @@ def ltv(orders, customers, *, by=None, freq=None, start=None, end=None, horizon=
     },
     unit="multiple", direction="higher", tables=("orders", "customers", "costs"),
     date="customers.acquired_at", headline=False, seeds=("001",),
+    columns={"numerator": ("currency", "ltv"), "denominator": ("currency", "cac"),
+             "n_customers": ("count", "customers_old_enough"),
+             "new_customers": ("count", "new_customers")},
 )
 def ltv_cac_ratio(orders, customers, costs, *, by=None, freq=None, start=None, end=None,
                   horizon=12, as_of=None, categories=None, shared="allocate"):
@@ -444,6 +450,9 @@ def ltv_cac_ratio(orders, customers, costs, *, by=None, freq=None, start=None, e
     },
     unit="months", direction="lower", tables=("orders", "customers", "costs"),
     date="customers.acquired_at", headline=False, seeds=(),
+    columns={"cac": ("currency", "cac"), "monthly_margin": ("currency", "monthly_margin"),
+             "n_customers": ("count", "customers_old_enough"),
+             "new_customers": ("count", "new_customers")},
 )
 def cac_payback_months(orders, customers, costs, *, by=None, freq=None, start=None, end=None,
                        horizon=12, as_of=None, categories=None, shared="allocate"):

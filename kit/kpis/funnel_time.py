@@ -39,6 +39,7 @@ def _as_of_lit(as_of) -> nw.Expr:
               "divisés par les leads créés au moins N jours avant la fin des données.",
     },
     unit="ratio", direction="lower", tables=("leads",), date="leads.created_at", seeds=("004",),
+    headline_form="month",
 )
 def never_engaged_rate(leads, *, days=30, as_of=None, by=None, freq=None, start=None, end=None):
     """Share of leads that did not engage within ``days`` days of their creation.

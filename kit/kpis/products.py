@@ -26,6 +26,10 @@ STATUSES = ("active", "dormant", "retired", "never_sold")
     },
     unit="months", direction="higher", tables=("orders",), date="orders.ordered_at",
     optional_tables=("products",), headline=False, seeds=("002",),
+    columns={"revenue": ("currency", "revenue"), "status": ("text", "status"),
+             "first_month": ("month", "first_month"), "last_month": ("month", "last_month"),
+             "launched_at": ("month", "launched_at"), "retired_at": ("month", "retired_at")},
+    dropped=("last_sale", "sold_recently", "retired", "active"),
 )
 def product_lifetime(orders, *, products=None, as_of=None, recent_months=3):
     """Lifetime of each product: first and last month with sales, and whether it is still active.

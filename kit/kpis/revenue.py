@@ -105,6 +105,7 @@ def _revenue_by(orders, by, freq, start=None, end=None, *, name="revenue") -> pd
     },
     unit="currency", direction="higher", tables=("opportunities",), date="opportunities.closed_at",
     headline=False, seeds=("003",),
+    columns={"numerator": ("currency", "amount"), "denominator": ("count", "won_deals")},
 )
 def average_won_deal(opportunities, *, by=None, freq=None, start=None, end=None):
     """Mean amount of won opportunities.
@@ -158,6 +159,7 @@ def average_won_deal(opportunities, *, by=None, freq=None, start=None, end=None)
     },
     unit="currency", direction="higher", tables=("orders",), date="orders.ordered_at",
     headline=True, seeds=("002", "003"),
+    target=("revenue_vs_target", "denominator"),
 )
 def revenue(orders, *, by=None, freq=None, start=None, end=None):
     """Revenue: the sum of ``orders.amount``.
@@ -210,6 +212,9 @@ def revenue(orders, *, by=None, freq=None, start=None, end=None):
     },
     unit="ratio", direction="higher", tables=("orders", "targets"), date="orders.ordered_at",
     headline=True, seeds=("003",),
+    columns={"numerator": ("currency", "revenue"), "denominator": ("currency", "target"),
+             "gap": ("currency", "gap")},
+    target=1.0,
 )
 def revenue_vs_target(orders, targets, *, by=None, freq="M", start=None, end=None):
     """Attainment of the revenue target: revenue / ``revenue_target``, and the gap.
@@ -277,6 +282,7 @@ def revenue_vs_target(orders, targets, *, by=None, freq="M", start=None, end=Non
     },
     unit="ratio", direction="neutral", tables=("orders",), date="orders.ordered_at",
     headline=False, seeds=("003",),
+    columns={"numerator": ("currency", "revenue"), "denominator": ("currency", "total_revenue")},
 )
 def revenue_share(orders, *, by="product_id", freq=None, start=None, end=None):
     """Share of revenue by group (the pie chart of seed 003).
@@ -442,6 +448,9 @@ def _empty_seasonality(keys, cols) -> pd.DataFrame:
     },
     unit="currency", direction="higher", tables=("orders",), date="orders.ordered_at",
     optional_tables=("targets",), headline=True, seeds=("002", "003"),
+    columns={"revenue": ("currency", "revenue"), "margin_target": ("currency", "target"),
+             "gap": ("currency", "gap"), "revenue_without_cost": ("currency", "revenue_without_cost")},
+    target=("gross_margin", "margin_target"),
 )
 def gross_margin(orders, *, by=None, freq=None, start=None, end=None, targets=None):
     """Gross margin: sum of ``amount - cost``, the margin rate and the margin target.
@@ -525,6 +534,7 @@ def gross_margin(orders, *, by=None, freq=None, start=None, end=None, targets=No
     },
     unit="currency", direction="higher", tables=("orders",), date="orders.ordered_at",
     headline=True, seeds=("002",),
+    columns={"numerator": ("currency", "revenue"), "denominator": ("count", "orders")},
 )
 def average_basket(orders, *, by=None, freq=None, start=None, end=None):
     """Average basket: revenue / number of distinct ``order_id``.
@@ -577,6 +587,11 @@ def average_basket(orders, *, by=None, freq=None, start=None, end=None):
     },
     unit="count", direction="lower", tables=("orders", "targets", "opportunities"),
     date="orders.ordered_at", headline=False, seeds=("003",),
+    columns={"opportunities_needed": ("count", "opportunities_needed"),
+             "target": ("currency", "target"), "revenue": ("currency", "revenue"),
+             "remaining": ("currency", "remaining"),
+             "average_won_deal": ("currency", "average_won_deal"), "win_rate": ("ratio", "win_rate")},
+    dropped=("period", "won_deals", "closed_deals"),
 )
 def deals_needed(orders, targets, opportunities, *, by=None, freq="M", as_of=None, history=12):
     """Deals (and opportunities) still needed to reach the revenue target of the current period.

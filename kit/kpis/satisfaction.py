@@ -75,6 +75,7 @@ def _censored(out: pd.DataFrame, keys) -> pd.DataFrame:
     },
     unit="ratio", direction="higher", tables=("surveys",), date="surveys.responded_at",
     headline=True, seeds=("001", "002"),
+    noun={"en": ("CSAT answer", "CSAT answers"), "fr": ("réponse CSAT", "réponses CSAT", "f")},
 )
 def csat(surveys, *, by=None, freq=None, start=None, end=None):
     """Share of satisfied CSAT answers (score 4 or 5 of 5).
@@ -185,6 +186,7 @@ def nps_interval(promoters, detractors, n, alpha: float = 0.05):
     },
     unit="score", direction="higher", tables=("surveys",), date="surveys.responded_at",
     headline=True, seeds=("001", "002"),
+    noun={"en": ("NPS answer", "NPS answers"), "fr": ("réponse NPS", "réponses NPS", "f")},
 )
 def nps(surveys, *, by=None, freq=None, start=None, end=None):
     """Net Promoter Score: % promoters (9-10) minus % detractors (0-6), in points.

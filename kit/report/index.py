@@ -12,10 +12,12 @@ Examples
 >>> _ = (out / "2026-10" / "kpis.json").write_text('{"month": "2026-10", "team": "<b>Nord</b>", '
 ...     '"lang": "en", "currency": "EUR", "kpis": [{"name": "revenue", "label": "Revenue", '
 ...     '"unit": "currency", "value": 1200.0, "previous": 1000.0, "change": 200.0, '
-...     '"target": null, "status": "good"}]}')
+...     '"target": null, "status": "better"}]}')
 >>> page = write_index(out).read_text()
 >>> "&lt;b&gt;Nord&lt;/b&gt;" in page, "€1,200.00" in page, "+€200.00" in page
 (True, True, True)
+>>> 'class="change better" data-kpi="revenue" data-status="better"' in page, "▲ better" in page
+(True, True)
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from kit import i18n
+from kit.present import STATUSES, note, status_css, status_text
 
 INDEX_NAME = "index.html"
 LOG_NAME = "report.log"
@@ -38,7 +41,8 @@ body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 60em; co
 table { border-collapse: collapse; margin: .5em 0 1.5em; }
 th, td { padding: .25em .8em; border-bottom: 1px solid #ddd; text-align: right; }
 th:first-child, td:first-child { text-align: left; }
-tr.good td.status { color: #1a7f37; } tr.bad td.status { color: #c62828; }
+td.status, td.note { text-align: left; }
+tr.unknown td.value, tr.nodata td.value, tr.unknown td.note, tr.nodata td.note { color: #8a8a8a; }
 .files a { margin-right: .8em; }
 """
 
@@ -83,7 +87,7 @@ def _month_section(folder: Path, lang: str) -> str:
               for name in ("kpis.csv", "kpis.json", LOG_NAME) if (folder / name).is_file()]
     head = "".join(f"<th>{escape(h)}</th>" for h in (
         i18n.t("kpi", lang), i18n.t("value", lang), i18n.t("previous_month", lang),
-        i18n.t("change", lang), i18n.t("target", lang), _w("status", lang)))
+        i18n.t("change", lang), i18n.t("target", lang), _w("status", lang), _w("note", lang)))
     rows = []
     for k in doc.get("kpis", []):
         unit = k.get("unit", "count")
@@ -94,9 +98,18 @@ def _month_section(folder: Path, lang: str) -> str:
             escape(i18n.format_change(k.get("change"), unit, lang, currency=currency)),
             escape(i18n.format_value(k.get("target"), unit, lang, currency=currency)),
         ]
-        status = k.get("status") if k.get("status") in ("good", "bad", "neutral") else "neutral"
-        tds = "".join(f"<td>{c}</td>" for c in cells)
-        rows.append(f'<tr class="{status}">{tds}<td class="status">{escape(_w(status, lang))}</td></tr>')
+        status = k.get("status") if k.get("status") in STATUSES else "nodata"
+        name = escape(str(k.get("name", "")), quote=True)
+        text = k.get("reason") or k.get("note") or ""
+        if not text and status == "nodata" and k.get("name"):  # a kpis.json without notes
+            text = note({**k, "why": "value" if k.get("value") is None else "previous"},
+                        doc.get("month", folder.name), lang)
+        tds = (f'<td class="kpi">{cells[0]}</td><td class="value">{cells[1]}</td>'
+               f'<td class="previous">{cells[2]}</td><td class="change {status}" data-kpi="{name}" data-status="{status}" '
+               f'style="{status_css(status)}">{cells[3]}</td><td class="target">{cells[4]}</td>')
+        words = escape(status_text(status, lang, k.get("target_status")))
+        rows.append(f'<tr class="{status}">{tds}<td class="status">{words}</td>'
+                    f'<td class="note">{escape(text)}</td></tr>')
     return (f'<section id="m-{escape(folder.name)}">\n<h2>{title} — {scope}</h2>\n'
             f'<p class="files">{" ".join(links)}</p>\n'
             f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n" + "\n".join(rows)

@@ -1,25 +1,29 @@
 """The machine-readable KPI summary of a month: ``kpis.json`` and ``kpis.csv``.
 
 Both hold the scorecard (:func:`kit.scorecard.scorecard`) with numerators,
-denominators and intervals. Every headline KPI is there: one the data cannot give
-has ``value: null`` and a ``reason`` (one sentence naming what is missing). They are deterministic: the same data gives
+denominators and intervals, and in ``status`` the word every page shows
+(``better``, ``worse``, ``unclear``, ``unknown``, ``nodata``: see
+:mod:`kit.present.status`), with ``target_status``, the ``test`` and its ``p_value``
+and a ``note`` saying why a KPI is unknown or has no data. Every headline KPI is there:
+one the data cannot give has ``value: null`` and a ``reason`` (one sentence naming what
+is missing). They are deterministic: the same data gives
 byte-identical files (no timestamp, no path, fixed key order, missing values as
 ``null`` / empty).
 
 Examples
 --------
 >>> import pandas as pd, tempfile
->>> sc = pd.DataFrame({"name": ["win_rate"], "label": ["Win rate"], "unit": ["ratio"],
-...     "direction": ["higher"], "value": [0.5], "numerator": [1.0], "denominator": [2.0],
-...     "ci_low": [0.09], "ci_high": [0.91], "low_sample": [True], "previous": [float("nan")],
-...     "change": [float("nan")], "same_month_last_year": [float("nan")],
-...     "target": [float("nan")], "status": ["neutral"], "scope": ["all"], "reason": [""]})
+>>> from kit.scorecard import COLUMNS
+>>> sc = pd.DataFrame([{c: float("nan") for c in COLUMNS}]).assign(name="win_rate",
+...     label="Win rate", unit="ratio", direction="higher", value=0.5, numerator=1.0,
+...     denominator=2.0, ci_low=0.09, ci_high=0.91, low_sample=True, status="unknown",
+...     note="2 opportunities (small sample)", scope="all", reason="")
 >>> folder = tempfile.mkdtemp()
 >>> _ = write_summary(sc, folder, month="2026-10", team="", lang="en",
 ...                   as_of=pd.Timestamp("2026-10-31 23:59:59.999999"), currency="EUR")
 >>> doc = read_summary(folder)
->>> doc["month"], doc["kpis"][0]["value"], doc["kpis"][0]["previous"], doc["kpis"][0]["reason"]
-('2026-10', 0.5, None, None)
+>>> doc["month"], doc["kpis"][0]["value"], doc["kpis"][0]["status"], doc["kpis"][0]["reason"]
+('2026-10', 0.5, 'unknown', None)
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ The package, one module per job:
 ``texts``             words of the notebooks and sections: :data:`NOTEBOOKS`, :func:`word`...
 ``table``             :class:`Table` (HTML and plain text), :func:`issue_table`, cell formats
 ``months``            :func:`month_start`, :func:`shift`, :func:`month_abbr_year`
-``results``           KPI options, :func:`flag_differences`, frames in pandas
+``results``           :func:`flag_differences`, frames in pandas
 ``figures``           drawing helpers (:func:`tidy`, last year's line, product timelines)
 ``display``           Markdown, objects and figures into the notebook
 ``guard``             :func:`~kit.story.guard.section`: a KPI the data cannot give becomes one sentence
@@ -49,10 +49,9 @@ from kit.story.display import _display, _markdown, _show
 from kit.story.figures import _draw_timeline, _overlay_last_year, _relegend, mdates_num, tidy
 from kit.story.months import month_abbr_year, month_start, shift
 from kit.story.report import Report
-from kit.story.results import _accepts, _pandas, flag_differences
+from kit.story.results import _pandas, flag_differences
 from kit.story.table import Table, _cells, _ci_columns, _intervals, _rows_text, issue_table
-from kit.story.texts import (COLUMNS, DROPPED, HIDDEN_WHEN_ZERO, NOTEBOOKS, TARGET_LINES, WORDS,
-                             _label, word)
+from kit.story.texts import HIDDEN_WHEN_ZERO, NOTEBOOKS, WORDS, _label, word
 
 
 def in_voila() -> bool:
@@ -143,11 +142,11 @@ def _load(data, **load_kw):
     return load(data, **load_kw)
 
 
-__all__ = ["COLUMNS", "DASHBOARD_DEBOUNCE", "DROPPED", "HIDDEN_WHEN_ZERO", "NOTEBOOKS", "Report",
-           "TARGET_LINES", "Table", "WORDS", "flag_differences", "in_voila", "issue_table",
+__all__ = ["DASHBOARD_DEBOUNCE", "HIDDEN_WHEN_ZERO", "NOTEBOOKS", "Report",
+           "Table", "WORDS", "flag_differences", "in_voila", "issue_table",
            "mdates_num", "month_abbr_year", "month_start", "open_report", "shift", "tidy", "word"]
 # Helpers kept importable as kit.story.X, as when kit.story was one module (the tests
 # replace kit.story._display and kit.story._show to collect what a section shows).
-__all__ += ["_accepts", "_cells", "_ci_columns", "_display", "_draw_timeline", "_intervals",
+__all__ += ["_cells", "_ci_columns", "_display", "_draw_timeline", "_intervals",
             "_label", "_markdown", "_overlay_last_year", "_pandas", "_relegend", "_rows_text",
             "_show"]

@@ -32,11 +32,11 @@ class DashboardSections:
 
     @section
     def scorecard(self) -> None:
-        """Display every headline KPI of the month (:func:`kit.scorecard.scorecard`), coloured;
-        a KPI the data cannot give is not in the table, and one sentence says why."""
+        """Display every headline KPI of the month (:func:`kit.scorecard.scorecard`) with its
+        status; a KPI the data cannot give is not in the table, and one sentence says why."""
         from kit.scorecard import scorecard
 
-        lang, cur = self.lang, self.currency
+        lang = self.lang
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             full = scorecard(self.ds, self.month.strftime("%Y-%m"), lang=lang)
@@ -56,18 +56,7 @@ class DashboardSections:
         from kit.plot import style_scorecard
 
         lang, cur = self.lang, self.currency
-        units = sc["unit"].tolist()
-        shown = pd.DataFrame({"name": sc["name"], "value": sc["value"]})
-        shown[t("ci_note", lang)] = [
-            MISSING if pd.isna(lo) else f"{format_value(lo, u, lang, currency=cur)} – "
-                                        f"{format_value(hi, u, lang, currency=cur)}"
-            for lo, hi, u in zip(sc["ci_low"], sc["ci_high"], units)]
-        shown["previous"] = sc["previous"]
-        shown["change"] = sc["change"]
-        shown[word("last_year", lang)] = [format_value(v, u, lang, currency=cur)
-                                          for v, u in zip(sc["same_month_last_year"], units)]
-        shown["target"] = sc["target"]
-        styler = style_scorecard(shown, lang, currency=cur,
+        styler = style_scorecard(_card_frame(sc, lang, cur, interval=True), lang, currency=cur,
                                  caption=f"{t('scorecard', lang)} — {format_month(self.month, lang)}")
         _display(Table(styler.data, uid=self._uid("scorecard"), caption=styler.caption, styler=styler))
         note = self.team_note(sc["name"].tolist())
@@ -132,27 +121,28 @@ class DashboardSections:
         return panels
 
     def dashboard(self):
-        """The interactive dashboard: a filter bar (period, team, rep, source) redrawing the
-        month's scorecard and the four figures (:func:`kit.widgets.dashboard`).
+        """The interactive dashboard: a filter bar (From, To, team, rep, source) redrawing the
+        scorecard and the four figures (:func:`kit.widgets.dashboard`).
 
-        The report month of a filtered view is the last complete month of the filtered
-        period. The KPIs run on polars copies of the tables (same results, about twice
-        as fast as pandas on the sample), so that a filter change redraws the scorecard
-        within a second. Each scorecard cell carries ``data-row`` (the KPI's name) and
-        ``data-column`` attributes, e.g. ``td[data-row="revenue"][data-column="value"]``.
+        From/To is the window shown, not a cut of the data: the scorecard compares the
+        To month (or the last complete month, when To is the last month of the data)
+        with the month before, and the figures span From to To, as their titles say.
+        The rows before From are kept, so that cohorts and lifetime value stay
+        measurable; a KPI the window leaves without data says why in the scorecard.
+        The KPIs run on polars copies of the tables (same results, about twice as fast
+        as pandas on the sample). Each scorecard cell carries ``data-row`` (the KPI's
+        name) and ``data-column`` attributes, e.g.
+        ``td[data-row="revenue"][data-column="value"]``, and the change cell
+        ``data-kpi`` and ``data-status``.
         """
         from kit.plot import style_scorecard
         from kit.scorecard import scorecard
-        from kit.story.report import Report
         from kit.widgets import _reason_html, dashboard, keyed_table_html
 
-        lang, history = self.lang, self.history
+        lang = self.lang
 
-        def report(ds):
-            return Report(ds, month="", history=history, lang=lang, key="dashboard")
-
-        def card(ds):
-            r = report(ds)
+        def card(ds, first, last):
+            r = window_report(ds, first, last, lang, self.history)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 sc = scorecard(ds, r.month.strftime("%Y-%m"), lang=lang)
@@ -161,15 +151,66 @@ class DashboardSections:
             sc = sc.drop(index=unknown.index).reset_index(drop=True)
             if not len(sc):
                 return notes
-            cols = ["name", "value", "previous", "change", "target"]
-            styler = style_scorecard(sc[cols], lang, currency=r.currency,
+            shown = _card_frame(sc, lang, r.currency)
+            styler = style_scorecard(shown, lang, currency=r.currency,
                                      caption=f"{t('scorecard', lang)} — {format_month(r.month, lang)}")
-            return keyed_table_html(styler, sc["name"], cols) + notes
+            keys = ["name", "value", "previous", "change", "target", "status", "note"]
+            return keyed_table_html(styler, sc["name"], keys[:styler.data.shape[1]]) + notes
 
         renderers = {t("scorecard", lang): card}
         for title, draw in self._panels().items():
-            renderers[title] = (lambda d: lambda ds: d(report(ds)))(draw)
-        return dashboard(self.ds.to_polars(), renderers, lang=lang, debounce=DASHBOARD_DEBOUNCE)
+            renderers[title] = (lambda d: lambda ds, first, last: d(
+                window_report(ds, first, last, lang, self.history)))(draw)
+        return dashboard(self.ds.to_polars(), renderers, lang=lang, debounce=DASHBOARD_DEBOUNCE,
+                         windowed=True)
+
+
+def window_report(ds, first, last, lang: str, history: int = 12):
+    """The :class:`~kit.story.report.Report` of a dashboard window: its month is ``last``
+    (the To month, or the last complete month of ``ds`` when earlier), its trends start
+    at ``first`` (the From month; at least two months are shown).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kit.dataset import Dataset
+    >>> ds = Dataset({"opportunities": pd.DataFrame({"opportunity_id": ["O1"], "status": ["won"],
+    ...     "closed_at": pd.to_datetime(["2026-10-05"])})}, as_of="2026-11-30")
+    >>> r = window_report(ds, pd.Timestamp("2026-04-01"), pd.Timestamp("2026-09-01"), "en")
+    >>> r.period_text("month"), r.period_text("history")
+    ('September 2026', 'April 2026 to September 2026')
+    """
+    from kit.scorecard import last_complete_month, month_bounds
+    from kit.story.report import Report
+
+    month = month_bounds(last_complete_month(ds))[0]
+    if last is not None and pd.Timestamp(last) < month:
+        month = pd.Timestamp(last)
+    if first is None:
+        return Report(ds, month=month, history=history, lang=lang, key="dashboard")
+    span = (month.year - pd.Timestamp(first).year) * 12 + month.month - pd.Timestamp(first).month + 1
+    return Report(ds, month=month, history=max(2, span), lang=lang, key="dashboard")
+
+
+def _card_frame(sc: pd.DataFrame, lang: str, currency: str, interval: bool = False) -> pd.DataFrame:
+    """The columns of a scorecard that the styled table shows (and the status it shows)."""
+    shown = pd.DataFrame({"name": sc["name"], "value": sc["value"]})
+    if interval:
+        units = sc["unit"].tolist()
+        shown[t("ci_note", lang)] = [
+            MISSING if pd.isna(lo) else f"{format_value(lo, u, lang, currency=currency)} – "
+                                        f"{format_value(hi, u, lang, currency=currency)}"
+            for lo, hi, u in zip(sc["ci_low"], sc["ci_high"], units)]
+    shown["previous"] = sc["previous"]
+    shown["change"] = sc["change"]
+    if interval:
+        shown[word("last_year", lang)] = [format_value(v, u, lang, currency=currency)
+                                          for v, u in zip(sc["same_month_last_year"], sc["unit"])]
+    shown["target"] = sc["target"]
+    for col in ("status", "target_status", "note", "reason"):
+        if col in sc.columns:
+            shown[col] = sc[col]
+    return shown
 
 
 #: Seconds the dashboard waits for more filter changes before redrawing.

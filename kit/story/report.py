@@ -30,22 +30,23 @@ from kit import registry
 from kit.api import compute
 from kit.errors import ParameterError
 from kit.flags import flag_note, row_flags
-from kit.i18n import MISSING, check_lang, column_label, format_frame, format_month, has_word, kpi_label
+from kit.i18n import MISSING, check_lang, column_label, format_month, has_word, kpi_label
 from kit.scorecard import last_complete_month
 from kit.story.dashboard import DashboardSections
 from kit.story.display import _late_display as _display
 from kit.story.display import _markdown
 from kit.story.guard import Unavailable, section
 from kit.story.months import month_start, shift
-from kit.story.results import _accepts, _pandas
+from kit.story.results import _pandas
 from kit.story.sections_cohorts import CohortSections
 from kit.story.sections_funnel import FunnelSections
 from kit.story.sections_kpi import KpiSections
 from kit.story.sections_matrix import MatrixSections
 from kit.story.sections_quality import QualitySections
+from kit.present import format_result
 from kit.story.sections_why import WhySections
-from kit.story.table import Table, _cells, _ci_columns
-from kit.story.texts import COLUMNS, DROPPED, HIDDEN_WHEN_ZERO, NOTEBOOKS, WORDS, _label, word
+from kit.story.table import Table, _ci_columns
+from kit.story.texts import HIDDEN_WHEN_ZERO, NOTEBOOKS, WORDS, word
 
 
 @dataclass
@@ -218,7 +219,7 @@ class Report(KpiSections, FunnelSections, MatrixSections, CohortSections, Qualit
         from kit.availability import mask_uncovered
 
         spec = registry.get(name)
-        accepted = _accepts(name)
+        accepted = spec.options
         s, e = self.bounds(window)
         s, e = (start if start is not None else s), (end if end is not None else e)
         av = self.availability(name, by=options.get("by"), start=s, end=e)
@@ -305,15 +306,12 @@ class Report(KpiSections, FunnelSections, MatrixSections, CohortSections, Qualit
         """
         quiet = [c for c in HIDDEN_WHEN_ZERO if c in df.columns
                  and pd.to_numeric(df[c], errors="coerce").fillna(0).eq(0).all()]
-        df = _ci_columns(df.drop(columns=quiet + [c for c in DROPPED.get(name, ()) if c in df.columns]))
-        shown = format_frame(df, name, self.lang, currency=self.currency)
+        spec = registry.get(name)
+        df = _ci_columns(df.drop(columns=quiet + [c for c in spec.dropped if c in df.columns]))
+        shown = format_result(df, name, self.lang, currency=self.currency)
         for i, col in enumerate(df.columns):
-            if col in WORDS and not has_word(col) and col not in COLUMNS.get(name, {}):
+            if col in WORDS and not has_word(col) and col not in spec.columns:
                 shown = shown.rename(columns={shown.columns[i]: word(col, self.lang)})
-            if col in COLUMNS.get(name, {}):
-                unit, label = COLUMNS[name][col]
-                shown.isetitem(i, _cells(df[col], unit, self.lang, self.currency))
-                shown = shown.rename(columns={shown.columns[i]: _label(label, self.lang)})
         grey, bold = row_flags(df)
         _display(Table(shown, uid=self._uid(name), caption=caption, grey=grey, bold=bold))
         note = flag_note(df, self.lang)  # groups compared with the rest: how, and what bold means

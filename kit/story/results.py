@@ -1,25 +1,19 @@
-"""KPI results as the sections use them: the options a KPI takes, groups that differ
+"""KPI results as the sections use them: groups that differ
 (:func:`kit.flags.flag_differences`), pandas frames.
+
+The options a KPI takes are its spec's (``kit.registry.get(name).options``).
 
 Examples
 --------
->>> sorted(_accepts("win_rate") & {"by", "freq", "start", "end"})
-['by', 'end', 'freq', 'start']
+>>> _pandas(pd.DataFrame({"a": [1]}))["a"].tolist()
+[1]
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from kit import registry
 from kit.flags import flag_differences  # noqa: F401  (the sections' import)
-
-
-def _accepts(name: str) -> set:
-    import inspect
-
-    params = inspect.signature(registry.get(name).func).parameters
-    return {p for p, v in params.items() if v.kind == inspect.Parameter.KEYWORD_ONLY}
 
 
 def _pandas(frame) -> pd.DataFrame:

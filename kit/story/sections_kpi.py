@@ -12,6 +12,8 @@ Examples
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
@@ -19,7 +21,6 @@ from kit import registry
 from kit.groups import MAX_GROUPS, OTHERS, others_label, top_groups
 from kit.i18n import (MISSING, column_label, format_change, format_month, format_number, format_period,
                       format_value, kpi_label, t)
-from kit.scorecard import TARGETS
 from kit.stats import trend as fit_trend
 from kit.story.display import _late_display as _display
 from kit.story.display import _late_show as _show
@@ -27,67 +28,38 @@ from kit.story.display import _markdown
 from kit.story.guard import Unavailable, section
 from kit.story.figures import _overlay_last_year, _relegend
 from kit.story.months import shift
-from kit.story.results import _accepts, flag_differences
+from kit.present import not_known_yet, sample_note
+from kit.story.results import flag_differences
 from kit.story.table import Table
-from kit.story.texts import TARGET_LINES, word
+from kit.story.texts import word
 
 
 class KpiSections:
     """Headline, trend and breakdown of KPIs: a mixin of :class:`~kit.story.report.Report`."""
 
     def headline_frame(self, names) -> pd.DataFrame:
-        """For each KPI: the month's value, the previous month, the same month last year, the target.
+        """For each KPI: the month's row of :func:`kit.scorecard.scorecard` (value, previous
+        month, target, status decided by :func:`kit.present.decide`, note), with the
+        same month last year (``last_year``) and the change over a year (``change_year``).
 
-        KPIs that take ``freq`` are computed per month over 13 months. When the
-        month has no value (a cohort still censored, a survey run twice a year), the
-        latest period with a value is shown instead, compared with the period with a
-        value before it; ``period`` says which. KPIs without ``freq`` (a yearly
-        rate) are computed on all the data known at the end of the month, and show
-        their latest period.
+        The number of a KPI is computed the way its
+        :attr:`~kit.registry.KPISpec.headline_form` says, as in the scorecard, so that
+        every page shows the same value and status. KPIs the dataset cannot compute
+        are left out.
         """
-        rows = []
-        for name in names:
-            row = {"name": name, "value": np.nan, "previous": np.nan, "change": np.nan,
-                   "last_year": np.nan, "change_year": np.nan, "target": np.nan,
-                   "period": self.month, "freq": "M"}
-            monthly = "freq" in _accepts(name)
-            try:
-                df = self.monthly(name, months=13) if monthly else self.compute(name, "all")
-            except Unavailable as exc:  # shown as "–", the reason under the table
-                row["reason"] = exc.availability.reason(self.lang)
-                rows.append(row)
-                continue
-            if "period" in df.columns and df["period"].duplicated().any():
-                df = df.iloc[:0]  # several rows a period: not a headline number
-            if "period" in df.columns and len(df):
-                s = df.set_index("period")["value"].astype(float)
-                period, previous = self.month, shift(self.month, -1)
-                if pd.isna(s.get(period, np.nan)) and s.notna().any():
-                    known = s.dropna().index
-                    period = known.max()
-                    previous = known[known < period].max() if (known < period).any() else None
-                row.update(value=s.get(period, np.nan), period=period,
-                           previous=s.get(previous, np.nan) if previous is not None else np.nan,
-                           last_year=s.get(shift(period, -12), np.nan))
-                if not monthly:
-                    from kit.i18n import infer_freq
+        from kit.scorecard import scorecard
 
-                    p = pd.to_datetime(df["period"])
-                    row["freq"] = "Y" if ((p.dt.month == 1) & (p.dt.day == 1)).all() else (infer_freq(p) or "M")
-            elif len(df) == 1:
-                row["value"] = float(df["value"].iloc[0])
-            if name in TARGETS:
-                kpi, col = TARGETS[name]
-                tgt = self._optional(kpi, "month", freq="M") if kpi != name else df
-                if col in tgt.columns and "period" in tgt.columns:
-                    row["target"] = tgt.set_index("period")[col].astype(float).get(row["period"], np.nan)
-            elif name in TARGET_LINES:
-                row["target"] = TARGET_LINES[name]
-            row["change"] = row["value"] - row["previous"]
-            row["change_year"] = row["value"] - row["last_year"]
-            row["reason"] = ""
-            rows.append(row)
-        return pd.DataFrame(rows)
+        names = [names] if isinstance(names, str) else list(names)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            df = scorecard(self.ds, self.month.strftime("%Y-%m"), lang=self.lang, names=names)
+        for name in names:
+            spec = registry.get(name)
+            self.used.update(t_ for t_ in (*spec.tables, *spec.optional_tables) if t_ in self.ds.tables)
+        df = df.rename(columns={"same_month_last_year": "last_year"})
+        df["change_year"] = df["value"] - df["last_year"]
+        df["period"] = self.month
+        return df
 
     def _optional(self, name: str, window: str = "month", **options) -> pd.DataFrame:
         """KPI ``name`` as :meth:`compute` gives it, or an empty frame when it cannot be
@@ -115,9 +87,12 @@ class KpiSections:
 
         lang, cur = self.lang, self.currency
         units = [registry.get(n).unit for n in df["name"]]
+        month_text = format_month(self.month, lang)
+        whole = word("all_data_to", lang, end=month_text)
         shown = pd.DataFrame({
             "name": df["name"], "value": df["value"],
-            "period": [format_period(p, f, lang) for p, f in zip(df["period"], df["freq"])],
+            "period": [whole if registry.get(n).headline_form in ("cohorts", "all") else month_text
+                       for n in df["name"]],
             "previous": df["previous"], "change": df["change"],
         })
         shown[word("last_year", lang)] = [format_value(v, u, lang, currency=cur)
@@ -125,13 +100,15 @@ class KpiSections:
         shown[word("vs_last_year", lang)] = [format_change(v, u, lang, currency=cur)
                                              for v, u in zip(df["change_year"], units)]
         shown["target"] = df["target"]
+        for col in ("status", "target_status", "note", "reason"):
+            if col in df.columns:
+                shown[col] = df[col]
         shown = shown.rename(columns={"period": word("period_of", lang)})
         if df["target"].isna().all():
             shown = shown.drop(columns="target")
         styler = style_scorecard(shown, lang, currency=cur,
-                                 caption=f"{word('headline', lang)} — {format_month(self.month, lang)}")
-        plain = styler.data
-        _display(Table(plain, uid=self._uid("headline"), caption=styler.caption, styler=styler))
+                                 caption=f"{word('headline', lang)} — {month_text}")
+        _display(Table(styler.data, uid=self._uid("headline"), caption=styler.caption, styler=styler))
         note = self.team_note(df["name"].tolist())
         if note:
             _display(_markdown(note))
@@ -154,17 +131,21 @@ class KpiSections:
         for c in ("ci_low", "ci_high", "low_sample"):
             if c in df.columns and column == "value":
                 data[c] = df[c].to_numpy()
-        target = "target"
-        if name in TARGETS and column == "value":
-            kpi, col = TARGETS[name]
+        target, spec = "target", registry.get(name)
+        if isinstance(spec.target, tuple) and column == "value":
+            kpi, col = spec.target
             tgt = df if kpi == name else self._optional(kpi, start=shift(self.month, -(self.history - 1)),
                                                         end=self.end, freq="M")
             if col in tgt.columns:
                 data = data.merge(tgt.groupby("period", as_index=False)[col].sum(min_count=1)
                                   .rename(columns={col: "target"}), on="period", how="left")
-        elif name in TARGET_LINES and column == "value":
-            target = TARGET_LINES[name]
-        title = word("trend_title", lang, label=label, n=self.history)
+        elif isinstance(spec.target, float) and column == "value":
+            target = spec.target
+        if column == "value" and "n_censored" in df.columns and "denominator" in df.columns:
+            # a cohort still mostly too recent to tell is not drawn as a value
+            hidden = [not_known_yet(False, n, c) for n, c in zip(df["denominator"], df["n_censored"])]
+            data.loc[hidden, [c for c in ("value", "ci_low", "ci_high") if c in data.columns]] = np.nan
+        title = word("trend_title", lang, label=label, period=self.period_text("history"))
         ax = plot_trend(data, x="period", y="value", target=target, name=plot_name, lang=lang,
                         title=title, currency=self.currency)
         if plot_name is None:
@@ -192,7 +173,16 @@ class KpiSections:
         ax, data, df = self.trend_figure(name, column=column, **options)
         _show(ax)
         w = df["denominator"] if "denominator" in df.columns and column == "value" else None
+        if w is not None:
+            w = w.where(data["value"].notna().to_numpy())
         _display(_markdown(self.trend_sentence(name, data["period"], data["value"], w, column)))
+        if column == "value" and "n_censored" in df.columns and "denominator" in df.columns:
+            young = [(p, n, c) for p, n, c in zip(df["period"], df["denominator"], df["n_censored"])
+                     if not_known_yet(False, n, c)]
+            if young:
+                months = ", ".join(f"{format_month(p, self.lang)} ({sample_note(name, n, c, self.lang)})"
+                                   for p, n, c in young)
+                _display(_markdown(f"*{word('censored_months', self.lang, months=months)}*"))
 
     def trend_sentence(self, name, periods, values, weights=None, column="value") -> str:
         """The slope per month of a monthly series, in words, with its p-value."""
@@ -252,9 +242,10 @@ class KpiSections:
             orient = "h" if len(df) > 6 or long_labels else "v"
             ax = plot_bars(plot_df, x=by, y="value", name=name, lang=lang, title=title,
                            currency=self.currency, orient=orient)
-            if name in TARGET_LINES:  # e.g. 100 % of the target
+            target = registry.get(name).target
+            if isinstance(target, float):  # e.g. 100 % of the target
                 line = ax.axvline if orient == "h" else ax.axhline
-                line(TARGET_LINES[name], color="#1f1f1f", linestyle="--", linewidth=1.2,
+                line(target, color="#1f1f1f", linestyle="--", linewidth=1.2,
                      label=t("target", lang))
                 _relegend(ax)
             _show(ax)

@@ -21,8 +21,9 @@ import re
 import numpy as np
 import pandas as pd
 
-from kit.i18n import MISSING, format_number, format_value
-from kit.story.texts import WORDS, word
+from kit.i18n import MISSING, format_value
+from kit.present import format_column
+from kit.story.texts import word
 
 
 class Table:
@@ -122,20 +123,8 @@ def issue_table(issues: pd.DataFrame, lang: str = "en", *, uid: str = "issues") 
 
 
 def _cells(s: pd.Series, unit: str, lang: str, currency: str = "EUR") -> list[str]:
-    """Format a column in ``unit`` (``"number"``: plain, ``"text"``: translated words)."""
-    if unit == "text":
-        return [MISSING if v is None or (isinstance(v, float) and np.isnan(v))
-                else word(f"value_{v}", lang) if f"value_{v}" in WORDS else str(v) for v in s]
-    if unit == "month":
-        from kit.i18n import month_abbr
-
-        return [MISSING if pd.isna(v) else month_abbr(v, lang, year=True) for v in s]
-    if unit == "pvalue":
-        return [MISSING if pd.isna(v) else ("< " + format_number(0.001, lang, decimals=3) if v < 0.001
-                                            else format_number(v, lang, decimals=3)) for v in s.astype(float)]
-    if unit == "number":
-        return [format_number(v, lang) if not pd.isna(v) else MISSING for v in s.astype(float)]
-    return [format_value(v, unit, lang, currency=currency) for v in s.astype(float)]
+    """Format a column in ``unit`` (:func:`kit.present.format_column`)."""
+    return format_column(s, unit, lang, currency)
 
 
 def _ci_columns(df: pd.DataFrame) -> pd.DataFrame:

@@ -1,10 +1,10 @@
 """The words of the notebooks and of the report sections, in English and French.
 
 :data:`NOTEBOOKS` holds the title and introduction of each notebook, :data:`WORDS`
-the words of the sections (:func:`word` falls back on the UI words of
-:mod:`kit.i18n`). :data:`COLUMNS`, :data:`DROPPED` and :data:`HIDDEN_WHEN_ZERO` say
-how tables show the columns of KPI results, :data:`TARGET_LINES` which KPIs are
-drawn against a fixed line.
+the words of the sections (:func:`word` falls back on the words of
+:mod:`kit.present` and the UI words of :mod:`kit.i18n`). :data:`HIDDEN_WHEN_ZERO`
+lists the technical columns tables leave out when they are all zero; how other
+columns of a KPI result are shown is the registry's (``KPISpec.columns``).
 
 Examples
 --------
@@ -16,7 +16,10 @@ Examples
 
 from __future__ import annotations
 
-from kit.i18n import check_lang, kpi_label, t
+from kit.i18n import check_lang, t
+from kit.present import WORDS as PRESENT_WORDS
+from kit.present import label as present_label
+from kit.present import pword
 
 # ---------------------------------------------------------------------------
 # words of the notebooks (the UI words shared with widgets live in kit.i18n)
@@ -94,7 +97,10 @@ WORDS = {
     "team_x": {"en": "team {team}", "fr": "équipe {team}"},
     "data_as_of": {"en": "data known on {date}", "fr": "données connues au {date}"},
     "headline": {"en": "The month in figures", "fr": "Le mois en chiffres"},
-    "trend_title": {"en": "{label}: the last {n} months", "fr": "{label} : les {n} derniers mois"},
+    "trend_title": {"en": "{label}: {period}", "fr": "{label} : {period}"},
+    "censored_months": {
+        "en": "Not drawn: {months} — most of the cohort is still too recent to tell.",
+        "fr": "Non tracé : {months} — l'essentiel de la cohorte est encore trop récent pour conclure."},
     "cohort_title": {"en": "{label} by acquisition cohort", "fr": "{label} par cohorte d'acquisition"},
     "breakdown_title": {"en": "{label} by {by}, {period}", "fr": "{label} par {by}, {period}"},
     "months_to": {"en": "{start} to {end}", "fr": "{start} à {end}"},
@@ -136,47 +142,11 @@ WORDS = {
     "leads": {"en": "Leads", "fr": "Prospects"},
     "revenue": {"en": "Revenue", "fr": "Chiffre d'affaires"},
     "period_of": {"en": "Period", "fr": "Période"},
-    "total_margin": {"en": "Cumulative margin", "fr": "Marge cumulée"},
-    "customers": {"en": "Customers", "fr": "Clients"},
-    "customers_old_enough": {"en": "Customers old enough", "fr": "Clients assez anciens"},
-    "new_customers": {"en": "New customers", "fr": "Nouveaux clients"},
-    "monthly_margin": {"en": "Monthly margin of a new customer", "fr": "Marge mensuelle d'un nouveau client"},
-    "acquisition_costs": {"en": "Acquisition costs", "fr": "Coûts d'acquisition"},
     "satisfied": {"en": "Satisfied (mean CSAT of 4 or more)", "fr": "Satisfait (CSAT moyen de 4 ou plus)"},
     "complete": {"en": "Full year known", "fr": "Année complète connue"},
     "n_before_data": {"en": "First order before the data", "fr": "Premier achat avant les données"},
-    "total_revenue": {"en": "Revenue of the period", "fr": "Chiffre d'affaires de la période"},
-    "opportunities_needed": {"en": "Opportunities needed", "fr": "Opportunités nécessaires"},
-    "remaining": {"en": "Remaining to target", "fr": "Reste à faire"},
-    "emails": {"en": "Emails", "fr": "E-mails"},
-    "calls": {"en": "Calls", "fr": "Appels"},
-    "correlation": {"en": "Weekly emails-calls correlation (r)", "fr": "Corrélation hebdo. e-mails-appels (r)"},
-    "p_value": {"en": "p-value", "fr": "p-valeur"},
-    "n_weeks": {"en": "Weeks", "fr": "Semaines"},
-    "prospecting_activities": {"en": "Prospecting activities", "fr": "Activités de prospection"},
-    "activities": {"en": "Activities", "fr": "Activités"},
-    "profile": {"en": "Profile", "fr": "Profil"},
-    "n_customer_service": {"en": "Customer-service activities", "fr": "Activités de service client"},
-    "value_call": {"en": "call", "fr": "appel"},
-    "value_voicemail": {"en": "voicemail", "fr": "message vocal"},
-    "value_email": {"en": "email", "fr": "e-mail"},
-    "value_meeting": {"en": "meeting", "fr": "rendez-vous"},
-    "value_video_call": {"en": "video call", "fr": "visioconférence"},
-    "value_social_message": {"en": "social message", "fr": "message social"},
-    "value_active": {"en": "still sold", "fr": "toujours vendu"},
-    "value_inactive": {"en": "no longer sold", "fr": "plus vendu"},
-    "value_retired": {"en": "retired", "fr": "retiré"},
-    "value_dormant": {"en": "dormant", "fr": "en sommeil"},
-    "value_never_sold": {"en": "never sold", "fr": "jamais vendu"},
-    "first_month": {"en": "First month with sales", "fr": "Premier mois de vente"},
-    "last_month": {"en": "Last month with sales", "fr": "Dernier mois de vente"},
     "months_with_sales": {"en": "Months with sales", "fr": "Mois avec ventes"},
-    "launched_at": {"en": "Launched", "fr": "Lancement"},
-    "retired_at": {"en": "Retired", "fr": "Retrait"},
     "status": {"en": "Status", "fr": "Statut"},
-    "value_hunter": {"en": "hunter", "fr": "chasseur"},
-    "value_farmer": {"en": "farmer", "fr": "éleveur"},
-    "value_mixed": {"en": "mixed", "fr": "mixte"},
     "by_x": {"en": "by {by}", "fr": "par {by}"},
     "young_cohorts": {
         "en": "The {k} cohorts from {first} on are too recent to tell ({n} customers censored): "
@@ -288,61 +258,23 @@ def word(key: str, lang: str = "en", **fields) -> str:
     """
     check_lang(lang)
     if key not in WORDS:
+        if key in PRESENT_WORDS:
+            return pword(key, lang, **fields)
         return t(key, lang, **fields)
     text = WORDS[key][lang]
     return text.format(**fields) if fields else text
 
 
 # ---------------------------------------------------------------------------
-# columns of KPI results in tables
+# technical columns of KPI results in tables
 # ---------------------------------------------------------------------------
 
 #: Technical columns of KPI results that tables leave out when they are all zero.
 HIDDEN_WHEN_ZERO = ("n_inconsistent", "n_before_data", "lines_without_cost", "revenue_without_cost")
 
-#: Columns of KPI results whose unit is not the KPI's: ``{kpi: {column: (unit, label)}}``;
-#: a unit ``"text"`` translates the values, a label is a word of :data:`WORDS`, a UI word of
-#: :mod:`kit.i18n` or a KPI name.
-COLUMNS = {
-    "revenue_vs_target": {"numerator": ("currency", "revenue"), "denominator": ("currency", "target"),
-                          "gap": ("currency", "gap")},
-    "deals_needed": {"opportunities_needed": ("count", "opportunities_needed"),
-                     "target": ("currency", "target"), "revenue": ("currency", "revenue"),
-                     "remaining": ("currency", "remaining"),
-                     "average_won_deal": ("currency", "average_won_deal"), "win_rate": ("ratio", "win_rate")},
-    "email_call_balance": {"numerator": ("count", "emails"), "denominator": ("count", "calls"),
-                           "r": ("number", "correlation"), "p_value": ("pvalue", "p_value"),
-                           "n_weeks": ("count", "n_weeks")},
-    "activity_profile": {"numerator": ("count", "prospecting_activities"),
-                         "denominator": ("count", "activities"), "profile": ("text", "profile"),
-                         "n_customer_service": ("count", "n_customer_service")},
-    "revenue_share": {"numerator": ("currency", "revenue"), "denominator": ("currency", "total_revenue")},
-    "ltv": {"numerator": ("currency", "total_margin"), "denominator": ("count", "customers")},
-    "ltv_cac_ratio": {"numerator": ("currency", "ltv"), "denominator": ("currency", "cac"),
-                      "n_customers": ("count", "customers_old_enough"),
-                      "new_customers": ("count", "new_customers")},
-    "cac_payback_months": {"cac": ("currency", "cac"), "monthly_margin": ("currency", "monthly_margin"),
-                           "n_customers": ("count", "customers_old_enough"),
-                           "new_customers": ("count", "new_customers")},
-    "cac": {"numerator": ("currency", "acquisition_costs"), "denominator": ("count", "new_customers")},
-    "product_lifetime": {"revenue": ("currency", "revenue"), "status": ("text", "status"),
-                         "first_month": ("month", "first_month"), "last_month": ("month", "last_month"),
-                         "launched_at": ("month", "launched_at"), "retired_at": ("month", "retired_at")},
-}
-#: Columns of KPI results that tables leave out (repeated or internal).
-DROPPED = {"deals_needed": ("period", "won_deals", "closed_deals"),
-           "product_lifetime": ("last_sale", "sold_recently", "retired", "active")}
-
-#: KPIs whose value is itself a share of a target: 100 % is the line to reach.
-TARGET_LINES = {"revenue_vs_target": 1.0}
-
 
 def _label(key: str, lang: str) -> str:
-    """Header for ``key``: a word of this module, a UI word of kit.i18n, or a KPI label."""
+    """Header for ``key``: a word of this module, else :func:`kit.present.label`."""
     if key in WORDS:
         return word(key, lang)
-    from kit.i18n import has_word
-
-    if has_word(key):
-        return t(key, lang)
-    return kpi_label(key, lang)
+    return present_label(key, lang)
