@@ -406,3 +406,34 @@ def test_a_team_report_says_which_kpis_cover_every_team(monkeypatch):
     shown.clear()
     story.open_report(SAMPLE, month="2026-10", lang="fr").headline(["revenue", "csat"])
     assert not any("Toutes équipes" in str(getattr(o, "data", "")) for o in shown)
+
+
+def test_dashboard_window_sets_the_scorecard_month_and_the_trend_titles():
+    from kit.story.dashboard import window_report
+
+    ds = _report().ds
+    for lang, text in [("en", "Win rate: August 2026 to September 2026"),
+                       ("fr", "Taux de réussite : août 2026 à septembre 2026")]:
+        rep = window_report(ds, pd.Timestamp("2026-08-01"), pd.Timestamp("2026-09-01"), lang)
+        assert rep.month == pd.Timestamp("2026-09-01") and rep.history == 2
+        ax, _, _ = rep.trend_figure("win_rate")
+        assert ax.get_title() == text
+    # To past the data: the last complete month; no From: the report's history
+    rep = window_report(ds, None, pd.Timestamp("2026-12-01"), "en")
+    assert rep.month == pd.Timestamp("2026-10-01") and rep.period_text("history") == \
+        "November 2025 to October 2026"
+
+
+def test_dashboard_scorecard_follows_the_to_month_and_says_why_a_kpi_is_missing(monkeypatch):
+    rep = _report()
+    board = rep.dashboard()
+    html_ = board.panels[next(iter(board.panels))][0].value
+    assert 'data-kpi="win_rate" data-status=' in html_ and "October 2026" in html_
+    bar = board.filter_bar
+    with bar.hold():
+        bar.start.value = bar.end.value = pd.Timestamp("2026-09-01")
+    bar.flush()
+    html_ = board.panels[next(iter(board.panels))][0].value
+    # September against August, when nothing was closed: no data, and the page says why
+    assert "September 2026" in html_ and 'data-kpi="win_rate" data-status="nodata"' in html_
+    assert "no value in August 2026 to compare with" in html_

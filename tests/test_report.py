@@ -504,3 +504,38 @@ def test_mapping_currency_as_of_and_locale_reach_the_notebooks(tmp_path):
     assert "orders 4 currency USD as_of 2026-10-15 00:00:00" in printed
     doc = json.loads((tmp_path / "out" / "2026-10" / "kpis.json").read_text())
     assert doc["currency"] == "USD" and doc["as_of"].startswith("2026-10-15")
+
+
+def test_every_surface_of_the_sample_month_shows_the_same_status(tmp_path):
+    """kpis.json, index.html, the scorecard page and every notebook page (data-status) agree."""
+    out = tmp_path / "reports"
+    names = "00,01,02,03,04,05,06,dashboard"
+    report = run_report("2026-10", data=SAMPLE, out=out, notebooks=names, jobs=2, timeout=300,
+                        progress=False, notebook_dir=ROOT / "notebooks")
+    assert all(r.ok for r in report.results), [r.summary() for r in report.results if not r.ok]
+    doc = json.loads((out / "2026-10" / "kpis.json").read_text(encoding="utf-8"))
+    truth = {k["name"]: k["status"] for k in doc["kpis"]}
+    assert set(truth.values()) <= {"better", "worse", "unclear", "unknown", "nodata"}
+    assert truth["nps"] == "nodata" and truth["win_rate"] == "unclear"
+    with open(out / "2026-10" / "kpis.csv", encoding="utf-8") as f:
+        import csv
+
+        assert {r["name"]: r["status"] for r in csv.DictReader(f)} == truth
+    cell = re.compile(r'data-kpi="([^"]+)" data-status="([^"]+)"')
+    pages = {p.name: p.read_text(encoding="utf-8") for p in (out / "2026-10").glob("*.html")}
+    pages["index.html"] = (out / "index.html").read_text(encoding="utf-8")
+    seen = {}
+    for page, text in pages.items():
+        for name, status in cell.findall(text):
+            seen.setdefault(name, set()).add((page, status))
+    # the scorecard page and the index show every headline KPI
+    for page in ("00-scorecard.html", "index.html", "dashboard.html"):
+        assert {n for n, pairs in seen.items() if any(p == page for p, _ in pairs)} >= set(truth), page
+    for name, pairs in seen.items():
+        statuses = {s for _, s in pairs}
+        assert len(statuses) == 1, (name, sorted(pairs))
+        if name in truth:
+            assert statuses == {truth[name]}, (name, sorted(pairs))
+    # the funnel's never-engaged rate of October rests on 3 leads, 158 too recent
+    assert ("01-funnel.html", "unknown") in seen["never_engaged_rate"]
+    assert "3 leads; 158 too recent" in pages["01-funnel.html"]

@@ -452,3 +452,22 @@ def test_kpi_figure_with_thirty_reps_draws_the_largest_and_the_others():
     fig = kw.kpi_figure(reps_frame(30), "win_rate", lang="fr")
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert len(labels) == 12 and labels[-1] == "Autres (19)" and labels[0] == "R20"
+
+
+def test_a_windowed_dashboard_keeps_the_history_and_passes_from_and_to(ds):
+    seen = []
+
+    def render(d, first, last):
+        seen.append((first, last, len(d.opportunities)))
+        return "<b>ok</b>"
+
+    board = kw.dashboard(ds, {"n": render}, windowed=True, debounce=0)
+    assert seen[-1] == (pd.Timestamp("2026-08-01"), pd.Timestamp("2026-10-01"), 8)
+    with board.filter_bar.hold():
+        board.filter_bar.start.value = pd.Timestamp("2026-09-01")
+        board.filter_bar.end.value = pd.Timestamp("2026-09-01")
+    board.filter_bar.flush()
+    # From/To is the window shown: August stays in the data (history), October is cut
+    first, last, n = seen[-1]
+    assert (first, last) == (pd.Timestamp("2026-09-01"), pd.Timestamp("2026-09-01"))
+    assert n == 6 and board.filter_bar.window == (first, last)

@@ -35,6 +35,8 @@ WORDS = {
     "low_sample": {"en": "small sample", "fr": "petit échantillon"},
     "no_obs": {"en": "no {noun} in {month}", "fr": "aucun {noun} en {month}"},
     "no_obs_f": {"en": "no {noun} in {month}", "fr": "aucune {noun} en {month}"},
+    "no_cohort": {"en": "no cohort of {noun} old enough by the end of {month}",
+                  "fr": "aucune cohorte de {noun} assez ancienne à fin {month}"},
     "no_previous": {"en": "no value in {month} to compare with", "fr": "pas de valeur en {month} pour comparer"},
     "previous_unknown": {"en": "{month} not known yet ({note})", "fr": "{month} pas encore connu ({note})"},
     "mostly_censored_note": {
@@ -199,6 +201,8 @@ def note(row, month, lang: str = "en") -> str:
     'no NPS answer in October 2026'
     >>> note({"name": "nps", "status": "nodata", "why": "value"}, "2026-10", "fr")
     'aucune réponse NPS en octobre 2026'
+    >>> note({"name": "ltv", "status": "nodata", "why": "value"}, "2024-03", "en")
+    'no cohort of customers old enough by the end of March 2024'
     >>> note({"name": "never_engaged_rate", "status": "unknown", "why": "sample", "denominator": 3,
     ...       "n_censored": 158}, "2026-10", "en")
     '3 leads; 158 too recent'
@@ -209,6 +213,8 @@ def note(row, month, lang: str = "en") -> str:
     status, why, name = row.get("status"), row.get("why"), row["name"]
     month = pd.Timestamp(str(month)[:7] + "-01")
     before = month - pd.DateOffset(months=1)
+    if status == "nodata" and why == "value" and registry.get(name).headline_form == "cohorts":
+        return pword("no_cohort", lang, noun=noun(name, lang), month=format_month(month, lang))
     if status == "nodata" and why == "value":
         key = "no_obs_f" if _forms(name, lang)[2:] == ("f",) else "no_obs"
         return pword(key, lang, noun=noun(name, lang, 1), month=format_month(month, lang))

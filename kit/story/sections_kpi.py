@@ -28,7 +28,7 @@ from kit.story.display import _markdown
 from kit.story.guard import Unavailable, section
 from kit.story.figures import _overlay_last_year, _relegend
 from kit.story.months import shift
-from kit.present import not_known_yet, sample_note
+from kit.present import not_known_yet, note, sample_note
 from kit.story.results import flag_differences
 from kit.story.table import Table
 from kit.story.texts import word
@@ -176,6 +176,7 @@ class KpiSections:
         if w is not None:
             w = w.where(data["value"].notna().to_numpy())
         _display(_markdown(self.trend_sentence(name, data["period"], data["value"], w, column)))
+        young = []
         if column == "value" and "n_censored" in df.columns and "denominator" in df.columns:
             young = [(p, n, c) for p, n, c in zip(df["period"], df["denominator"], df["n_censored"])
                      if not_known_yet(False, n, c)]
@@ -183,6 +184,14 @@ class KpiSections:
                 months = ", ".join(f"{format_month(p, self.lang)} ({sample_note(name, n, c, self.lang)})"
                                    for p, n, c in young)
                 _display(_markdown(f"*{word('censored_months', self.lang, months=months)}*"))
+        known = {pd.Timestamp(p) for p, v in zip(df["period"], df[column]) if not pd.isna(v)}
+        known |= {pd.Timestamp(y[0]) for y in young}
+        empty = [p for p in pd.date_range(self.start, self.month, freq="MS")
+                 if p not in known] if column == "value" and "period" in df.columns else []
+        if empty:  # a month without observation says why
+            reasons = "; ".join(note({"name": name, "status": "nodata", "why": "value"}, p, self.lang)
+                                for p in empty[-3:])
+            _display(_markdown(f"*{word('empty_months', self.lang, reasons=reasons)}*"))
 
     def trend_sentence(self, name, periods, values, weights=None, column="value") -> str:
         """The slope per month of a monthly series, in words, with its p-value."""

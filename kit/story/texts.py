@@ -98,6 +98,7 @@ WORDS = {
     "data_as_of": {"en": "data known on {date}", "fr": "données connues au {date}"},
     "headline": {"en": "The month in figures", "fr": "Le mois en chiffres"},
     "trend_title": {"en": "{label}: {period}", "fr": "{label} : {period}"},
+    "empty_months": {"en": "No value: {reasons}.", "fr": "Pas de valeur : {reasons}."},
     "censored_months": {
         "en": "Not drawn: {months} — most of the cohort is still too recent to tell.",
         "fr": "Non tracé : {months} — l'essentiel de la cohorte est encore trop récent pour conclure."},
