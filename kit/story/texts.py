@@ -29,9 +29,13 @@ from kit.present import pword
 NOTEBOOKS = {
     "00-scorecard": {
         "en": ("Monthly scorecard", "Every headline KPI of the month against the previous month and "
-               "the target. Green: the change goes the right way; red: the wrong way."),
+               "the target. ▲ better / ▼ worse: a change beyond noise, the right or the wrong way; "
+               "≈ no clear change; … not known yet (small sample or cohort too recent, greyed); "
+               "– no data."),
         "fr": ("Tableau de bord mensuel", "Tous les indicateurs clés du mois face au mois précédent et "
-               "à l'objectif. Vert : l'évolution va dans le bon sens ; rouge : dans le mauvais."),
+               "à l'objectif. ▲ en amélioration / ▼ en dégradation : une évolution au-delà du bruit, "
+               "dans le bon ou le mauvais sens ; ≈ pas de changement net ; … pas encore connu (petit "
+               "échantillon ou cohorte trop récente, en gris) ; – pas de données."),
     },
     "01-funnel": {
         "en": ("Funnel and conversion", "From lead to won deal: how many leads move to each stage, how "
