@@ -312,11 +312,12 @@ class FilterBar(widgets.VBox):
 
     @property
     def window(self) -> tuple:
-        """``(first, last)``: the first days of the From and To months (None, None without dates)."""
+        """``(first, last)``: the first days of the From and To months, each None when it is
+        not restricted (the first or the last month of the data, or no dates at all)."""
         if not self.months:
             return None, None
         lo, hi = sorted([self.start.value, self.end.value])
-        return lo, hi
+        return (lo if lo != self.months[0] else None), (hi if hi != self.months[-1] else None)
 
     @property
     def dataset(self):
@@ -940,7 +941,7 @@ def dashboard(ds, renderers, *, lang: str = "en", filters: bool = True,
         From/To is the window shown rather than a filter of the data: the rows
         before From are kept (see :attr:`FilterBar.window`) and each renderer is
         called ``render(dataset, first, last)`` with the first days of the From and
-        To months (None without a filter bar).
+        To months (each None when not restricted, see :attr:`FilterBar.window`).
 
     Raises
     ------

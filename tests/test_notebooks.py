@@ -409,31 +409,36 @@ def test_a_team_report_says_which_kpis_cover_every_team(monkeypatch):
 
 
 def test_dashboard_window_sets_the_scorecard_month_and_the_trend_titles():
-    from kit.story.dashboard import window_report
-
     ds = _report().ds
     for lang, text in [("en", "Win rate: August 2026 to September 2026"),
                        ("fr", "Taux de réussite : août 2026 à septembre 2026")]:
-        rep = window_report(ds, pd.Timestamp("2026-08-01"), pd.Timestamp("2026-09-01"), lang)
+        rep = _report(lang).window_report(ds, pd.Timestamp("2026-08-01"), pd.Timestamp("2026-09-01"))
         assert rep.month == pd.Timestamp("2026-09-01") and rep.history == 2
         ax, _, _ = rep.trend_figure("win_rate")
         assert ax.get_title() == text
     # To past the data: the last complete month; no From: the report's history
-    rep = window_report(ds, None, pd.Timestamp("2026-12-01"), "en")
+    rep = _report().window_report(ds, None, pd.Timestamp("2026-12-01"))
     assert rep.month == pd.Timestamp("2026-10-01") and rep.period_text("history") == \
         "November 2025 to October 2026"
 
 
-def test_dashboard_scorecard_follows_the_to_month_and_says_why_a_kpi_is_missing(monkeypatch):
-    rep = _report()
+def test_dashboard_scorecard_follows_the_to_month_and_says_why_a_kpi_is_not_known():
+    opps = _opps().assign(created_at=lambda d: d["closed_at"])  # months September and October
+    rep = story.Report(Dataset({"opportunities": opps}, as_of=pd.Timestamp("2026-10-31 23:00")),
+                       month="2026-10")
     board = rep.dashboard()
-    html_ = board.panels[next(iter(board.panels))][0].value
-    assert 'data-kpi="win_rate" data-status=' in html_ and "October 2026" in html_
+
+    def card():
+        return board.panels[next(iter(board.panels))][0].value
+
+    assert "Scorecard — October 2026" in card()
+    # 11 won of 20: a small sample (under 30), not known yet, so no change is called
+    assert 'data-kpi="win_rate" data-status="unknown"' in card()
+    assert "20 opportunities (small sample)" in card()
     bar = board.filter_bar
-    with bar.hold():
-        bar.start.value = bar.end.value = pd.Timestamp("2026-09-01")
+    bar.end.value = pd.Timestamp("2026-09-01")
     bar.flush()
-    html_ = board.panels[next(iter(board.panels))][0].value
-    # September against August, when nothing was closed: no data, and the page says why
-    assert "September 2026" in html_ and 'data-kpi="win_rate" data-status="nodata"' in html_
-    assert "no value in August 2026 to compare with" in html_
+    # To = September: September's 2 deals against August, a small sample, greyed and said so
+    assert "Scorecard — September 2026" in card()
+    assert 'data-kpi="win_rate" data-status="unknown"' in card()
+    assert "2 opportunities (small sample)" in card()

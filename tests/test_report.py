@@ -172,11 +172,11 @@ def test_kpis_json_and_csv_hold_the_scorecard_of_the_month(tiny):
     # team R1 only: October revenue 300 (A4) against a target of 250; September 250
     assert (kpis["revenue"]["value"], kpis["revenue"]["previous"], kpis["revenue"]["target"]) == \
         (300.0, 250.0, 250.0)
-    assert kpis["revenue"]["status"] == "good"
+    assert (kpis["revenue"]["status"], kpis["revenue"]["target_status"]) == ("better", "above")
     assert set(kpis["win_rate"]) >= {"numerator", "denominator", "ci_low", "ci_high", "low_sample"}
     csv = (tiny["out"] / "2026-10" / "kpis.csv").read_text(encoding="utf-8").splitlines()
     assert csv[0].startswith("month,team,name,label,unit,direction,value,numerator,denominator,"
-                             "ci_low,ci_high,low_sample,previous,change")
+                             "ci_low,ci_high,low_sample,n_censored,previous,")
     assert len(csv) == 1 + len(doc["kpis"])
 
 
@@ -415,7 +415,7 @@ def test_index_lists_complete_months_latest_first_and_escapes(tmp_path):
         (tmp_path / month / "kpis.json").write_text(json.dumps({
             "month": month, "team": None, "lang": "fr", "currency": "EUR",
             "kpis": [{"name": "revenue", "label": label, "unit": "currency", "value": 1234.5,
-                      "previous": 1000.0, "change": 234.5, "target": None, "status": "bad"}]}))
+                      "previous": 1000.0, "change": 234.5, "target": None, "status": "worse"}]}))
         (tmp_path / month / f"00-{IMG}.html").write_text("x")
     (tmp_path / "2026-11").mkdir()  # no kpis.json: not a complete month
     (tmp_path / ".2026-12.abc.tmp").mkdir()
@@ -426,7 +426,8 @@ def test_index_lists_complete_months_latest_first_and_escapes(tmp_path):
     assert "<img" not in page and "00-&lt;img src=x onerror=alert(1)&gt;" in page
     assert 'href="2026-10/00-%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E.html"' in page
     assert "1\u202f234,50\xa0€" in page and "toutes les équipes" in page
-    assert '<tr class="bad">' in html_without_style(page)
+    assert '<tr class="worse">' in html_without_style(page)
+    assert 'data-kpi="revenue" data-status="worse"' in page and "▼ en dégradation" in page
 
 
 # -- the real notebooks on the sample --------------------------------------------------------

@@ -8,7 +8,7 @@ Examples
 --------
 >>> from kit.story import Report
 >>> issubclass(Report, DashboardSections), [m for m in vars(DashboardSections) if not m.startswith("_")]
-(True, ['scorecard', 'explorer', 'dashboard_figures', 'dashboard'])
+(True, ['scorecard', 'window_report', 'explorer', 'dashboard_figures', 'dashboard'])
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import pandas as pd
 
 from kit import registry
 from kit.i18n import MISSING, format_month, format_value, kpi_label, t
+from kit.scorecard import last_complete_month, month_bounds, scorecard
 from kit.story.display import _late_display as _display
 from kit.story.display import _late_show as _show
 from kit.story.guard import section
@@ -34,7 +35,6 @@ class DashboardSections:
     def scorecard(self) -> None:
         """Display every headline KPI of the month (:func:`kit.scorecard.scorecard`) with its
         status; a KPI the data cannot give is not in the table, and one sentence says why."""
-        from kit.scorecard import scorecard
 
         lang = self.lang
         with warnings.catch_warnings():
@@ -62,6 +62,32 @@ class DashboardSections:
         note = self.team_note(sc["name"].tolist())
         if note:
             _display(_markdown(note))
+
+    def window_report(self, ds, first, last):
+        """The report of a dashboard window, of the same class and language as this one: its
+        month is ``last`` (the To month, or the last complete month of ``ds`` when earlier),
+        its trends start at ``first`` (the From month; at least two months are shown; None:
+        this report's history).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from kit.dataset import Dataset
+        >>> from kit.story import Report
+        >>> ds = Dataset({"opportunities": pd.DataFrame({"opportunity_id": ["O1"], "status": ["won"],
+        ...     "closed_at": pd.to_datetime(["2026-10-05"])})}, as_of="2026-11-30")
+        >>> r = Report(ds).window_report(ds, pd.Timestamp("2026-04-01"), pd.Timestamp("2026-09-01"))
+        >>> r.period_text("month"), r.period_text("history")
+        ('September 2026', 'April 2026 to September 2026')
+        """
+        month = month_bounds(last_complete_month(ds))[0]
+        if last is not None and pd.Timestamp(last) < month:
+            month = pd.Timestamp(last)
+        history = self.history
+        if first is not None:
+            first = pd.Timestamp(first)
+            history = max(2, (month.year - first.year) * 12 + month.month - first.month + 1)
+        return type(self)(ds, month=month, history=history, lang=self.lang, key="dashboard")
 
     # -- interactive ----------------------------------------------------------
     def explorer(self, names=None):
@@ -136,13 +162,12 @@ class DashboardSections:
         ``data-kpi`` and ``data-status``.
         """
         from kit.plot import style_scorecard
-        from kit.scorecard import scorecard
         from kit.widgets import _reason_html, dashboard, keyed_table_html
 
         lang = self.lang
 
         def card(ds, first, last):
-            r = window_report(ds, first, last, lang, self.history)
+            r = self.window_report(ds, first, last)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 sc = scorecard(ds, r.month.strftime("%Y-%m"), lang=lang)
@@ -160,36 +185,9 @@ class DashboardSections:
         renderers = {t("scorecard", lang): card}
         for title, draw in self._panels().items():
             renderers[title] = (lambda d: lambda ds, first, last: d(
-                window_report(ds, first, last, lang, self.history)))(draw)
+                self.window_report(ds, first, last)))(draw)
         return dashboard(self.ds.to_polars(), renderers, lang=lang, debounce=DASHBOARD_DEBOUNCE,
                          windowed=True)
-
-
-def window_report(ds, first, last, lang: str, history: int = 12):
-    """The :class:`~kit.story.report.Report` of a dashboard window: its month is ``last``
-    (the To month, or the last complete month of ``ds`` when earlier), its trends start
-    at ``first`` (the From month; at least two months are shown).
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from kit.dataset import Dataset
-    >>> ds = Dataset({"opportunities": pd.DataFrame({"opportunity_id": ["O1"], "status": ["won"],
-    ...     "closed_at": pd.to_datetime(["2026-10-05"])})}, as_of="2026-11-30")
-    >>> r = window_report(ds, pd.Timestamp("2026-04-01"), pd.Timestamp("2026-09-01"), "en")
-    >>> r.period_text("month"), r.period_text("history")
-    ('September 2026', 'April 2026 to September 2026')
-    """
-    from kit.scorecard import last_complete_month, month_bounds
-    from kit.story.report import Report
-
-    month = month_bounds(last_complete_month(ds))[0]
-    if last is not None and pd.Timestamp(last) < month:
-        month = pd.Timestamp(last)
-    if first is None:
-        return Report(ds, month=month, history=history, lang=lang, key="dashboard")
-    span = (month.year - pd.Timestamp(first).year) * 12 + month.month - pd.Timestamp(first).month + 1
-    return Report(ds, month=month, history=max(2, span), lang=lang, key="dashboard")
 
 
 def _card_frame(sc: pd.DataFrame, lang: str, currency: str, interval: bool = False) -> pd.DataFrame:

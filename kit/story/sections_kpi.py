@@ -29,6 +29,7 @@ from kit.story.guard import Unavailable, section
 from kit.story.figures import _overlay_last_year, _relegend
 from kit.story.months import shift
 from kit.present import not_known_yet, note, sample_note
+from kit.scorecard import scorecard
 from kit.story.results import flag_differences
 from kit.story.table import Table
 from kit.story.texts import word
@@ -47,8 +48,6 @@ class KpiSections:
         every page shows the same value and status. KPIs the dataset cannot compute
         are left out.
         """
-        from kit.scorecard import scorecard
-
         names = [names] if isinstance(names, str) else list(names)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
