@@ -793,11 +793,18 @@ def style_scorecard(df: pd.DataFrame, lang: str = "en", *, currency: str = "EUR"
     styler.cell_attrs = {(i, j): {"data-kpi": n, "data-status": s}
                          for i, (n, s) in enumerate(zip(df["name"], statuses))}
     styler = styler.format(escape="html").apply(colour, axis=None).hide(axis="index")
-    styler = styler.set_table_styles([
+    styles = [
         {"selector": "th", "props": "text-align: right; padding: 4px 10px"},
-        {"selector": "td", "props": "text-align: right; padding: 4px 10px"},
-        {"selector": "th.col0, td.col0", "props": "text-align: left"},
-    ])
+        {"selector": "td", "props": "text-align: right; padding: 4px 10px; white-space: nowrap"},
+        {"selector": "th.col0, td.col0", "props": "text-align: left; white-space: normal"},
+    ]
+    cols = list(shown.columns)
+    for key in ("status", "note"):  # words read left to right; a note may wrap
+        if pword(key, lang) in cols:
+            k = cols.index(pword(key, lang))
+            wrap = "; white-space: normal; min-width: 12em" if key == "note" else ""
+            styles.append({"selector": f"th.col{k}, td.col{k}", "props": f"text-align: left{wrap}"})
+    styler = styler.set_table_styles(styles)
     if caption is not None:
         styler = styler.set_caption(caption)
     return styler

@@ -37,11 +37,13 @@ _MONTH_DIR = re.compile(r"^\d{4}-\d{2}$")
 _FAILED_DIR = re.compile(r"^(\d{4}-\d{2})\.failed$")
 
 STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 60em; color: #222; }
+body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 72em; color: #222; }
 table { border-collapse: collapse; margin: .5em 0 1.5em; }
 th, td { padding: .25em .8em; border-bottom: 1px solid #ddd; text-align: right; }
 th:first-child, td:first-child { text-align: left; }
-td.status, td.note { text-align: left; }
+td.value, td.previous, td.change, td.target, td.status { white-space: nowrap; }
+td.status, td.note, th:nth-last-child(-n+2) { text-align: left; }
+td.note { min-width: 14em; }
 tr.unknown td.value, tr.nodata td.value, tr.unknown td.note, tr.nodata td.note { color: #8a8a8a; }
 .files a { margin-right: .8em; }
 """
