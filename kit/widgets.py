@@ -34,7 +34,6 @@ import base64
 import contextlib
 import html
 import io
-import re
 
 import ipywidgets as widgets
 import matplotlib.figure
@@ -52,7 +51,7 @@ from kit.flags import flag_differences, flag_note, row_flags
 from kit.groups import MAX_GROUPS, others_label, top_groups
 from kit.i18n import MISSING, check_lang, column_label, format_month, kpi_label, t
 from kit.plot import plot_bars, plot_funnel, plot_kpi
-from kit.present import format_result
+from kit.present import format_result, mark_cells
 
 #: Columns offered as filters: (column, UI word).
 FILTER_COLUMNS = (("team", "team"), ("rep_id", "rep"), ("source", "source"))
@@ -465,9 +464,6 @@ def table_html(df: pd.DataFrame, *, max_rows: int = MAX_TABLE_ROWS, lang: str = 
     return out
 
 
-_STYLER_CELL = re.compile(r'(<td\b[^>]*\bclass="data row(\d+) col(\d+)[^"]*")')
-
-
 def keyed_table_html(styler, rows, columns) -> str:
     """HTML of a Styler whose cells carry ``data-row`` and ``data-column`` attributes.
 
@@ -510,12 +506,8 @@ def keyed_table_html(styler, rows, columns) -> str:
             "keys. Pass rows=<one name per row> and columns=<one name per column>."
         )
 
-    def mark(match):
-        i, j = int(match.group(2)), int(match.group(3))
-        return (f'{match.group(1)} data-row="{html.escape(rows[i])}" '
-                f'data-column="{html.escape(columns[j])}"')
-
-    return _STYLER_CELL.sub(mark, styler.to_html())
+    return mark_cells(styler.to_html(), {(i, j): {"data-row": r, "data-column": c}
+                                         for i, r in enumerate(rows) for j, c in enumerate(columns)})
 
 
 def result_keys(result: pd.DataFrame) -> list[str]:

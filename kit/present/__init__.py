@@ -3,7 +3,8 @@
 One module decides the status of a headline KPI (:mod:`kit.present.status`: better,
 worse, unclear, unknown, nodata, with a test of the change against noise), one
 writes the words and symbols (:mod:`kit.present.words`) and one formats cells and
-marks HTML cells with their status (:mod:`kit.present.cells`). The notebooks, the
+marks HTML cells with their status (:mod:`kit.present.cells`), and
+:mod:`kit.present.styled` styles the scorecard table. The notebooks, the
 styled scorecard (:func:`kit.plot.style_scorecard`), the explorer and the
 dashboard, ``index.html`` and ``kpis.json`` all use them, so that a KPI says the
 same thing everywhere.
@@ -24,6 +25,7 @@ from kit.present.status import (ALPHA, MOSTLY_CENSORED, ON_TARGET, RELATIVE_THRE
                                 STATUS_COLUMNS, STATUSES, censored_share, count_p_value, decide,
                                 noise_model, not_known_yet, proportion_p_value, status_frame,
                                 target_status)
+from kit.present.styled import style_scorecard
 from kit.present.words import (SYMBOLS, TABLE_NOUNS, WORDS, label, note, noun, pword, sample_note,
                                status_text)
 
@@ -32,5 +34,5 @@ __all__ = [
     "STATUSES", "STATUS_COLUMNS", "SYMBOLS", "StatusStyler", "TABLE_NOUNS", "WORDS",
     "censored_share", "count_p_value", "decide", "format_column", "format_result", "label",
     "mark_cells", "noise_model", "not_known_yet", "note", "noun", "proportion_p_value",
-    "pword", "sample_note", "status_css", "status_frame", "status_text", "target_status",
+    "pword", "sample_note", "status_css", "status_frame", "status_text", "style_scorecard", "target_status",
 ]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from kit import registry
-from kit.i18n import check_lang, format_month, format_number, has_word, kpi_label, t
+from kit.i18n import check_lang, format_month, has_word, kpi_label, t
 
 #: The symbol shown beside each status, so that colour is never the only sign.
 SYMBOLS = {"better": "▲", "worse": "▼", "unclear": "≈", "unknown": "…", "nodata": "–"}
