@@ -103,6 +103,9 @@ def test_low_samples_censored_cohorts_and_missing_values():
     # the previous month not known yet: no change is called
     got = present.decide({**base, "numerator": 60, "denominator": 100, "previous_low_sample": True})
     assert (got["status"], got["why"]) == ("unknown", "previous_sample")
+    row = {**base, "status": "unknown", "why": "previous_sample", "previous_denominator": 2}
+    assert present.note(row, "2026-10", "fr") == "septembre 2026 pas encore connu : 2 opportunités (petit échantillon)"
+    assert present.note(row, "2026-10", "en") == "September 2026 not known yet: 2 opportunities (small sample)"
 
 
 def test_status_words_and_symbols_in_both_languages():

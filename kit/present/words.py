@@ -38,7 +38,7 @@ WORDS = {
     "no_cohort": {"en": "no cohort of {noun} old enough by the end of {month}",
                   "fr": "aucune cohorte de {noun} assez ancienne à fin {month}"},
     "no_previous": {"en": "no value in {month} to compare with", "fr": "pas de valeur en {month} pour comparer"},
-    "previous_unknown": {"en": "{month} not known yet ({note})", "fr": "{month} pas encore connu ({note})"},
+    "previous_unknown": {"en": "{month} not known yet: {note}", "fr": "{month} pas encore connu : {note}"},
     "mostly_censored_note": {
         "en": "Hollow points: months whose cohort is still mostly too recent to tell, not drawn as a value.",
         "fr": "Points creux : mois dont la cohorte est encore en majorité trop récente, non tracés comme une valeur."},
