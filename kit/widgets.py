@@ -33,6 +33,7 @@ import asyncio
 import base64
 import contextlib
 import html
+import re
 import io
 
 import ipywidgets as widgets
