@@ -39,6 +39,12 @@ COST_CATEGORIES = (
     "marketing", "sales", "prospecting", "outsourcing", "recruitment", "retention", "other",
 )
 SURVEY_KINDS = ("csat", "nps")
+#: Values of ``orders.status`` (any case) that make an order a return or cancellation.
+RETURN_STATUSES = ("cancelled", "canceled", "returned")
+#: Columns that may be negative on a return line (an order line with a negative
+#: ``amount``): the goods and their cost come back. Their range is checked on
+#: the other lines only.
+SIGNED_BY_AMOUNT = {"orders": ("cost", "quantity")}
 
 
 @dataclass(frozen=True)
@@ -146,16 +152,24 @@ TABLES: tuple[Table, ...] = (
         _c("order_id", "id", True, description="one order may have several lines"),
         _c("ordered_at", "datetime", True),
         _c("customer_id", "id", True, references="customers.customer_id"),
-        _c("amount", "money", True, description="net revenue of the line"),
-        _c("cost", "money", min_value=0, description="cost of goods"),
+        _c("amount", "money", True,
+           description="net revenue of the line; negative on a return line (goods returned, refund)"),
+        _c("cost", "money", min_value=0, description="cost of goods; may be negative on a return line"),
         _c("product_id", "id", references="products.product_id"),
-        _c("quantity", "number", min_value=0),
+        _c("quantity", "number", min_value=0, description="may be negative on a return line"),
         _c("rep_id", "id", references="reps.rep_id"),
         _c("opportunity_id", "id", references="opportunities.opportunity_id"),
-    ), key=("order_id",), unique_key=False, date_column="ordered_at", description="order lines (revenue)"),
+        _c("is_return", "bool", description="true on the lines of a return or cancellation (credit note)"),
+        _c("status", "str", description="an order whose status is cancelled or returned is a return"),
+        _c("returned_order_id", "id", references="orders.order_id",
+           description="on a return: the order it gives back"),
+    ), key=("order_id",), unique_key=False, date_column="ordered_at",
+        description="order lines (revenue). A return line has a negative amount; an order whose net "
+                    "amount is negative (or zero with a return line), or flagged by is_return or a "
+                    "status cancelled/returned, is a return (a credit note), not a purchase"),
     Table("customers", (
         _c("customer_id", "id", True),
-        _c("acquired_at", "datetime", description="derived from the first order when absent"),
+        _c("acquired_at", "datetime", description="derived from the first purchase order when absent"),
         _c("source", "str"),
         _c("segment", "str"),
         _c("region", "str"),

@@ -38,6 +38,7 @@ from kit.coverage import coverage
 from kit.dataset import Dataset
 from kit.errors import DataError, KitError, KitWarning, ParameterError, check_choice, did_you_mean
 from kit.i18n import format_month
+from kit.orders import return_counts
 from kit.present import decide, note
 
 #: Columns of :func:`scorecard`, in order.
@@ -299,6 +300,18 @@ def report_dataset(source, month, team: str = "", **load_kw) -> Dataset:
     return filter_team(ds, team)
 
 
+def _no_returns(ds: Dataset) -> str:
+    """Why ``return_rate`` is not shown: empty when the orders hold a return line."""
+    if "orders" in ds.tables and return_counts(ds.tables["orders"])["return_lines"] == 0:
+        return "the orders have no return line"
+    return ""
+
+
+#: Headline KPIs shown only when the data has what they measure: a function of the
+#: dataset giving the reason they are not shown (empty: shown).
+SHOWN_WHEN = {"return_rate": _no_returns}
+
+
 def scorecard(ds: Dataset, month, *, lang: str = "en", team: str | None = None,
               names=None) -> pd.DataFrame:
     """One row per headline KPI of the registry for ``month``.
@@ -314,10 +327,13 @@ def scorecard(ds: Dataset, month, *, lang: str = "en", team: str | None = None,
     (:func:`kit.availability.availability`: a missing table or column, an empty
     table) has its row with every figure missing and the sentence saying why in
     ``reason``; a month outside the dates of a table the KPI needs is unknown
-    (missing), never 0. KPIs that fail on the data anyway
+    (missing), never 0. KPIs of :data:`SHOWN_WHEN` whose condition fails (the
+    return rate on data without returns) are left out, with the reason in
+    ``result.attrs["hidden"]``. KPIs that fail on the data anyway
     (:class:`~kit.errors.DataError`, :class:`~kit.errors.ParameterError`) get the
-    same treatment, with a :class:`~kit.errors.KitWarning` naming them and the
-    error in ``result.attrs["skipped"]``.
+    same treatment as those the dataset cannot give, with a
+    :class:`~kit.errors.KitWarning` naming them and the error in
+    ``result.attrs["skipped"]``.
 
     Parameters
     ----------
@@ -369,7 +385,7 @@ def scorecard(ds: Dataset, month, *, lang: str = "en", team: str | None = None,
     cuts = _Cuts(ds)
     chosen = [s for s in registry.specs() if s.headline] if names is None else [
         registry.get(n) for n in ([names] if isinstance(names, str) else names)]
-    rows, skipped = [], {}
+    rows, skipped, hidden = [], {}, {}
     cov = coverage(ds)
     for spec in chosen:
         row = {"name": spec.name, "label": spec.label[lang], "unit": spec.unit,
@@ -377,6 +393,10 @@ def scorecard(ds: Dataset, month, *, lang: str = "en", team: str | None = None,
         av = availability(ds, spec.name, cov=cov)
         if not av.ok:  # present, unknown, with the reason
             rows.append(_unknown(row, av.reason(lang), ds, spec, team))
+            continue
+        why = SHOWN_WHEN[spec.name](ds) if spec.name in SHOWN_WHEN and names is None else ""
+        if why:
+            hidden[spec.name] = why
             continue
         try:
             values = _shared_months(cuts, spec, months)
@@ -417,6 +437,7 @@ def scorecard(ds: Dataset, month, *, lang: str = "en", team: str | None = None,
         out[col] = out[col].astype("boolean")
     out = out.reset_index(drop=True)
     out.attrs["skipped"] = skipped
+    out.attrs["hidden"] = hidden
     if skipped:
         warnings.warn(
             "scorecard: no value for " + "; ".join(f"{k} ({v})" for k, v in skipped.items()),

@@ -14,7 +14,7 @@ IDS = [s.name for s in SPECS]
 
 
 def test_catalogue_is_complete():
-    # the 37 KPIs of DESIGN §6, under exactly those names
+    # the 37 KPIs of the reference design, under exactly those names, and return_rate (issue 19)
     expected = {
         "revenue", "revenue_vs_target", "revenue_share", "seasonality_index", "gross_margin",
         "average_basket", "average_won_deal", "deals_needed", "recurring_revenue",
@@ -24,7 +24,7 @@ def test_catalogue_is_complete():
         "cac_payback_months", "csat", "nps", "repeat_purchase_rate", "referral_rate",
         "returning_customer_rate", "product_lifetime", "conversations", "prospect_calls",
         "prospecting_emails", "email_call_balance", "email_response_rate",
-        "social_engagement_rate", "activity_profile", "stage_funnel",
+        "social_engagement_rate", "activity_profile", "stage_funnel", "return_rate",
     }
     assert set(registry.names()) == expected
 

@@ -3,7 +3,8 @@
 * every table with ``rep_id`` gains ``team``, ``manager``, ``region`` from ``reps``;
 * every table with ``product_id`` gains ``product_category`` (``products.category``);
 * ``orders`` gains the customer's ``source`` and ``segment`` from ``customers``;
-* customers without ``acquired_at`` get the date of their first order.
+* customers without ``acquired_at`` get the date of their first purchase order
+  (a return is not a purchase: ``docs/data-contract.md``, :mod:`kit.orders`).
 
 Every join is a LEFT JOIN **many-to-one**: the lookup tables are unique on their
 key after validation (duplicates are rejected), so a table keeps exactly its rows.
@@ -27,9 +28,12 @@ Examples
 
 from __future__ import annotations
 
+import narwhals as nw
+
 from kit.io._sqltext import ident
 from kit.io.files import LINE
 from kit.io.issues import Issue
+from kit.orders import purchase_lines
 
 #: (lookup table, key, {new column: lookup column}, tables it applies to or None for all)
 LOOKUPS = (
@@ -41,7 +45,7 @@ LOOKUPS = (
 
 def fill_acquired_at(con, columns: dict) -> tuple[str, list]:
     """Create ``filled_customers``: ``kept_customers`` where a missing ``acquired_at`` is
-    the date of the customer's first order.
+    the date of the customer's first purchase order (returns are not purchases).
 
     Returns the name of the customers view to use and the info issues.
 
@@ -64,8 +68,10 @@ def fill_acquired_at(con, columns: dict) -> tuple[str, list]:
     if "ordered_at" not in columns["orders"] or "customer_id" not in columns["orders"]:
         return "kept_customers", []
     cols = columns["customers"]
-    first = ("(SELECT customer_id AS _cid, min(ordered_at) AS _first FROM kept_orders "
-             "WHERE customer_id IS NOT NULL GROUP BY customer_id)")
+    purchases = purchase_lines(con.sql("SELECT * FROM kept_orders")).filter(
+        ~nw.col("customer_id").is_null()).group_by("customer_id").agg(
+        nw.col("ordered_at").min().alias("_first")).select(nw.col("customer_id").alias("_cid"), "_first")
+    first = f"({nw.to_native(purchases).sql_query()})"
     if "acquired_at" in cols:
         missing = "c.acquired_at IS NULL"
         select = ["coalesce(c.acquired_at, f._first) AS acquired_at" if c == "acquired_at"

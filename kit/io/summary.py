@@ -23,6 +23,7 @@ import pandas as pd
 
 from kit.contract import CONTRACT
 from kit.io.issues import format_lines
+from kit.orders import return_counts
 
 WIDTH = 100
 #: Tables whose dates (acquisition, launch) may precede the period of the data.
@@ -94,6 +95,9 @@ def quality_report(ds) -> str:
     ends = [e for e in events["to"] if e is not None and pd.notna(e)]
     if starts:
         lines += ["", f"Period covered: {_day(min(starts))} to {_day(max(ends))}"]
+    returns = returns_line(ds)
+    if returns:
+        lines += ["", returns]
     probs = problems(ds)
     counts = probs["severity"].value_counts() if len(probs) else pd.Series(dtype=int)
     n_err, n_warn, n_info = (int(counts.get(s, 0)) for s in ("error", "warning", "info"))
@@ -110,6 +114,34 @@ def quality_report(ds) -> str:
     lines += ["", "Result: " + (f"{n_err} error(s): rows were set aside, see ds.rejected."
                                 if n_err else "no error.")]
     return "\n".join(lines)
+
+
+def returns_line(ds) -> str:
+    """The line of the report counting return lines and return orders (empty without orders).
+
+    Returns are defined in ``docs/data-contract.md`` (table ``orders``) and split by
+    :func:`kit.orders.split_orders`.
+
+    Examples
+    --------
+    >>> import pandas as pd, kit
+    >>> ds = kit.load_dataset({"orders": pd.DataFrame({"order_id": ["A", "A", "R"],
+    ...     "ordered_at": ["2026-01-05"] * 3, "customer_id": ["C1"] * 3,
+    ...     "amount": [100.0, 50.0, -50.0]})})
+    >>> returns_line(ds)
+    'Returns: 1 return line of 3 order lines; 1 return order (credit note) of 2 orders; returned amount 50.00 EUR.'
+    """
+    frame = ds.tables.get("orders")
+    if frame is None:
+        return ""
+    c = return_counts(frame)
+
+    def n(k, word):
+        return f"{c[k]} {word}{'' if c[k] == 1 else 's'}"
+
+    return (f"Returns: {n('return_lines', 'return line')} of {n('lines', 'order line')}; "
+            f"{n('return_orders', 'return order')} (credit note{'' if c['return_orders'] == 1 else 's'}) "
+            f"of {n('orders', 'order')}; returned amount {c['returned_amount']:,.2f} {ds.currency}.")
 
 
 def has_errors(ds) -> bool:

@@ -52,7 +52,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from kit.contract import CONTRACT, Table
+from kit.contract import CONTRACT, SIGNED_BY_AMOUNT, Table
 from kit.errors import did_you_mean
 from kit.io._sqltext import ident, literal, literal_list
 from kit.io.files import LINE
@@ -255,13 +255,19 @@ def _rules(st, contract: Table, cols) -> list:
                                f"'{col.values[0]}'}}}}}}}}.", raw))
         if col.min_value is not None or col.max_value is not None:
             parts = []
-            if col.min_value is not None:
+            signed = c in SIGNED_BY_AMOUNT.get(t, ()) and "amount" in cols
+            if col.min_value is not None and signed:
+                # a return line (negative amount) gives goods back: its value may be negative
+                parts.append(f"({v} < {col.min_value!r} AND NOT coalesce({ident('amount')} < 0, FALSE))")
+            elif col.min_value is not None:
                 parts.append(f"{v} < {col.min_value!r}")
             if col.max_value is not None:
                 parts.append(f"{v} > {col.max_value!r}")
             cond = f"{v} IS NOT NULL AND ({' OR '.join(parts)})"
             rng = (f"at least {col.min_value:g}" if col.max_value is None
                    else f"between {col.min_value:g} and {col.max_value:g}")
+            if signed:
+                rng += " (negative values are allowed on return lines, whose amount is negative)"
             if col.required:
                 rules.append(_Rule("range", c, "error", cond, f"{literal(c)} || ' ' || {raw} || ' out of range'",
                                    f"{origin}: {{n}} where {c} is not {rng}, e.g. {{examples}}. "
@@ -315,10 +321,15 @@ def _build_checked(con, st, contract: Table, cols, extras):
     # one aggregate query for every rule, plus duplicates and the counts
     aggs = ["count(*)", "count(*) FILTER (WHERE _reason IS NULL)"]
     for r in rules:
-        aggs += [f"count(*) FILTER (WHERE {r.condition})",
-                 f"list({ident(LINE)} ORDER BY {ident(LINE)}) FILTER (WHERE {r.condition})[1:{EXAMPLES}]",
-                 (f"list(DISTINCT {r.example}) FILTER (WHERE {r.condition})[1:3]" if r.example
-                  else "NULL")]
+        # a rule that keeps the row counts the rows kept; those rejected for another
+        # reason are counted apart (they are in ds.rejected with that reason)
+        cond = r.condition if r.reason else f"({r.condition}) AND _reason IS NULL"
+        aggs += [f"count(*) FILTER (WHERE {cond})",
+                 f"list({ident(LINE)} ORDER BY {ident(LINE)}) FILTER (WHERE {cond})[1:{EXAMPLES}]",
+                 (f"list(DISTINCT {r.example}) FILTER (WHERE {cond})[1:3]" if r.example
+                  else "NULL"),
+                 ("0" if r.reason else
+                  f"count(*) FILTER (WHERE ({r.condition}) AND _reason IS NOT NULL)")]
     aggs += ["count(*) FILTER (WHERE _r0 IS NULL AND _reason IS NOT NULL)",
              f"list({ident(LINE)} ORDER BY {ident(LINE)}) FILTER (WHERE _r0 IS NULL AND _reason "
              f"IS NOT NULL)[1:{EXAMPLES}]",
@@ -327,12 +338,15 @@ def _build_checked(con, st, contract: Table, cols, extras):
     st.rows_read, st.kept_rows = int(row[0]), int(row[1])
     k = 2
     for r in rules:
-        n, lines, examples = row[k], row[k + 1], row[k + 2]
-        k += 3
+        n, lines, examples, elsewhere = row[k], row[k + 1], row[k + 2], int(row[k + 3] or 0)
+        k += 4
         if n:
             shown = ", ".join(repr(e) for e in (examples or [])) or "-"
-            st.issues.append(Issue(t, r.column, r.rule, r.severity, int(n), list(lines),
-                                   r.message.replace("{n}", _rows(int(n))).replace("{examples}", shown)))
+            message = r.message.replace("{n}", _rows(int(n))).replace("{examples}", shown)
+            if elsewhere:
+                message += (f" {_rows(elsewhere)} more with this problem were rejected for another "
+                            f"reason (see ds.rejected[{t!r}]).")
+            st.issues.append(Issue(t, r.column, r.rule, r.severity, int(n), list(lines), message))
     n, lines, examples = row[k], row[k + 1], row[k + 2]
     if n:
         st.issues.append(Issue(

@@ -3,8 +3,9 @@
 from importlib import import_module
 
 FAMILIES = ("revenue", "funnel", "cost", "satisfaction", "products", "activity")
-#: Modules of KPIs besides the family modules (a KPI of the family ``funnel`` in its own module).
-MODULES = FAMILIES + ("stages",)
+#: Modules of KPIs besides the family modules (``stages``: the stage funnel, family funnel;
+#: ``returns``: the return rate, family products).
+MODULES = FAMILIES + ("stages", "returns")
 
 for _family in MODULES:
     try:

@@ -16,6 +16,7 @@ from kit.kpis._common import (
     _num, aggregate, as_list, as_ts, collect, columns, flag, group_keys, lazy,
     merge_results, ratio, resolve_as_of, safe_div, sort_rows, window,
 )
+from kit.orders import signed_cost, split_orders
 from kit.registry import kpi
 from kit.stats import LOW_SAMPLE
 
@@ -231,6 +232,12 @@ def _ltv_table(orders, customers, *, by, freq, start, end, horizon, as_of) -> pd
     first = collect(o.select(nw.col("ordered_at").min().alias("m")))["m"].iloc[0]
     c = c.filter(~nw.col("acquired_at").is_null()
                  & (nw.col("acquired_at") <= nw.lit(pd.Timestamp(as_of).to_pydatetime())))
+    # a customer whose orders up to as_of are all returns bought nothing: in no cohort
+    buys = (split_orders(o).filter(~nw.col("customer_id").is_null()
+                                   & (nw.col("ordered_at") <= nw.lit(pd.Timestamp(as_of).to_pydatetime())))
+            .group_by("customer_id").agg(nw.col("_purchase").max().alias("_buys")))
+    c = c.join(buys, on="customer_id", how="left").filter(
+        nw.col("_buys").is_null() | (nw.col("_buys") == 1)).drop("_buys")
     c = window(c, "acquired_at", start, end)
     keys, c = group_keys(c, by, freq, "acquired_at")
     if first is None or pd.isna(first):
@@ -246,7 +253,7 @@ def _ltv_table(orders, customers, *, by, freq, start, end, horizon, as_of) -> pd
          .join(acq, on="customer_id", how="inner")
          .filter((nw.col("ordered_at") >= nw.col("_acq"))
                  & (nw.col("ordered_at") < nw.col("_acq").dt.offset_by(f"{int(horizon)}mo")))
-         .with_columns(_margin=nw.when(costed).then(nw.col("amount") - nw.col("cost"))
+         .with_columns(_margin=nw.when(costed).then(nw.col("amount") - signed_cost())
                        .otherwise(nw.lit(0.0)), _nc=flag(~costed)))
     per_customer = o.group_by("customer_id").agg(nw.col("_margin").sum().alias("_cm"),
                                                  nw.col("_nc").sum().alias("_cnc"))
@@ -288,10 +295,12 @@ def _ltv_result(out: pd.DataFrame, keys) -> pd.DataFrame:
            "customers": ("customer_id", "acquired_at")},
     label={"en": "Customer lifetime value", "fr": "Valeur vie client"},
     definition={
-        "en": "Mean gross margin per customer over the first 12 months after acquisition, among "
-              "customers acquired at least 12 months before the end of the data.",
-        "fr": "Marge brute moyenne par client sur les 12 premiers mois après son acquisition, parmi les "
-              "clients acquis au moins 12 mois avant la fin des données.",
+        "en": "Mean gross margin (net of returns) per customer over the first 12 months after "
+              "acquisition, among customers acquired at least 12 months before the end of the data; a "
+              "customer with returns only is in no cohort.",
+        "fr": "Marge brute moyenne (nette des retours) par client sur les 12 premiers mois après son "
+              "acquisition, parmi les clients acquis au moins 12 mois avant la fin des données ; un "
+              "client qui n'a que des retours n'est dans aucune cohorte.",
     },
     unit="currency", direction="higher", tables=("orders", "customers"), date="customers.acquired_at",
     headline=True, seeds=("001",),
@@ -307,6 +316,12 @@ def ltv(orders, customers, *, by=None, freq=None, start=None, end=None, horizon=
     acquired before the first day with orders has months missing from the data: it is
     left out and counted in ``n_before_data``. Order lines without a cost add no
     margin and are counted in ``lines_without_cost``.
+
+    Returns (``docs/data-contract.md``): the margin is net of returns, a return line
+    giving back its amount and its cost (:func:`kit.orders.signed_cost`). Only
+    purchase orders are purchases: a customer whose orders up to ``as_of`` are all
+    returns is in no cohort (neither counted nor censored). A missing
+    ``acquired_at`` is filled at load from the first purchase order.
 
     Parameters
     ----------

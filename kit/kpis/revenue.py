@@ -7,6 +7,8 @@ close date (``opportunities.closed_at``). Targets (``targets``) are monthly, per
 
 from __future__ import annotations
 
+import datetime
+
 import narwhals as nw
 import numpy as np
 import pandas as pd
@@ -16,7 +18,9 @@ from kit.kpis._common import (
     _num, aggregate, as_list, as_ts, collect, columns, empty_result, flag, group_keys,
     is_month_end, lazy, merge_results, ratio, resolve_as_of, safe_div, sort_rows, window,
 )
+from kit.kpis._sales import sales_by
 from kit.kpis.funnel import win_rate
+from kit.orders import signed_cost, split_orders
 from kit.registry import kpi
 
 #: ``by`` values a target can be compared with: the company, a rep, a team.
@@ -24,6 +28,8 @@ TARGET_LEVELS = (None, "rep_id", "team")
 #: ``freq`` values a monthly target can be summed to.
 TARGET_FREQS = (None, "M", "Q", "Y")
 _PANDAS_FREQ = {"M": "M", "Q": "Q", "Y": "Y"}
+#: Stands for "no purchase yet" in the running latest purchase of recurring_revenue.
+_BEFORE_ANY_DATA = datetime.datetime(1900, 1, 1)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -154,15 +160,20 @@ def average_won_deal(opportunities, *, by=None, freq=None, start=None, end=None)
     needs={"orders": ("order_id", "ordered_at", "amount")},
     label={"en": "Revenue", "fr": "Chiffre d'affaires"},
     definition={
-        "en": "Sum of the net amounts of order lines, attributed to the order date.",
-        "fr": "Somme des montants nets des lignes de commande, rattachés à la date de commande.",
+        "en": "Sum of the amounts of order lines net of returns (return lines are negative), each line "
+              "at its own date; gross sales and returns are given apart.",
+        "fr": "Somme des montants des lignes de commande nette des retours (les lignes de retour sont "
+              "négatives), chaque ligne à sa propre date ; ventes brutes et retours sont donnés à part.",
     },
     unit="currency", direction="higher", tables=("orders",), date="orders.ordered_at",
     headline=True, seeds=("002", "003"),
     target=("revenue_vs_target", "denominator"),
 )
 def revenue(orders, *, by=None, freq=None, start=None, end=None):
-    """Revenue: the sum of ``orders.amount``.
+    """Revenue net of returns: the sum of ``orders.amount``, each line at its own date.
+
+    A return line (negative ``amount``, see ``docs/data-contract.md``) lowers the
+    revenue of the period of its own date, not of the order it gives back.
 
     Parameters
     ----------
@@ -178,26 +189,23 @@ def revenue(orders, *, by=None, freq=None, start=None, end=None):
     Returns
     -------
     DataFrame
-        ``by`` columns, ``period``, ``value`` (revenue, 0 when there is no order),
-        ``n_orders`` (distinct ``order_id``).
+        ``by`` columns, ``period``, ``value`` (net revenue, 0 when there is no order),
+        ``gross_sales`` (lines that are not return lines), ``returns`` (amount
+        returned, positive: ``value = gross_sales - returns``), ``n_orders``
+        (purchase orders), ``n_returns`` (return orders, i.e. credit notes).
 
     Examples
     --------
     >>> import pandas as pd
-    >>> orders = pd.DataFrame({"order_id": ["A", "A", "B"], "amount": [100.0, 50.0, 80.0],
-    ...                        "ordered_at": pd.to_datetime(["2026-01-05", "2026-01-05", "2026-02-03"])})
-    >>> revenue(orders, freq="M")[["period", "value", "n_orders"]].to_dict("records")
-    [{'period': Timestamp('2026-01-01 00:00:00'), 'value': 150.0, 'n_orders': 1},
-     {'period': Timestamp('2026-02-01 00:00:00'), 'value': 80.0, 'n_orders': 1}]
+    >>> orders = pd.DataFrame({"order_id": ["A", "A", "B", "R"], "amount": [100.0, 50.0, 80.0, -50.0],
+    ...                        "ordered_at": pd.to_datetime(["2026-01-05", "2026-01-05", "2026-02-03",
+    ...                                                      "2026-02-10"])})
+    >>> revenue(orders, freq="M")[["period", "value", "returns", "n_orders", "n_returns"]].to_dict("records")
+    [{'period': Timestamp('2026-01-01 00:00:00'), 'value': 150.0, 'returns': 0.0, 'n_orders': 1, 'n_returns': 0},
+     {'period': Timestamp('2026-02-01 00:00:00'), 'value': 30.0, 'returns': 50.0, 'n_orders': 1, 'n_returns': 1}]
     """
-    f = lazy(orders, "orders", needs=["order_id", "ordered_at", "amount"])
-    f = window(f, "ordered_at", start, end)
-    keys, f = group_keys(f, by, freq, "ordered_at")
-    out = collect(aggregate(f, keys, [nw.col("amount").sum().alias("value"),
-                                      nw.col("order_id").n_unique().alias("n_orders")]), keys)
-    out["value"] = _num(out["value"]).fillna(0.0)
-    out["n_orders"] = _num(out["n_orders"]).fillna(0).astype("int64")
-    return out[list(keys) + ["value", "n_orders"]]
+    keys, out = sales_by(orders, by, freq, start, end)
+    return out[keys + ["value", "gross_sales", "returns", "n_orders", "n_returns"]]
 
 
 @kpi(
@@ -440,11 +448,13 @@ def _empty_seasonality(keys, cols) -> pd.DataFrame:
     needs={"orders": ("ordered_at", "amount", "cost")},
     label={"en": "Gross margin", "fr": "Marge commerciale"},
     definition={
-        "en": "Sum of amount minus cost of the order lines whose cost is known, with the margin rate "
-              "(margin / revenue) and the margin target when targets are given.",
-        "fr": "Somme du montant moins le coût des lignes de commande dont le coût est connu, avec le taux "
-              "de marge (marge / chiffre d'affaires) et l'objectif de marge quand les objectifs sont "
-              "fournis.",
+        "en": "Sum of amount minus cost of the order lines whose cost is known, net of returns (a return "
+              "line gives back its amount and its cost), each line at its own date, with the margin "
+              "rate (margin / revenue) and the margin target when targets are given.",
+        "fr": "Somme du montant moins le coût des lignes de commande dont le coût est connu, nette des "
+              "retours (une ligne de retour rend son montant et son coût), chaque ligne à sa propre "
+              "date, avec le taux de marge (marge / chiffre d'affaires) et l'objectif de marge quand "
+              "les objectifs sont fournis.",
     },
     unit="currency", direction="higher", tables=("orders",), date="orders.ordered_at",
     optional_tables=("targets",), headline=True, seeds=("002", "003"),
@@ -458,6 +468,10 @@ def gross_margin(orders, *, by=None, freq=None, start=None, end=None, targets=No
     Lines without a ``cost`` have an unknown margin: they are left out of ``value``
     and ``revenue`` (so the rate compares like with like) and counted in
     ``lines_without_cost`` and ``revenue_without_cost``.
+
+    Net of returns, each line at its own date: a return line (negative ``amount``)
+    gives back its amount and its cost, whether the source writes that cost
+    positive or negative (:func:`kit.orders.signed_cost`).
 
     Parameters
     ----------
@@ -478,7 +492,9 @@ def gross_margin(orders, *, by=None, freq=None, start=None, end=None, targets=No
     -------
     DataFrame
         ``by`` columns, ``period``, ``value`` (margin), ``revenue``, ``margin_rate``
-        (missing when revenue is 0), ``lines_without_cost``, ``revenue_without_cost``;
+        (missing when revenue is 0), ``lines_without_cost``, ``revenue_without_cost``,
+        ``gross_sales`` and ``returns`` (the costed lines' revenue before returns and
+        the amount returned: ``revenue = gross_sales - returns``);
         with targets also ``margin_target``, ``gap`` (margin - target) and
         ``attainment`` (margin / target, missing for a zero or missing target).
 
@@ -490,12 +506,15 @@ def gross_margin(orders, *, by=None, freq=None, start=None, end=None, targets=No
     >>> gross_margin(orders)[["value", "revenue", "margin_rate", "lines_without_cost"]].to_dict("records")
     [{'value': 120.0, 'revenue': 300.0, 'margin_rate': 0.4, 'lines_without_cost': 1}]
     """
-    f = lazy(orders, "orders", needs=["ordered_at", "amount", "cost"])
+    f = split_orders(lazy(orders, "orders", needs=["ordered_at", "amount", "cost"]))
     f = window(f, "ordered_at", start, end)
     costed = ~nw.col("cost").is_null() & ~nw.col("amount").is_null()
+    ret = nw.col("_return_line") == 1
     f = f.with_columns(
-        _margin=nw.when(costed).then(nw.col("amount") - nw.col("cost")).otherwise(nw.lit(0.0)),
+        _margin=nw.when(costed).then(nw.col("amount") - signed_cost()).otherwise(nw.lit(0.0)),
         _rev=nw.when(costed).then(nw.col("amount")).otherwise(nw.lit(0.0)),
+        _gross=nw.when(costed & ~ret).then(nw.col("amount")).otherwise(nw.lit(0.0)),
+        _ret=nw.when(costed & ret).then(-nw.col("amount")).otherwise(nw.lit(0.0)),
         _rev_nc=nw.when(costed).then(nw.lit(0.0)).otherwise(nw.col("amount")),
         _nc=flag(~costed),
     )
@@ -503,18 +522,22 @@ def gross_margin(orders, *, by=None, freq=None, start=None, end=None, targets=No
     out = collect(aggregate(f, keys, [nw.col("_margin").sum().alias("value"),
                                       nw.col("_rev").sum().alias("revenue"),
                                       nw.col("_nc").sum().alias("lines_without_cost"),
-                                      nw.col("_rev_nc").sum().alias("revenue_without_cost")]), keys)
-    for c in ("value", "revenue", "revenue_without_cost"):
-        out[c] = _num(out[c]).fillna(0.0)
+                                      nw.col("_rev_nc").sum().alias("revenue_without_cost"),
+                                      nw.col("_gross").sum().alias("gross_sales"),
+                                      nw.col("_ret").sum().alias("returns")]), keys)
+    money = ("value", "revenue", "revenue_without_cost", "gross_sales", "returns")
+    for c in money:
+        out[c] = _num(out[c]).fillna(0.0) + 0.0
     out["lines_without_cost"] = _num(out["lines_without_cost"]).fillna(0).astype("int64")
-    cols = keys + ["value", "revenue", "margin_rate", "lines_without_cost", "revenue_without_cost"]
+    cols = keys + ["value", "revenue", "margin_rate", "lines_without_cost", "revenue_without_cost",
+                   "gross_sales", "returns"]
     use_targets = (targets is not None and by in TARGET_LEVELS and freq in TARGET_FREQS
                    and "margin_target" in columns(lazy(targets, "targets")))
     if use_targets:
         tgt = _targets_by(targets, "margin_target", by, freq, start, end).rename(
             columns={"target": "margin_target"})
         out = merge_results(out, tgt, keys)
-        for c in ("value", "revenue", "revenue_without_cost"):
+        for c in money:
             out[c] = _num(out[c]).fillna(0.0)
         out["lines_without_cost"] = _num(out["lines_without_cost"]).fillna(0).astype("int64")
         out["gap"] = out["value"] - out["margin_target"]
@@ -529,15 +552,21 @@ def gross_margin(orders, *, by=None, freq=None, start=None, end=None, targets=No
     needs={"orders": ("order_id", "ordered_at", "amount")},
     label={"en": "Average basket", "fr": "Panier moyen"},
     definition={
-        "en": "Revenue divided by the number of distinct orders.",
-        "fr": "Chiffre d'affaires divisé par le nombre de commandes distinctes.",
+        "en": "Amount of the purchase orders divided by their number; returns (credit notes) are not "
+              "orders.",
+        "fr": "Montant des commandes d'achat divisé par leur nombre ; les retours (avoirs) ne sont pas "
+              "des commandes.",
     },
     unit="currency", direction="higher", tables=("orders",), date="orders.ordered_at",
     headline=True, seeds=("002",),
     columns={"numerator": ("currency", "revenue"), "denominator": ("count", "orders")},
 )
 def average_basket(orders, *, by=None, freq=None, start=None, end=None):
-    """Average basket: revenue / number of distinct ``order_id``.
+    """Average basket: amount of the purchase orders / number of purchase orders.
+
+    Return orders (credit notes, see ``docs/data-contract.md``) are neither in the
+    amount nor in the count; a return line inside a purchase order lowers that
+    order's amount.
 
     Parameters
     ----------
@@ -554,23 +583,22 @@ def average_basket(orders, *, by=None, freq=None, start=None, end=None):
     Returns
     -------
     DataFrame
-        ``by`` columns, ``period``, ``value``, ``numerator`` (revenue),
-        ``denominator`` (distinct orders).
+        ``by`` columns, ``period``, ``value``, ``numerator`` (amount of the
+        purchase orders), ``denominator`` (purchase orders), ``n_returns`` (return
+        orders left out).
 
     Examples
     --------
     >>> import pandas as pd
-    >>> orders = pd.DataFrame({"order_id": ["A", "A", "B"], "amount": [100.0, 50.0, 90.0],
-    ...                        "ordered_at": pd.to_datetime(["2026-01-05", "2026-01-05", "2026-01-07"])})
-    >>> average_basket(orders)[["value", "numerator", "denominator"]].to_dict("records")
-    [{'value': 120.0, 'numerator': 240.0, 'denominator': 2.0}]
+    >>> orders = pd.DataFrame({"order_id": ["A", "A", "B", "R"], "amount": [100.0, 50.0, 90.0, -90.0],
+    ...                        "ordered_at": pd.to_datetime(["2026-01-05", "2026-01-05", "2026-01-07",
+    ...                                                      "2026-01-09"])})
+    >>> average_basket(orders)[["value", "numerator", "denominator", "n_returns"]].to_dict("records")
+    [{'value': 120.0, 'numerator': 240.0, 'denominator': 2.0, 'n_returns': 1}]
     """
-    f = lazy(orders, "orders", needs=["order_id", "ordered_at", "amount"])
-    f = window(f, "ordered_at", start, end)
-    keys, f = group_keys(f, by, freq, "ordered_at")
-    out = collect(aggregate(f, keys, [nw.col("amount").sum().alias("numerator"),
-                                      nw.col("order_id").n_unique().alias("denominator")]), keys)
-    return ratio(out, keys)
+    keys, out = sales_by(orders, by, freq, start, end)
+    out = out.rename(columns={"purchase_amount": "numerator", "n_orders": "denominator"})
+    return ratio(out[keys + ["numerator", "denominator", "n_returns"]], keys)
 
 
 @kpi(
@@ -702,9 +730,11 @@ def deals_needed(orders, targets, opportunities, *, by=None, freq="M", as_of=Non
     needs={"orders": ("ordered_at", "customer_id", "amount")},
     label={"en": "Recurring revenue share", "fr": "Part du chiffre d'affaires récurrent"},
     definition={
-        "en": "Share of revenue from customers who had already bought in the 12 months before the order.",
-        "fr": "Part du chiffre d'affaires réalisée avec des clients qui avaient déjà acheté dans les "
-              "12 mois précédant la commande.",
+        "en": "Share of revenue (net of returns) from customers who had already placed another purchase "
+              "order in the 12 months before the order; returns are not purchases.",
+        "fr": "Part du chiffre d'affaires (net des retours) réalisée avec des clients qui avaient déjà "
+              "passé une autre commande d'achat dans les 12 mois précédant la commande ; les retours ne "
+              "sont pas des achats.",
     },
     unit="ratio", direction="higher", tables=("orders",), date="orders.ordered_at",
     headline=False, seeds=("003",),
@@ -712,14 +742,21 @@ def deals_needed(orders, targets, opportunities, *, by=None, freq="M", as_of=Non
 def recurring_revenue(orders, *, by=None, freq=None, start=None, end=None, lookback=12):
     """Recurring revenue: revenue of customers who also bought in the previous ``lookback`` months.
 
-    An order line is recurring when its customer placed an order at an earlier time
-    within the ``lookback`` months before it (lines of the same order do not count as
-    an earlier purchase). Earlier orders before ``start`` are looked at too.
+    Orders are compared, not lines: an order starts at its first line. An order
+    line is recurring when its customer has another *purchase* order (see
+    ``docs/data-contract.md``: returns are not purchases) that starts strictly
+    before the line's order, at most ``lookback`` months before it; lines of the
+    same order, even stamped minutes apart, never make each other recurring.
+    A return line counts with its negative amount, recurring or not by the same
+    rule, so the share is of revenue net of returns. Earlier orders before
+    ``start`` are looked at too.
 
     Parameters
     ----------
     orders : DataFrame-like
-        Needs ``ordered_at``, ``customer_id`` and ``amount``.
+        Needs ``ordered_at``, ``customer_id`` and ``amount``; ``order_id`` groups
+        lines into orders (without it, the lines of a customer at one time are one
+        order).
     by : str or list of str, optional
         Columns to break down by.
     freq : {None, "W", "M", "Q", "Y"}
@@ -753,11 +790,22 @@ def recurring_revenue(orders, *, by=None, freq=None, start=None, end=None, lookb
         )
     f = lazy(orders, "orders", needs=["ordered_at", "customer_id", "amount"])
     first = collect(f.select(nw.col("ordered_at").min().alias("m")))["m"].iloc[0]
-    moments = (f.filter(~nw.col("customer_id").is_null()).select("customer_id", "ordered_at").unique()
-               .with_columns(_prev=nw.col("ordered_at").shift(1).over("customer_id", order_by="ordered_at")))
-    f = f.join(moments, on=["customer_id", "ordered_at"], how="left")
-    recurring = (~nw.col("_prev").is_null()
-                 & (nw.col("_prev") >= nw.col("ordered_at").dt.offset_by(f"-{int(lookback)}mo")))
+    f = split_orders(f)
+    # one row per customer, order start and kind; the latest purchase start strictly
+    # before each: a running max of the purchases' starts (returns count as a time
+    # before any data), taken from the previous row (returns sort before purchases
+    # at the same time, so a purchase never precedes itself)
+    moments = (f.filter(~nw.col("customer_id").is_null() & ~nw.col("_order_start").is_null())
+               .select("customer_id", "_order_start", "_purchase").unique()
+               .with_columns(_pstart=nw.when(nw.col("_purchase") == 1).then(nw.col("_order_start"))
+                             .otherwise(nw.lit(_BEFORE_ANY_DATA))))
+    order = ["_order_start", "_purchase"]
+    moments = moments.with_columns(_latest=nw.col("_pstart").cum_max().over("customer_id", order_by=order))
+    moments = moments.with_columns(_prev=nw.col("_latest").shift(1).over("customer_id", order_by=order))
+    f = f.join(moments.select("customer_id", "_order_start", "_purchase", "_prev"),
+               on=["customer_id", "_order_start", "_purchase"], how="left")
+    recurring = (~nw.col("_prev").is_null() & (nw.col("_prev") > nw.lit(_BEFORE_ANY_DATA))
+                 & (nw.col("_prev") >= nw.col("_order_start").dt.offset_by(f"-{int(lookback)}mo")))
     f = f.with_columns(_rec=nw.when(recurring).then(nw.col("amount")).otherwise(nw.lit(0.0)))
     f = window(f, "ordered_at", start, end)
     keys, f = group_keys(f, by, freq, "ordered_at")

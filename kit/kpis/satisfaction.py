@@ -19,6 +19,7 @@ from kit.kpis._common import (
     _order, aggregate, as_list, collect, columns, days_between, flag, floor_day, group_keys,
     is_month_end, latest_date, lazy, month_index, proportion, resolve_as_of, window,
 )
+from kit.orders import purchase_lines
 from kit.registry import kpi
 from kit.stats import LOW_SAMPLE
 
@@ -252,11 +253,12 @@ def nps(surveys, *, by=None, freq=None, start=None, end=None):
     needs={"orders": ("order_id", "customer_id", "ordered_at")},
     label={"en": "Repeat purchase rate (90 days)", "fr": "Taux de réachat (90 jours)"},
     definition={
-        "en": "New customers who place a second order within 90 days of their first order, divided by "
-              "the new customers whose first order is at least 90 days old.",
-        "fr": "Nouveaux clients passant une deuxième commande dans les 90 jours suivant leur première "
-              "commande, divisés par les nouveaux clients dont la première commande date d’au moins "
-              "90 jours.",
+        "en": "New customers who place a second purchase order within 90 days of their first purchase "
+              "order, divided by the new customers whose first purchase is at least 90 days old; "
+              "returns are not purchases.",
+        "fr": "Nouveaux clients passant une deuxième commande d’achat dans les 90 jours suivant leur "
+              "première commande d’achat, divisés par les nouveaux clients dont le premier achat date "
+              "d’au moins 90 jours ; les retours ne sont pas des achats.",
     },
     unit="ratio", direction="higher", tables=("orders",), optional_tables=("customers",),
     date="orders.ordered_at", headline=True, seeds=("004",),
@@ -265,9 +267,12 @@ def repeat_purchase_rate(orders, *, customers=None, by=None, freq=None, start=No
                          window=90, as_of=None):
     """Share of new customers who buy again within ``window`` days of their first order.
 
-    A customer's acquisition date is the day of their first order. A second
-    purchase is a distinct ``order_id`` placed on a later calendar day, at most
-    ``window`` days after the first; another order on the first day does not count.
+    Only purchase orders are purchases (``docs/data-contract.md``): a return or a
+    credit note is never a first nor a second purchase, and a customer with returns
+    only is in no cohort. A customer's acquisition date is the day of their first
+    purchase order. A second purchase is another purchase order whose first line is
+    on a later calendar day, at most ``window`` days after the first; another order
+    on the first day does not count.
     Customers whose first order is less than ``window`` days before ``as_of`` cannot
     be judged yet: they are left out of both counts and reported in ``n_censored``.
     Days are calendar days, so a customer exactly ``window`` days old counts.
@@ -325,6 +330,7 @@ def repeat_purchase_rate(orders, *, customers=None, by=None, freq=None, start=No
         o = o.filter(nw.col("ordered_at") <= nw.lit(as_of))
 
     data_start = latest_date((o, "ordered_at"), earliest=True)
+    o = purchase_lines(o)
     by_list = as_list(by)
     c = None
     if customers is not None:
@@ -380,7 +386,7 @@ def repeat_purchase_rate(orders, *, customers=None, by=None, freq=None, start=No
 
 
 def _acquisition(customers, orders) -> nw.LazyFrame:
-    """Customers with ``_acquired``: ``acquired_at``, else the day of the first order."""
+    """Customers with ``_acquired``: ``acquired_at``, else the day of the first purchase order."""
     c = lazy(customers, "customers", needs=["customer_id"])
     c = c.filter(~nw.col("customer_id").is_null())
     has_acq = "acquired_at" in columns(c)
@@ -391,7 +397,7 @@ def _acquisition(customers, orders) -> nw.LazyFrame:
             "date), or add acquired_at to customers."
         )
     if orders is not None:
-        o = lazy(orders, "orders", needs=["customer_id", "ordered_at"])
+        o = purchase_lines(lazy(orders, "orders", needs=["customer_id", "ordered_at"]))
         first = o.filter(~nw.col("customer_id").is_null()).group_by("customer_id").agg(
             nw.col("ordered_at").min().alias("_first_order"))
         c = c.join(first, on="customer_id", how="left")
@@ -535,10 +541,11 @@ def referral_rate(customers, referrals, *, orders=None, by=None, freq=None, star
     needs={"orders": ("customer_id", "ordered_at")},
     label={"en": "Returning customer rate", "fr": "Taux de clients fidèles d’une année sur l’autre"},
     definition={
-        "en": "Customers who bought in a calendar year and buy again the next year, divided by the "
-              "customers of that year.",
-        "fr": "Clients ayant acheté pendant une année civile et qui achètent de nouveau l’année "
-              "suivante, divisés par les clients de cette année.",
+        "en": "Customers who placed a purchase order in a calendar year and place one again the next "
+              "year, divided by the customers of that year; returns are not purchases.",
+        "fr": "Clients ayant passé une commande d’achat pendant une année civile et qui en passent de "
+              "nouveau une l’année suivante, divisés par les clients de cette année ; les retours ne "
+              "sont pas des achats.",
     },
     unit="ratio", direction="higher", tables=("orders",), date="orders.ordered_at", seeds=("003",),
 )
@@ -548,7 +555,9 @@ def returning_customer_rate(orders, *, by=None, start=None, end=None, as_of=None
     One row per year ``Y`` (``period`` is 1 January of ``Y``). A year can only be
     judged once ``Y + 1`` is complete at ``as_of`` (``as_of`` on or after 31 December
     of ``Y + 1``); other years are left out, or shown with ``complete=False`` when
-    ``partial=True`` (their value is then a lower bound).
+    ``partial=True`` (their value is then a lower bound). Only purchase orders are
+    purchases (``docs/data-contract.md``): a customer who only returned something in
+    ``Y`` is not a customer of ``Y``, and a return in ``Y + 1`` is not buying again.
 
     Parameters
     ----------
@@ -589,7 +598,7 @@ def returning_customer_rate(orders, *, by=None, start=None, end=None, as_of=None
     o = lazy(orders, "orders", needs=["customer_id", "ordered_at"])
     o = o.filter(~nw.col("customer_id").is_null() & ~nw.col("ordered_at").is_null())
     as_of = resolve_as_of(as_of, (o, "ordered_at"))
-    keys, o = group_keys(o, by, None, "ordered_at")
+    keys, o = group_keys(purchase_lines(o), by, None, "ordered_at")
     if as_of is not None:
         o = o.filter(nw.col("ordered_at") <= nw.lit(as_of))
         day = floor_day(as_of)

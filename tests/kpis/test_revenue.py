@@ -103,8 +103,11 @@ def test_revenue_total_and_window(engine):
 def test_revenue_monthly(engine):
     out = revenue(convert(engine, o=ORDERS)["o"], freq="M")
     # Jan: 100 + 50 + 200 (O1, O2); Feb: 80 + 70 (O3, O4); Mar: 100 (O5)
-    assert list(out.columns) == ["period", "value", "n_orders"]
-    assert_rows(out, {"period": [JAN, FEB, MAR], "value": [350.0, 150.0, 100.0], "n_orders": [2, 2, 1]})
+    # no return line: gross sales = net revenue, returns 0 (the columns added for returns)
+    assert list(out.columns) == ["period", "value", "gross_sales", "returns", "n_orders", "n_returns"]
+    assert_rows(out, {"period": [JAN, FEB, MAR], "value": [350.0, 150.0, 100.0], "n_orders": [2, 2, 1],
+                      "gross_sales": [350.0, 150.0, 100.0], "returns": [0.0, 0.0, 0.0],
+                      "n_returns": [0, 0, 0]})
 
 
 def test_revenue_by_with_nulls(engine):
@@ -118,7 +121,8 @@ def test_revenue_one_group_and_empty(engine):
     assert_rows(revenue(convert(engine, o=one)["o"], by="team"), {"team": ["Sud"], "value": [300.0]})
     assert_rows(revenue(convert(engine, o=ORDERS.iloc[:0])["o"]), {"value": [0.0], "n_orders": [0]})
     empty = revenue(convert(engine, o=ORDERS.iloc[:0])["o"], by="team", freq="M")
-    assert len(empty) == 0 and list(empty.columns) == ["team", "period", "value", "n_orders"]
+    assert len(empty) == 0 and list(empty.columns) == ["team", "period", "value", "gross_sales",
+                                                       "returns", "n_orders", "n_returns"]
 
 
 def test_revenue_errors():
@@ -282,9 +286,10 @@ def test_gross_margin_total(engine):
     out = gross_margin(convert(engine, o=ORDERS)["o"])
     # margin 40 + 30 + 50 + 40 + 50 = 210 on revenue 600 - 80 (O3 has no cost) = 520
     assert list(out.columns) == ["value", "revenue", "margin_rate", "lines_without_cost",
-                                 "revenue_without_cost"]
+                                 "revenue_without_cost", "gross_sales", "returns"]
     assert_rows(out, {"value": [210.0], "revenue": [520.0], "margin_rate": [210 / 520],
-                      "lines_without_cost": [1], "revenue_without_cost": [80.0]})
+                      "lines_without_cost": [1], "revenue_without_cost": [80.0],
+                      "gross_sales": [520.0], "returns": [0.0]})
 
 
 def test_gross_margin_monthly_with_margin_targets(engine):

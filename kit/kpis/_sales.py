@@ -1,0 +1,82 @@
+"""Sales and returns per group and period, the building block of the order KPIs.
+
+Every line is read at its own date (``orders.ordered_at``); the purchase/return
+split is the data contract's, from :func:`kit.orders.split_orders`.
+"""
+
+from __future__ import annotations
+
+import narwhals as nw
+import pandas as pd
+
+from kit.kpis._common import _num, aggregate, collect, group_keys, lazy, window
+from kit.orders import order_keys, signed_cost, split_orders
+
+#: Columns of :func:`sales_by` besides the keys.
+SALES_COLUMNS = ("value", "gross_sales", "returns", "purchase_amount", "n_orders", "n_returns")
+
+
+def sales_by(orders, by=None, freq=None, start=None, end=None, *, costed_only=False):
+    """Net revenue, gross sales, returns and orders per ``by`` group and period.
+
+    Parameters
+    ----------
+    orders : DataFrame-like
+        Needs ``order_id``, ``ordered_at`` and ``amount`` (and ``cost`` with
+        ``costed_only``).
+    by, freq, start, end
+        As for :func:`kit.kpis.revenue.revenue`.
+    costed_only : bool
+        Keep only lines with a known ``cost`` and add ``margin`` (``amount`` minus
+        the cost signed like the amount, see :func:`kit.orders.signed_cost`).
+
+    Returns
+    -------
+    (list, DataFrame)
+        The keys, and per key: ``value`` (net revenue, the sum of ``amount``),
+        ``gross_sales`` (lines that are not return lines), ``returns`` (minus the
+        sum of the return lines: positive), ``purchase_amount`` (net amount of the
+        lines of purchase orders), ``n_orders`` (purchase orders), ``n_returns``
+        (return orders); with ``costed_only`` also ``margin``. An order with lines
+        in two groups or periods counts in each.
+
+    Examples
+    --------
+    >>> lines = pd.DataFrame({"order_id": ["A", "A", "R"], "amount": [100.0, 50.0, -50.0],
+    ...                       "ordered_at": pd.to_datetime(["2026-01-05", "2026-01-05", "2026-01-09"])})
+    >>> keys, out = sales_by(lines)
+    >>> out.to_dict("records")
+    [{'value': 100.0, 'gross_sales': 150.0, 'returns': 50.0, 'purchase_amount': 150.0, 'n_orders': 1, 'n_returns': 1}]
+    """
+    needs = ["order_id", "ordered_at", "amount"] + (["cost"] if costed_only else [])
+    f = split_orders(lazy(orders, "orders", needs=needs))
+    if costed_only:
+        f = f.filter(~nw.col("cost").is_null() & ~nw.col("amount").is_null())
+    f = window(f, "ordered_at", start, end)
+    keys, f = group_keys(f, by, freq, "ordered_at")
+    ret = nw.col("_return_line") == 1
+    extra = {"_margin": nw.col("amount") - signed_cost()} if costed_only else {}
+    f = f.with_columns(
+        _sale=nw.when(ret).then(nw.lit(0.0)).otherwise(nw.col("amount")),
+        _ret=nw.when(ret).then(-nw.col("amount")).otherwise(nw.lit(0.0)),
+        _pamount=nw.when(nw.col("_purchase") == 1).then(nw.col("amount")).otherwise(nw.lit(0.0)),
+        **extra,
+    )
+    sums = ["amount", "_sale", "_ret", "_pamount"] + list(extra)
+    per_order = f.group_by(*keys, *order_keys(["order_id"]), drop_null_keys=False).agg(
+        *[nw.col(c).sum() for c in sums], nw.col("_purchase").min())
+    out = collect(aggregate(per_order, keys, [
+        nw.col("amount").sum().alias("value"), nw.col("_sale").sum().alias("gross_sales"),
+        nw.col("_ret").sum().alias("returns"), nw.col("_pamount").sum().alias("purchase_amount"),
+        *([nw.col("_margin").sum().alias("margin")] if costed_only else []),
+        nw.col("_purchase").sum().alias("n_orders"), nw.len().alias("_n")]), keys)
+    for c in ("value", "gross_sales", "returns", "purchase_amount") + (("margin",) if costed_only else ()):
+        out[c] = _num(out[c]).fillna(0.0) + 0.0  # + 0.0 turns -0.0 into 0.0
+    n = _num(out["_n"]).fillna(0)
+    out["n_orders"] = _num(out["n_orders"]).fillna(0).astype("int64")
+    out["n_returns"] = (n - out["n_orders"]).astype("int64")
+    cols = list(SALES_COLUMNS) + (["margin"] if costed_only else [])
+    return keys, out[keys + cols]
+
+
+__all__ = ["SALES_COLUMNS", "sales_by"]
