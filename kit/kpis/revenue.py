@@ -731,10 +731,11 @@ def deals_needed(orders, targets, opportunities, *, by=None, freq="M", as_of=Non
     label={"en": "Recurring revenue share", "fr": "Part du chiffre d'affaires récurrent"},
     definition={
         "en": "Share of revenue (net of returns) from customers who had already placed another purchase "
-              "order in the 12 months before the order; returns are not purchases.",
+              "order in the 12 months before the order; returns are not purchases, and a return counts "
+              "as the latest purchase before it.",
         "fr": "Part du chiffre d'affaires (net des retours) réalisée avec des clients qui avaient déjà "
               "passé une autre commande d'achat dans les 12 mois précédant la commande ; les retours ne "
-              "sont pas des achats.",
+              "sont pas des achats, et un retour compte comme le dernier achat qui le précède.",
     },
     unit="ratio", direction="higher", tables=("orders",), date="orders.ordered_at",
     headline=False, seeds=("003",),
@@ -747,9 +748,10 @@ def recurring_revenue(orders, *, by=None, freq=None, start=None, end=None, lookb
     ``docs/data-contract.md``: returns are not purchases) that starts strictly
     before the line's order, at most ``lookback`` months before it; lines of the
     same order, even stamped minutes apart, never make each other recurring.
-    A return line counts with its negative amount, recurring or not by the same
-    rule, so the share is of revenue net of returns. Earlier orders before
-    ``start`` are looked at too.
+    A return order (credit note) is recurring when the customer's latest purchase
+    order before it was (the purchase it most likely gives back), so returning a
+    first purchase never lowers the recurring revenue. Amounts are net: the share
+    is of revenue net of returns. Earlier orders before ``start`` are looked at too.
 
     Parameters
     ----------
@@ -800,12 +802,27 @@ def recurring_revenue(orders, *, by=None, freq=None, start=None, end=None, lookb
                .with_columns(_pstart=nw.when(nw.col("_purchase") == 1).then(nw.col("_order_start"))
                              .otherwise(nw.lit(_BEFORE_ANY_DATA))))
     order = ["_order_start", "_purchase"]
-    moments = moments.with_columns(_latest=nw.col("_pstart").cum_max().over("customer_id", order_by=order))
-    moments = moments.with_columns(_prev=nw.col("_latest").shift(1).over("customer_id", order_by=order))
-    f = f.join(moments.select("customer_id", "_order_start", "_purchase", "_prev"),
+    none = nw.lit(_BEFORE_ANY_DATA)
+
+    def previous(col, out):  # latest value of `col` over the customer's earlier rows
+        running = nw.col(col).cum_max().over("customer_id", order_by=order)
+        return lambda m: m.with_columns(_run=running).with_columns(
+            nw.col("_run").shift(1).over("customer_id", order_by=order).alias(out)).drop("_run")
+
+    moments = previous("_pstart", "_prev")(moments)
+    known = ~nw.col("_prev").is_null() & (nw.col("_prev") > none)
+    moments = moments.with_columns(_rec_p=flag(
+        (nw.col("_purchase") == 1) & known
+        & (nw.col("_prev") >= nw.col("_order_start").dt.offset_by(f"-{int(lookback)}mo"))))
+    # a return follows the purchase it most likely gives back: the latest one before it
+    moments = moments.with_columns(_rstart=nw.when(nw.col("_rec_p") == 1).then(nw.col("_order_start"))
+                                   .otherwise(none))
+    moments = previous("_rstart", "_prev_rec")(moments)
+    moments = moments.with_columns(_rec_o=nw.when(nw.col("_purchase") == 1).then(nw.col("_rec_p"))
+                                   .otherwise(flag(known & (nw.col("_prev_rec") == nw.col("_prev")))))
+    f = f.join(moments.select("customer_id", "_order_start", "_purchase", "_rec_o"),
                on=["customer_id", "_order_start", "_purchase"], how="left")
-    recurring = (~nw.col("_prev").is_null() & (nw.col("_prev") > nw.lit(_BEFORE_ANY_DATA))
-                 & (nw.col("_prev") >= nw.col("_order_start").dt.offset_by(f"-{int(lookback)}mo")))
+    recurring = nw.col("_rec_o") == 1
     f = f.with_columns(_rec=nw.when(recurring).then(nw.col("amount")).otherwise(nw.lit(0.0)))
     f = window(f, "ordered_at", start, end)
     keys, f = group_keys(f, by, freq, "ordered_at")
