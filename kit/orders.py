@@ -2,10 +2,10 @@
 
 The rule (``docs/data-contract.md``, table ``orders``):
 
-* a **return line** is an order line whose ``amount`` is negative, or a line of an
-  order the source flags as a return (``is_return`` true, or ``status`` cancelled /
-  canceled / returned);
-* a **return order** (a credit note) is an order the source flags as a return, or
+* a **return line** is an order line whose ``amount`` is negative, or a line the
+  source flags as a return (``is_return`` true, or ``status`` cancelled / canceled /
+  returned) — :func:`return_line`, decided on the line alone;
+* a **return order** (a credit note) is an order with a flagged line, or
   whose net amount (the sum of its lines) is zero or negative while it holds a
   return line: it is not a purchase;
 * every other order is a **purchase order**; its first line (earliest
@@ -37,6 +37,8 @@ from kit.contract import RETURN_STATUSES
 
 #: Columns :func:`split_orders` adds to the order lines.
 SPLIT_COLUMNS = ("_return_line", "_purchase", "_order_start")
+#: Columns the split reads when present.
+SPLIT_INPUTS = ("order_id", "customer_id", "ordered_at", "amount", "is_return", "status")
 
 
 def _lazy(native) -> nw.LazyFrame:
@@ -82,7 +84,39 @@ def flagged_return(cols) -> nw.Expr:
     return nw.lit(0).cast(nw.Int64) if cond is None else _flag(cond)
 
 
-def split_orders(orders) -> nw.LazyFrame:
+def return_line(cols) -> nw.Expr:
+    """1 for a return line (negative ``amount`` or flagged line), else 0: no order needed.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"amount": [10.0, -5.0, 3.0, None], "is_return": [False, False, True, None]})
+    >>> _lazy(df).select(return_line(df.columns).alias("r")).collect()["r"].to_list()
+    [0, 1, 1, 0]
+    """
+    cols = list(cols)
+    cond = (nw.col("amount") < 0) if "amount" in cols else None
+    if "is_return" in cols or "status" in cols:
+        flagged = flagged_return(cols) == 1
+        cond = flagged if cond is None else (cond | flagged)
+    return nw.lit(0).cast(nw.Int64) if cond is None else _flag(cond)
+
+
+def has_returns(orders) -> bool:
+    """Whether ``orders`` holds a return line (one pass, no order needed).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> has_returns(pd.DataFrame({"amount": [10.0, -5.0]})), has_returns(pd.DataFrame({"amount": [1.0]}))
+    (True, False)
+    """
+    f = _lazy(orders)
+    r = f.select(return_line(f.collect_schema().names()).max().alias("r")).collect().to_pandas()["r"]
+    return bool(len(r)) and not pd.isna(r.iloc[0]) and int(r.iloc[0]) == 1
+
+
+def split_orders(orders, keep=None) -> nw.LazyFrame:
     """The order lines with the purchase/return split of the data contract.
 
     Adds ``_return_line`` (1 for a return line, else 0), ``_purchase`` (1 when the
@@ -96,6 +130,9 @@ def split_orders(orders) -> nw.LazyFrame:
         Order lines; ``amount``, ``order_id``, ``ordered_at``, ``is_return`` and
         ``status`` are used when present (without ``amount`` only the flags make
         returns).
+    keep : list of str, optional
+        Keep only these columns (and :data:`SPLIT_INPUTS`): less to carry on an
+        eager engine such as pandas. Default: every column.
 
     Returns
     -------
@@ -116,37 +153,55 @@ def split_orders(orders) -> nw.LazyFrame:
     """
     f = _lazy(orders)
     cols = f.collect_schema().names()
+    if keep is not None:
+        wanted = set(keep) | set(SPLIT_INPUTS)
+        cols = [c for c in cols if c in wanted]
+        f = f.select(*cols)
     keys = order_keys(cols)
-    has_amount = "amount" in cols
-    neg = _flag(nw.col("amount") < 0) if has_amount else nw.lit(0).cast(nw.Int64)
-    f = f.with_columns(_sp_neg=neg, _sp_flag=flagged_return(cols),
-                       _sp_amount=nw.col("amount") if has_amount else nw.lit(0.0))
-    aggs = [nw.col("_sp_amount").sum().alias("_sp_net"), nw.col("_sp_neg").max().alias("_sp_has_neg"),
-            nw.col("_sp_flag").max().alias("_sp_flagged")]
-    if "ordered_at" in cols:
-        aggs.append(nw.col("ordered_at").min().alias("_order_start"))
-    if keys:
-        per = f.group_by(*keys).agg(*aggs)  # null keys drop out: such a line is its own order
-        f = f.join(per, on=keys, how="left")
-        net = nw.coalesce(nw.col("_sp_net"), nw.col("_sp_amount"))
-        has_neg = nw.coalesce(nw.col("_sp_has_neg"), nw.col("_sp_neg"))
-        flagged = nw.coalesce(nw.col("_sp_flagged"), nw.col("_sp_flag"))
-        start = nw.coalesce(nw.col("_order_start"), nw.col("ordered_at")) if "ordered_at" in cols else None
+    flags = "is_return" in cols or "status" in cols
+    # few, numeric steps: on an eager engine (pandas) each expression is a pass
+    zero = nw.lit(0).cast(nw.Int64)
+    neg = (nw.col("amount") < 0).fill_null(False).cast(nw.Int64) if "amount" in cols else zero
+    f = f.with_columns(_sp_neg=neg, _sp_flag=flagged_return(cols) if flags else zero)
+    start = nw.col("ordered_at").min() if "ordered_at" in cols else None
+    if keys:  # per-order values: one aggregation joined back (null keys: no order, filled below)
+        aggs = [nw.col("_sp_neg").max().alias("_sp_has_neg")]
+        if "amount" in cols:
+            aggs.append(nw.col("amount").sum().alias("_sp_net"))
+        if flags:
+            aggs.append(nw.col("_sp_flag").max().alias("_sp_flagged"))
+        if start is not None:
+            aggs.append(start.alias("_order_start"))
+        f = f.join(f.group_by(*keys).agg(*aggs), on=keys, how="left")
+        per = [] if "amount" in cols else [nw.lit(0.0).alias("_sp_net")]
     else:
-        net, has_neg, flagged = nw.col("_sp_amount"), nw.col("_sp_neg"), nw.col("_sp_flag")
-        start = nw.col("ordered_at") if "ordered_at" in cols else None
-    is_return_order = (flagged == 1) | ((has_neg == 1) & (net <= 0))
-    f = f.with_columns(
-        _return_line=_flag((nw.col("_sp_neg") == 1) | (flagged == 1)),
-        _purchase=nw.lit(1).cast(nw.Int64) - _flag(is_return_order),
-        _order_start=start if start is not None else nw.lit(None),
-    )
-    return f.drop("_sp_neg", "_sp_flag", "_sp_amount", "_sp_net", "_sp_has_neg", "_sp_flagged",
-                  strict=False)
+        per = [nw.col("_sp_neg").alias("_sp_has_neg"),
+               (nw.col("amount") if "amount" in cols else nw.lit(0.0)).alias("_sp_net")]
+        if start is not None:
+            per.append(nw.col("ordered_at").alias("_order_start"))
+    if not flags or not keys:
+        per.append(nw.col("_sp_flag").alias("_sp_flagged"))
+    if start is None:
+        per.append(nw.lit(None).alias("_order_start"))
+    if per:
+        f = f.with_columns(*per)
+    # a return order: flagged, or holding a return line with a net amount <= 0 (0/1
+    # arithmetic: max(a, b) = a + b - a * b); a line without an order key (null after
+    # the join) is an order of its own
+    flagged = nw.col("_sp_flagged").fill_null(nw.col("_sp_flag")) if flags and keys else nw.col("_sp_flagged")
+    has_neg = nw.col("_sp_has_neg").fill_null(nw.col("_sp_neg")) if keys else nw.col("_sp_has_neg")
+    net = nw.col("_sp_net").fill_null(nw.col("amount")) if keys and "amount" in cols else nw.col("_sp_net")
+    bad = has_neg * (net <= 0).fill_null(True).cast(nw.Int64)
+    ret_order = flagged + bad - flagged * bad
+    line_flag = nw.col("_sp_flag")
+    f = f.with_columns(_return_line=nw.col("_sp_neg") + line_flag - nw.col("_sp_neg") * line_flag,
+                       _purchase=1 - ret_order)
+    return f.drop("_sp_neg", "_sp_flag", "_sp_has_neg", "_sp_net", "_sp_flagged")
 
 
-def purchase_lines(orders) -> nw.LazyFrame:
-    """Only the lines of purchase orders (see :func:`split_orders`), split columns dropped.
+def purchase_lines(orders, keep=None) -> nw.LazyFrame:
+    """Only the lines of purchase orders (see :func:`split_orders`, which ``keep`` is passed
+    to), split columns dropped.
 
     Examples
     --------
@@ -156,7 +211,7 @@ def purchase_lines(orders) -> nw.LazyFrame:
     >>> purchase_lines(lines).collect().to_pandas()["customer_id"].tolist()
     ['C1']
     """
-    return split_orders(orders).filter(nw.col("_purchase") == 1).drop(*SPLIT_COLUMNS)
+    return split_orders(orders, keep).filter(nw.col("_purchase") == 1).drop(*SPLIT_COLUMNS)
 
 
 def signed_cost() -> nw.Expr:
@@ -194,7 +249,7 @@ def return_counts(orders) -> dict:
     >>> return_counts(lines)
     {'lines': 4, 'return_lines': 2, 'orders': 3, 'return_orders': 1, 'returned_amount': 100.0}
     """
-    f = split_orders(orders)
+    f = split_orders(orders, keep=())
     cols = f.collect_schema().names()
     keys = order_keys([c for c in cols if c not in SPLIT_COLUMNS])
     amount = nw.col("amount") if "amount" in cols else nw.lit(0.0)
@@ -215,5 +270,6 @@ def return_counts(orders) -> dict:
             "returned_amount": 0.0 if pd.isna(returned) else float(returned) + 0.0}
 
 
-__all__ = ["SPLIT_COLUMNS", "flagged_return", "order_keys", "purchase_lines", "return_counts",
+__all__ = ["SPLIT_COLUMNS", "SPLIT_INPUTS", "flagged_return", "has_returns", "order_keys",
+           "purchase_lines", "return_counts", "return_line",
            "signed_cost", "split_orders"]

@@ -38,7 +38,7 @@ from kit.coverage import coverage
 from kit.dataset import Dataset
 from kit.errors import DataError, KitError, KitWarning, ParameterError, check_choice, did_you_mean
 from kit.i18n import format_month
-from kit.orders import return_counts
+from kit.orders import has_returns
 from kit.present import decide, note
 
 #: Columns of :func:`scorecard`, in order.
@@ -302,7 +302,7 @@ def report_dataset(source, month, team: str = "", **load_kw) -> Dataset:
 
 def _no_returns(ds: Dataset) -> str:
     """Why ``return_rate`` is not shown: empty when the orders hold a return line."""
-    if "orders" in ds.tables and return_counts(ds.tables["orders"])["return_lines"] == 0:
+    if "orders" in ds.tables and not has_returns(ds.tables["orders"]):
         return "the orders have no return line"
     return ""
 

@@ -13,7 +13,7 @@ import pytest
 from scipy import stats
 
 from kit import sample
-from kit.contract import CONTRACT, TABLE_NAMES
+from kit.contract import CONTRACT, SIGNED_BY_AMOUNT, TABLE_NAMES
 from kit.errors import ParameterError
 from tests.conftest import ROOT, SAMPLE
 
@@ -117,6 +117,8 @@ def test_column_kinds_and_enum_values(small, table):
         if c.values:
             assert set(s.dropna()) <= set(c.values), (table, c.name, set(s.dropna()) - set(c.values))
         if c.min_value is not None:
+            if c.name in SIGNED_BY_AMOUNT.get(table, ()):  # negative on return lines only
+                s = s[df["amount"] >= 0]
             assert (s.dropna() >= c.min_value).all(), (table, c.name)
         if c.max_value is not None:
             assert (s.dropna() <= c.max_value).all(), (table, c.name)
@@ -244,7 +246,25 @@ def test_orders_come_after_acquisition_and_products_are_on_sale(small):
     assert (o["ordered_at"] >= o["acquired_at"]).all()
     assert (o["ordered_at"] >= o["launched_at"]).all()
     assert (o["retired_at"].isna() | (o["ordered_at"] < o["retired_at"])).all()
-    assert (o["cost"] <= o["amount"] * 1.5).all()
+    assert (o["cost"].abs() <= o["amount"].abs() * 1.5).all()
+
+
+def test_returns_give_back_earlier_orders(small):
+    o = small["orders"]
+    ret = o[o["is_return"]]
+    assert (ret["status"] == "returned").all() and (o.loc[~o["is_return"], "status"] == "delivered").all()
+    assert (ret[["amount", "cost", "quantity"]] < 0).all().all() and (o.loc[~o["is_return"], "amount"] > 0).all()
+    assert ret["opportunity_id"].isna().all() and o.loc[~o["is_return"], "returned_order_id"].isna().all()
+    sold = o[~o["is_return"]].groupby(["order_id", "product_id"]).agg(
+        at=("ordered_at", "first"), customer=("customer_id", "first"), qty=("quantity", "sum"))
+    back = ret.groupby(["returned_order_id", "product_id"]).agg(
+        at=("ordered_at", "first"), customer=("customer_id", "first"), qty=("quantity", "sum"))
+    given = sold.loc[back.index]
+    # a return follows its order, for the same customer, and gives back at most what was sold
+    assert (back["at"] > given["at"]).all() and (back["customer"] == given["customer"]).all()
+    assert (-back["qty"] <= given["qty"]).all()
+    orders = o.groupby("order_id")["is_return"].first()
+    assert 0.01 < orders.mean() < 0.1  # a few percent of the orders
 
 
 def test_activity_links_and_fields(small):

@@ -68,7 +68,7 @@ def fill_acquired_at(con, columns: dict) -> tuple[str, list]:
     if "ordered_at" not in columns["orders"] or "customer_id" not in columns["orders"]:
         return "kept_customers", []
     cols = columns["customers"]
-    purchases = purchase_lines(con.sql("SELECT * FROM kept_orders")).filter(
+    purchases = purchase_lines(con.sql("SELECT * FROM kept_orders"), keep=()).filter(
         ~nw.col("customer_id").is_null()).group_by("customer_id").agg(
         nw.col("ordered_at").min().alias("_first")).select(nw.col("customer_id").alias("_cid"), "_first")
     first = f"({nw.to_native(purchases).sql_query()})"

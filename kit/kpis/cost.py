@@ -233,7 +233,7 @@ def _ltv_table(orders, customers, *, by, freq, start, end, horizon, as_of) -> pd
     c = c.filter(~nw.col("acquired_at").is_null()
                  & (nw.col("acquired_at") <= nw.lit(pd.Timestamp(as_of).to_pydatetime())))
     # a customer whose orders up to as_of are all returns bought nothing: in no cohort
-    buys = (split_orders(o).filter(~nw.col("customer_id").is_null()
+    buys = (split_orders(o, keep=()).filter(~nw.col("customer_id").is_null()
                                    & (nw.col("ordered_at") <= nw.lit(pd.Timestamp(as_of).to_pydatetime())))
             .group_by("customer_id").agg(nw.col("_purchase").max().alias("_buys")))
     c = c.join(buys, on="customer_id", how="left").filter(

@@ -20,7 +20,7 @@ from kit.kpis._common import (
 )
 from kit.kpis._sales import sales_by
 from kit.kpis.funnel import win_rate
-from kit.orders import signed_cost, split_orders
+from kit.orders import return_line, signed_cost, split_orders
 from kit.registry import kpi
 
 #: ``by`` values a target can be compared with: the company, a rep, a team.
@@ -506,8 +506,8 @@ def gross_margin(orders, *, by=None, freq=None, start=None, end=None, targets=No
     >>> gross_margin(orders)[["value", "revenue", "margin_rate", "lines_without_cost"]].to_dict("records")
     [{'value': 120.0, 'revenue': 300.0, 'margin_rate': 0.4, 'lines_without_cost': 1}]
     """
-    f = split_orders(lazy(orders, "orders", needs=["ordered_at", "amount", "cost"]))
-    f = window(f, "ordered_at", start, end)
+    f = lazy(orders, "orders", needs=["ordered_at", "amount", "cost"])
+    f = window(f.with_columns(_return_line=return_line(columns(f))), "ordered_at", start, end)
     costed = ~nw.col("cost").is_null() & ~nw.col("amount").is_null()
     ret = nw.col("_return_line") == 1
     f = f.with_columns(
@@ -792,7 +792,8 @@ def recurring_revenue(orders, *, by=None, freq=None, start=None, end=None, lookb
         )
     f = lazy(orders, "orders", needs=["ordered_at", "customer_id", "amount"])
     first = collect(f.select(nw.col("ordered_at").min().alias("m")))["m"].iloc[0]
-    f = split_orders(f)
+    group_keys(f, by, freq, "ordered_at")  # checks by and freq on the table's own columns
+    f = split_orders(f, keep=["ordered_at", "customer_id", "amount"] + as_list(by))
     # one row per customer, order start and kind; the latest purchase start strictly
     # before each: a running max of the purchases' starts (returns count as a time
     # before any data), taken from the previous row (returns sort before purchases

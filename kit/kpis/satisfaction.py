@@ -330,7 +330,6 @@ def repeat_purchase_rate(orders, *, customers=None, by=None, freq=None, start=No
         o = o.filter(nw.col("ordered_at") <= nw.lit(as_of))
 
     data_start = latest_date((o, "ordered_at"), earliest=True)
-    o = purchase_lines(o)
     by_list = as_list(by)
     c = None
     if customers is not None:
@@ -339,6 +338,7 @@ def repeat_purchase_rate(orders, *, customers=None, by=None, freq=None, start=No
     from_orders = [k for k in by_list if k not in from_customers]
     _check_by_columns(by, columns(o) + (columns(c) if c is not None else []),
                       "orders" + (" or customers" if c is not None else ""))
+    o = purchase_lines(o, keep=from_orders)
 
     o = o.with_columns(_day=nw.col("ordered_at").dt.truncate("1d"))
     per_order = o.group_by("customer_id", "order_id").agg(nw.col("_day").min())
@@ -397,7 +397,7 @@ def _acquisition(customers, orders) -> nw.LazyFrame:
             "date), or add acquired_at to customers."
         )
     if orders is not None:
-        o = purchase_lines(lazy(orders, "orders", needs=["customer_id", "ordered_at"]))
+        o = purchase_lines(lazy(orders, "orders", needs=["customer_id", "ordered_at"]), keep=())
         first = o.filter(~nw.col("customer_id").is_null()).group_by("customer_id").agg(
             nw.col("ordered_at").min().alias("_first_order"))
         c = c.join(first, on="customer_id", how="left")
@@ -598,7 +598,8 @@ def returning_customer_rate(orders, *, by=None, start=None, end=None, as_of=None
     o = lazy(orders, "orders", needs=["customer_id", "ordered_at"])
     o = o.filter(~nw.col("customer_id").is_null() & ~nw.col("ordered_at").is_null())
     as_of = resolve_as_of(as_of, (o, "ordered_at"))
-    keys, o = group_keys(purchase_lines(o), by, None, "ordered_at")
+    group_keys(o, by, None, "ordered_at")  # checks by on the table's own columns
+    keys, o = group_keys(purchase_lines(o, keep=as_list(by)), by, None, "ordered_at")
     if as_of is not None:
         o = o.filter(nw.col("ordered_at") <= nw.lit(as_of))
         day = floor_day(as_of)

@@ -17,6 +17,7 @@ from kit.sample.activities import simulate_activities
 from kit.sample.columns import ids, to_pandas
 from kit.sample.costs import costs_table, targets_table
 from kit.sample.reference import LEADS_PER_MONTH, Products, Reps
+from kit.sample.returns import returns_rng, simulate_returns
 from kit.sample.simulate import (
     simulate_customers, simulate_leads, simulate_opportunities, simulate_orders, simulate_referrals,
 )
@@ -107,7 +108,8 @@ def build_arrow(seed: int = DEFAULT_SEED, end: str = DEFAULT_END, leads: int | N
         "activities": activities_table(reps, lead, opp, cust, acts),
         "opportunities": opportunities_table(reps, products, lead, opp, cust),
         "stage_history": stage_history_table(opp),
-        "orders": orders_table(reps, products, opp, cust, orders),
+        "orders": orders_table(reps, products, opp, cust, orders,
+                               simulate_returns(returns_rng(seed), w, products, orders)),
         "customers": customers_table(cust),
         "surveys": surveys_table(rng, w, orders, cust),
         "costs": costs_table(rng, w, reps, lead, cust, refs, orders, acts, scale),

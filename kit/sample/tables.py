@@ -114,14 +114,32 @@ def stage_history_table(opp) -> pa.Table:
     })
 
 
-def orders_table(reps, products, opp, cust, o) -> pa.Table:
-    """Order lines, grouped by order."""
-    ln = o.lines
+def orders_table(reps, products, opp, cust, o, r) -> pa.Table:
+    """Order lines, grouped by order: the purchases ``o`` and the credit notes ``r``
+    (:func:`kit.sample.returns.simulate_returns`), numbered together in time order."""
+    at = np.concatenate([o.at, r.at])
+    new = np.empty(len(at), dtype=np.int64)
+    new[np.argsort(at, kind="stable")] = np.arange(len(at))  # old index -> position in time
+    customer = np.concatenate([o.customer, r.customer])
+    rep = np.concatenate([o.rep, r.rep])
+    opp_idx = np.concatenate([o.opp, np.full(r.n, -1)])
+    gives_back = np.concatenate([np.full(o.n, -1), new[r.of]])  # position of the order given back
+    owner = np.concatenate([new[o.lines.order], new[o.n + r.lines.order]])
+    rows = np.argsort(owner, kind="stable")
+    line = owner[rows]
+    old = np.argsort(new)  # position -> old index
+    order_ids = ids("CMD", len(at), 6)
+    credit = np.concatenate([np.zeros(o.n, bool), np.ones(r.n, bool)])[old[line]]
     return arrow_table("orders", {
-        "order_id": take(ids("CMD", o.n, 6), ln.order), "ordered_at": times(o.at[ln.order]),
-        "customer_id": take(cust.ids, o.customer[ln.order]), "amount": money(ln.amount), "cost": money(ln.cost),
-        "product_id": take(products.ids, ln.product), "quantity": ln.qty.astype(np.int64),
-        "rep_id": take(reps.ids, o.rep[ln.order]), "opportunity_id": take(opp.ids, o.opp[ln.order]),
+        "order_id": take(order_ids, line), "ordered_at": times(at[old[line]]),
+        "customer_id": take(cust.ids, customer[old[line]]),
+        "amount": money(np.concatenate([o.lines.amount, r.lines.amount])[rows]),
+        "cost": money(np.concatenate([o.lines.cost, r.lines.cost])[rows]),
+        "product_id": take(products.ids, np.concatenate([o.lines.product, r.lines.product])[rows]),
+        "quantity": np.concatenate([o.lines.qty, r.lines.qty])[rows].astype(np.int64),
+        "rep_id": take(reps.ids, rep[old[line]]), "opportunity_id": take(opp.ids, opp_idx[old[line]]),
+        "is_return": credit, "status": np.where(credit, "returned", "delivered").tolist(),
+        "returned_order_id": take(order_ids, gives_back[old[line]]),
     })
 
 
