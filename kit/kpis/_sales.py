@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as _dt
 
 import narwhals as nw
-import pandas as pd
 
 from kit.kpis._common import _num, aggregate, as_list, as_ts, collect, group_keys, lazy, window
 from kit.orders import order_keys, signed_cost, split_orders
