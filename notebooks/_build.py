@@ -220,8 +220,9 @@ NOTEBOOKS: dict[str, list] = {
         code("rep.product_timeline()"),
         code('rep.trend("average_basket")'),
         code('rep.breakdown("average_basket", by="product_category")'),
+        code('rep.returns(by="product_category")'),
         code("rep.warnings()"),
-        widgets('rep.explorer(["revenue", "revenue_share", "average_basket"])'),
+        widgets('rep.explorer(["revenue", "revenue_share", "average_basket", "return_rate"])'),
     ],
     "06-prospecting": [
         code('rep.headline(["leads_generated", "email_response_rate", "social_engagement_rate",\n'

@@ -208,6 +208,21 @@ class KpiSections:
         return word("trend_sentence", lang, n=n, slope=slope, word=wd, p=p)
 
     @section
+    def returns(self, by: str = "product_category") -> None:
+        """Display the return rate (:func:`kit.kpis.returns.return_rate`): its trend, then its
+        breakdown by ``by`` over the history; when the orders hold no return line, one
+        sentence instead (a rate of 0 would be a guess: the source may not record returns).
+        """
+        from kit.scorecard import SHOWN_WHEN
+
+        if SHOWN_WHEN["return_rate"](self.ds):
+            _display(_markdown(f"*{MISSING} {word('no_returns', self.lang)}*"))
+            self.last = None
+            return
+        self.trend("return_rate")
+        self.breakdown("return_rate", by=by, window="history")
+
+    @section
     def breakdown(self, name: str, by: str, *, window: str = "month", figure: bool = True,
                   **options) -> None:
         """Display KPI ``name`` by ``by`` over ``window``: table and bars.

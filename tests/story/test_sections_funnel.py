@@ -52,10 +52,12 @@ def test_from_the_current_stage_the_sentence_says_so(shown):
     assert rep.last["stage"].astype(str).tolist() == ["new", "proposal", "won"]
 
 
-def test_no_opportunity_in_the_window_says_so_without_a_figure(shown):
+def test_a_window_after_the_opportunities_is_unknown_without_a_figure(shown):
+    # the opportunities stop in February: November-December is not known, not an empty funnel
     ds = kit.Dataset({"opportunities": OPPS, "stage_history": HISTORY}, as_of="2026-12-31")
     story.Report(ds, month="2026-12", history=2).funnel()
-    assert "No opportunity was created from November 2026 to December 2026" in _texts(shown["objs"])
+    assert ("Funnel of opportunity stages is unknown for November 2026 to December 2026: the table "
+            "opportunities covers Jan 5, 2026 to Feb 20, 2026 only.") in _texts(shown["objs"])
     assert shown["axes"] == []
 
 
