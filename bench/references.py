@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from kit.contract import RETURN_STATUSES
+
 ACQUISITION_CATEGORIES = ("marketing", "sales", "prospecting", "outsourcing")
 
 
@@ -73,8 +75,23 @@ def cac_by_channel(t, as_of):
     return g
 
 
+def _purchases(o: pd.DataFrame) -> pd.DataFrame:
+    """The lines of purchase orders (docs/data-contract.md): an order is a return when a line
+    is flagged (``is_return``, a cancelled/returned ``status``) or when it holds a negative
+    line and its net amount is zero or less."""
+    flag = pd.Series(False, index=o.index)
+    if "is_return" in o.columns:
+        flag |= o["is_return"].astype("boolean").fillna(False).astype(bool)
+    if "status" in o.columns:
+        flag |= o["status"].astype("string").str.lower().isin(RETURN_STATUSES).fillna(False).astype(bool)
+    g = o.assign(_flag=flag, _neg=o["amount"] < 0).groupby("order_id").agg(
+        net=("amount", "sum"), flag=("_flag", "max"), neg=("_neg", "max"))
+    returned = g.index[g["flag"] | (g["neg"] & (g["net"] <= 0))]
+    return o[~o["order_id"].isin(returned)]
+
+
 def average_basket(t, as_of):
-    o = t["orders"]
+    o = _purchases(t["orders"])
     revenue = o["amount"].sum()
     n = o["order_id"].nunique()
     return pd.DataFrame({"value": [revenue / n if n else np.nan], "numerator": [revenue],
@@ -82,7 +99,7 @@ def average_basket(t, as_of):
 
 
 def repeat_purchase_90d(t, as_of, window=90):
-    o = t["orders"]
+    o = _purchases(t["orders"])
     o = o[o["customer_id"].notna() & o["ordered_at"].notna() & (o["ordered_at"] <= as_of)]
     day = o["ordered_at"].dt.normalize()
     per_order = o.assign(_day=day).groupby(["customer_id", "order_id"], as_index=False)["_day"].min()
@@ -153,6 +170,15 @@ _PURPOSE_SQL = """
         WHEN a.lead_id IS NOT NULL AND a.customer_id IS NULL THEN 'prospecting'
         ELSE 'sales' END)"""
 
+#: The lines of purchase orders, as :func:`_purchases` (the columns is_return and status are
+#: those of the sample generator).
+_PURCHASES_SQL = f"""
+    SELECT * FROM orders WHERE order_id NOT IN (
+        SELECT order_id FROM orders GROUP BY order_id
+        HAVING bool_or(coalesce(is_return, false)
+                       OR coalesce(lower(CAST(status AS VARCHAR)) IN {RETURN_STATUSES}, false))
+            OR (bool_or(amount < 0) AND sum(amount) <= 0))"""
+
 REFERENCES = [
     Reference(
         "revenue_by_month", "revenue", {"freq": "M"}, ["period"], ["value"],
@@ -179,11 +205,13 @@ REFERENCES = [
         cac_by_channel),
     Reference(
         "average_basket", "average_basket", {}, [], ["numerator", "denominator", "value"],
+        "WITH p AS (" + _PURCHASES_SQL + ") "
         "SELECT sum(amount) / count(DISTINCT order_id) AS value, sum(amount) AS numerator, "
-        "count(DISTINCT order_id) AS denominator FROM orders", average_basket),
+        "count(DISTINCT order_id) AS denominator FROM p", average_basket),
     Reference(
         "repeat_purchase_90d", "repeat_purchase_rate", {}, [], ["numerator", "denominator", "value"],
-        """WITH o AS (SELECT * FROM orders WHERE customer_id IS NOT NULL AND ordered_at <= {as_of}),
+        "WITH p AS (" + _PURCHASES_SQL + "), " +
+        """o AS (SELECT * FROM p WHERE customer_id IS NOT NULL AND ordered_at <= {as_of}),
         per_order AS (SELECT customer_id, order_id, min(date_trunc('day', ordered_at)) AS d
                       FROM o GROUP BY ALL),
         cust AS (SELECT customer_id, min(d) AS acq FROM per_order GROUP BY ALL),

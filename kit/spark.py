@@ -343,7 +343,7 @@ def from_spark(tables: dict, *, as_of=None, enrich: bool = True, currency: str =
     ...     "status": ["won", "lost", "won"], "closed_at": ["2026-01-05", "2026-01-09", "2026-02-01"]}))
     >>> ds = from_spark({"reps": reps, "opportunities": opps})
     >>> str(ds.as_of)
-    '2026-01-04 00:00:00'
+    '2026-02-01 00:00:00'
     >>> import kit
     >>> kit.compute(ds, "win_rate", by="team")[["team", "value"]].to_dict("records")
     [{'team': 'Nord', 'value': 1.0}, {'team': 'Sud', 'value': 0.5}]

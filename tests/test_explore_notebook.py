@@ -21,7 +21,7 @@ def test_explore_runs_on_a_hubspot_export_in_french(tmp_path):
     outputs = [o for c in nb.cells for o in c.get("outputs", [])]
     assert not [o for o in outputs if o.get("output_type") == "error"]
     text = "\n".join(o.get("text", "") or o.get("data", {}).get("text/plain", "") for o in outputs)
-    assert "Dataset(opportunities=4, orders=1, reps=2" in text
+    assert "Dataset(opportunities=4, orders=1, customers=1, reps=2" in text
     assert "Data-quality report: " + HUBSPOT in text and "Result: no error." in text
     # the KPI list says what the export lacks, with French labels
     assert "Taux de réussite" in text and "Leads générés" in text

@@ -327,7 +327,7 @@ def test_scorecard_keeps_kpis_whose_tables_are_absent_unknown_with_the_reason(te
         "Impossible de calculer « Taux de réussite » : le jeu de données n’a pas de table opportunities "
         "(colonnes status, closed_at). Ajoutez opportunities.csv au dossier des données ou faites-la "
         "correspondre avec --mapping (voir docs/data-contract.md, section opportunities).")
-    assert sc.loc["revenue", "status"] == "neutral"
+    assert sc.loc["revenue", "status"] == "nodata"
 
 
 def test_scorecard_months_outside_the_data_are_unknown_not_zero():

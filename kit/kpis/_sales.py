@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 
 import narwhals as nw
+import pandas as pd  # noqa: F401  (the examples use it)
 
 from kit.kpis._common import _num, aggregate, as_list, as_ts, collect, group_keys, lazy, window
 from kit.orders import order_keys, signed_cost, split_orders
@@ -88,7 +89,7 @@ def sales_by(orders, by=None, freq=None, start=None, end=None, *, costed_only=Fa
         **extra,
     )
     sums = ["amount", "_sale", "_ret", "_pamount"] + list(extra)
-    per_order = f.group_by(*keys, *order_keys(["order_id"]), drop_null_keys=False).agg(
+    per_order = f.group_by(*dict.fromkeys([*keys, *order_keys(["order_id"])]), drop_null_keys=False).agg(
         *[nw.col(c).sum() for c in sums], nw.col("_purchase").min())
     out = collect(aggregate(per_order, keys, [
         nw.col("amount").sum().alias("value"), nw.col("_sale").sum().alias("gross_sales"),

@@ -13,6 +13,7 @@ from kit.registry import kpi
 
 @kpi(
     name="return_rate", family="products",
+    needs={"orders": ("ordered_at", "amount")},
     label={"en": "Return rate", "fr": "Taux de retour"},
     definition={
         "en": "Amount returned (return lines, at the return's date) divided by the amount sold in "
@@ -22,6 +23,7 @@ from kit.registry import kpi
     },
     unit="ratio", direction="lower", tables=("orders",), date="orders.ordered_at",
     headline=True, seeds=("002",),
+    columns={"numerator": ("currency", "returned"), "denominator": ("currency", "sold")},
 )
 def return_rate(orders, *, by=None, freq=None, start=None, end=None):
     """Return rate: amount returned / amount sold, each line at its own date.

@@ -47,6 +47,8 @@ WORDS = {
     "orders": {"en": "Orders", "fr": "Commandes"},
     "amount": {"en": "Amount won", "fr": "Montant gagné"},
     "won_deals": {"en": "Won deals", "fr": "Affaires gagnées"},
+    "returned": {"en": "Amount returned", "fr": "Montant retourné"},
+    "sold": {"en": "Amount sold", "fr": "Montant vendu"},
     "revenue_without_cost": {"en": "Revenue without cost", "fr": "Chiffre d'affaires sans coût"},
     "total_revenue": {"en": "Revenue of the period", "fr": "Chiffre d'affaires de la période"},
     "total_margin": {"en": "Cumulative margin", "fr": "Marge cumulée"},
