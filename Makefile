@@ -7,6 +7,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SAMPLE := data/sample
 PYTEST_ARGS ?=
+# test processes: the tests and the notebooks (nbval) run side by side, the cells of one
+# notebook in one process (tests/conftest.py groups them); the browser tests run after, alone
+JOBS ?= 2
 
 .PHONY: install report test check notebooks dashboard dashboard-notebook sample docs golden bench clean
 
@@ -26,7 +29,9 @@ check: $(STAMP)
 	$(BIN)/kit check $(SAMPLE)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg \
+	  --ignore=tests/browser $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests/browser $(PYTEST_ARGS)
 
 notebooks: $(STAMP)
 	$(BIN)/python -m notebooks._build --execute
