@@ -7,8 +7,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SAMPLE := data/sample
 PYTEST_ARGS ?=
-# test processes: the tests and the notebooks (nbval) run side by side, the cells of one
-# notebook in one process (tests/conftest.py groups them); the browser tests run after, alone
+# test processes: the tests and the notebooks (nbval) run side by side, a test module or a
+# notebook's cells in one process (--dist loadscope); the browser tests run after, alone
 JOBS ?= 2
 
 .PHONY: install report test check notebooks dashboard dashboard-notebook sample docs golden bench clean
@@ -29,7 +29,7 @@ check: $(STAMP)
 	$(BIN)/kit check $(SAMPLE)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg \
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadscope --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg \
 	  --ignore=tests/browser $(PYTEST_ARGS)
 	$(BIN)/python -m pytest tests/browser $(PYTEST_ARGS)
 

@@ -61,12 +61,5 @@ def require(module: str):
 
 def pytest_collection_modifyitems(config, items):
     """Run the browser tests last: Playwright's sync API leaves an asyncio loop
-    registered in the main thread, which breaks later tests that call asyncio.run.
-
-    With pytest-xdist (``make test`` runs ``-n 2 --dist loadgroup``), the cells of one
-    notebook checked by nbval form one group, so that they run in order in one kernel.
-    """
-    for item in items:
-        if item.path.suffix == ".ipynb":
-            item.add_marker(pytest.mark.xdist_group(f"nbval-{item.path.name}"))
+    registered in the main thread, which breaks later tests that call asyncio.run."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
