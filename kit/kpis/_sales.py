@@ -88,7 +88,8 @@ def sales_by(orders, by=None, freq=None, start=None, end=None, *, costed_only=Fa
         **extra,
     )
     sums = ["amount", "_sale", "_ret", "_pamount"] + list(extra)
-    per_order = f.group_by(*keys, *order_keys(["order_id"]), drop_null_keys=False).agg(
+    ids = [k for k in order_keys(["order_id"]) if k not in keys]  # by="order_id": one key, not two
+    per_order = f.group_by(*keys, *ids, drop_null_keys=False).agg(
         *[nw.col(c).sum() for c in sums], nw.col("_purchase").min())
     out = collect(aggregate(per_order, keys, [
         nw.col("amount").sum().alias("value"), nw.col("_sale").sum().alias("gross_sales"),
