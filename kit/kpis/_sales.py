@@ -29,6 +29,7 @@ def split_window(f: nw.LazyFrame, start=None, end=None, keep=None) -> nw.LazyFra
 
     Examples
     --------
+    >>> import pandas as pd
     >>> lines = pd.DataFrame({"order_id": ["A", "A", "B"], "amount": [100.0, -150.0, 80.0],
     ...     "ordered_at": pd.to_datetime(["2026-01-31 23:59:00", "2026-02-01 00:01:00", "2026-02-03 09:00:00"])})
     >>> out = split_window(lazy(lines, "orders"), start="2026-02-01").collect().to_pandas()
@@ -66,6 +67,7 @@ def sales_by(orders, by=None, freq=None, start=None, end=None, *, costed_only=Fa
 
     Examples
     --------
+    >>> import pandas as pd
     >>> lines = pd.DataFrame({"order_id": ["A", "A", "R"], "amount": [100.0, 50.0, -50.0],
     ...                       "ordered_at": pd.to_datetime(["2026-01-05", "2026-01-05", "2026-01-09"])})
     >>> keys, out = sales_by(lines)
