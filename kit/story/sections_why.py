@@ -27,7 +27,8 @@ import pandas as pd
 from kit import registry
 from kit.errors import DataError, KitError
 from kit.explain import DECOMPOSABLE, explain_change, group_labels
-from kit.explain_text import UNIT_ID_WORDS, explain_sentence, groups_word, with_de, word
+from kit.explain_by import default_grouping
+from kit.explain_text import explain_sentence, groups_word, unit_word, unknown_sentence, word
 from kit.i18n import MISSING, column_label, format_change, format_value, kpi_label, month_abbr, t
 from kit.story.display import _late_display as _display
 from kit.story.display import _late_show as _show
@@ -71,7 +72,7 @@ class WhySections:
         level = format_value(res.attrs["level"], "ratio", lang, decimals=0)
         note = "why_note" if res.attrs["kind"] == "ratio" else (
             "why_note_volume" if "volume_effect" in res.columns else "why_note_sum")
-        _display(_markdown("*" + word(note, lang, level=level, units=_unit_word(name, lang)) + "*"))
+        _display(_markdown("*" + word(note, lang, level=level, units=unit_word(name, lang)) + "*"))
         self.last = res
 
     def explanation(self, name: str, by, *, against: str = "previous", top: int = 5, **options):
@@ -115,22 +116,17 @@ class WhySections:
         return res, sentence, plot_explanation(res, lang=lang, currency=self.currency, top=top)
 
     def why_unknown(self, name: str, against: str = "previous") -> str:
-        """The sentence saying why KPI ``name`` moved is unknown: a month has none of its units.
+        """The sentence saying why KPI ``name`` moved in the report month is unknown
+        (:func:`kit.explain_text.unknown_sentence`).
 
         Examples
         --------
-        >>> import pandas as pd
         >>> from kit.dataset import Dataset
         >>> from kit.story import Report
-        >>> Report(Dataset({}), month="2026-10", lang="fr").why_unknown("win_rate")
-        "Pas d'opportunités dans l'un des deux mois (sept. 2026, oct. 2026) : l'origine de l'évolution (Taux de réussite) est inconnue."
+        >>> Report(Dataset({}), month="2026-10").why_unknown("win_rate")
+        'No opportunities in one of the two months (Sep 2026, Oct 2026): why Win rate moved is unknown.'
         """
-        lang = self.lang
-        months = [self.month - pd.DateOffset(months=1 if against == "previous" else 12), self.month]
-        unit_word = _unit_word(name, lang)
-        return word("why_unknown", lang, units=with_de(unit_word) if lang == "fr" else unit_word,
-                    kpi=kpi_label(name, lang), previous=month_abbr(months[0], lang, year=True),
-                    current=month_abbr(months[1], lang, year=True))
+        return unknown_sentence(name, self.month, self.lang, against)
 
     def _why_under_headline(self, frame: pd.DataFrame) -> None:
         """Under the headline table: why each KPI of ``frame`` whose change is beyond noise
@@ -139,8 +135,6 @@ class WhySections:
         that does not decompose, has no grouping in the data or cannot be split (a month
         without units, overlapping groups) is left without one; a change within noise is
         never explained."""
-        from kit.explain_by import default_grouping
-
         for name, status in zip(frame["name"], frame["status"]):
             if status not in ("better", "worse") or name not in DECOMPOSABLE:
                 continue
@@ -153,12 +147,6 @@ class WhySections:
                 continue
             _display(_markdown(sentence))
             _show(ax)
-
-
-def _unit_word(name: str, lang: str) -> str:
-    """The units of KPI ``name`` the bootstrap resamples, in words ("opportunities")."""
-    unit_id = DECOMPOSABLE.get(name, ("", ""))[1]
-    return UNIT_ID_WORDS.get(unit_id, ("units", "unités"))[lang == "fr"]
 
 
 def contributions_table(res, lang: str, *, top: int = 5, currency: str = "EUR") -> pd.DataFrame:
