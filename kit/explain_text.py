@@ -33,8 +33,8 @@ import numpy as np
 import pandas as pd
 
 from kit.errors import ParameterError
-from kit.explain import group_labels
-from kit.i18n import check_lang, format_change, format_value, kpi_label, t
+from kit.explain import DECOMPOSABLE, group_labels
+from kit.i18n import check_lang, format_change, format_value, kpi_label, month_abbr, t
 
 #: What a unit of each KPI's denominator is called, for "more leads from site_web".
 UNIT_WORDS = {
@@ -101,6 +101,8 @@ WORDS = {
                      "Groupes : évolution de leur moyenne, pondérée ; mix : évolution des parts des groupes"),
     "why_heading": ("Why it moved: {kpi}, by {groups}",
                     "D'où vient l'évolution : {kpi}, selon les {groups}"),
+    "why_panel": ("Why it moved", "Pourquoi ça a bougé"),
+    "why_groups": ("Groups", "Groupes"),
     "col_rate_effect": ("Rate effect", "Effet taux"),
     "col_mix_effect": ("Mix effect", "Effet mix"),
     "col_volume_effect": ("Volume effect", "Effet volume"),
@@ -162,6 +164,34 @@ def with_de(text: str) -> str:
     ("d'opportunités", "d'Île-de-France", 'de leads')
     """
     return ("d'" if text[:1].lower() in "aeiouyàâéèêëîïôöûü" else "de ") + text
+
+
+def unit_word(name: str, lang: str) -> str:
+    """The units of KPI ``name`` that :func:`kit.explain.explain_change` resamples, in words.
+
+    Examples
+    --------
+    >>> unit_word("win_rate", "en"), unit_word("revenue", "fr")
+    ('opportunities', 'commandes')
+    """
+    unit_id = DECOMPOSABLE.get(name, ("", ""))[1]
+    return UNIT_ID_WORDS.get(unit_id, ("units", "unités"))[check_lang(lang) == "fr"]
+
+
+def unknown_sentence(name: str, month, lang: str = "en", against: str = "previous") -> str:
+    """Why KPI ``name`` moved in ``month`` is unknown: one of the two months has none of its units.
+
+    Examples
+    --------
+    >>> unknown_sentence("win_rate", "2026-10", "fr")
+    "Pas d'opportunités dans l'un des deux mois (sept. 2026, oct. 2026) : l'origine de l'évolution (Taux de réussite) est inconnue."
+    """
+    current = pd.Period(pd.Timestamp(month), "M").start_time
+    previous = current - pd.DateOffset(months=1 if against == "previous" else 12)
+    units = unit_word(name, lang)
+    return word("why_unknown", lang, units=with_de(units) if lang == "fr" else units,
+                kpi=kpi_label(name, lang), previous=month_abbr(previous, lang, year=True),
+                current=month_abbr(current, lang, year=True))
 
 
 def _fmt(value, unit, lang, currency):

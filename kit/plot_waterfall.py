@@ -4,6 +4,8 @@
 computes nothing: a grey bar for each month's value and one floating bar per
 contribution, green when it moves the KPI the good way, red the bad way (grey for
 KPIs without a good direction), each labelled with its change in ``lang``.
+:func:`plot_explanation` draws it for an :func:`kit.explain.explain_change` result,
+with its title (:func:`waterfall_title`) and axis label.
 
 Examples
 --------
@@ -27,8 +29,9 @@ import numpy as np
 
 from kit import registry
 from kit.errors import ParameterError
-from kit.explain_text import word
-from kit.i18n import check_lang, format_change, format_value, kpi_label, month_abbr
+from kit.explain import waterfall_steps
+from kit.explain_text import groups_word, word
+from kit.i18n import check_lang, column_label, format_change, format_value, kpi_label, month_abbr
 from kit.plot import BAD, GOOD, NEUTRAL, _check_frame, _new_ax, _value_axis
 
 TOTAL = "#4c72b0"
@@ -123,4 +126,74 @@ def plot_waterfall(steps, *, ax=None, name=None, lang="en", title=None, currency
     if title:
         ax.set_title(title)
     ax.spines[["top", "right"]].set_visible(False)
+    return ax
+
+
+def waterfall_title(result, lang: str = "en") -> str:
+    """The title of the waterfall of an :func:`kit.explain.explain_change` result.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> res = pd.DataFrame()
+    >>> res.attrs.update(kpi="win_rate", by=["method"], previous_month=pd.Timestamp("2026-09-01"),
+    ...                  month=pd.Timestamp("2026-10-01"))
+    >>> waterfall_title(res, "fr")
+    'Taux de réussite, de sept. 2026 à oct. 2026 : contributions des méthodes de vente'
+    """
+    a = result.attrs
+    return word("waterfall_title", lang, kpi=kpi_label(a["kpi"], lang), groups=groups_word(a["by"], lang),
+                previous=month_abbr(a["previous_month"], lang, year=True),
+                current=month_abbr(a["month"], lang, year=True))
+
+
+def plot_explanation(result, *, lang: str = "en", currency: str = "EUR", top: int = 5, ax=None):
+    """Draw the waterfall of an :func:`kit.explain.explain_change` result: the previous
+    value, the ``top`` largest contributions (then the other groups and, for ratios,
+    the mix) and the current value, titled with the KPI, the months and the groups.
+
+    The figure of ``rep.why``, of the explanations under ``rep.headline`` and of the
+    dashboard's "why" panel.
+
+    Parameters
+    ----------
+    result : DataFrame
+        A result of ``explain_change`` (its ``attrs`` name the KPI, the months, the groups).
+    lang : {"en", "fr"}
+    currency : str
+    top : int
+        Groups drawn by name (:func:`kit.explain.waterfall_steps`).
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import pandas as pd
+    >>> from kit.explain import decompose
+    >>> prev = pd.DataFrame({"team": ["a", "b"], "u": [1, 2], "value": [3.0, 1.0]})
+    >>> cur = pd.DataFrame({"team": ["a", "b"], "u": [3, 4], "value": [1.0, 2.0]})
+    >>> res = decompose(prev, cur, by=["team"], unit="u", kind="sum", n_boot=0)
+    >>> res.attrs.update(kpi="leads_generated", previous_month=pd.Timestamp("2026-09-01"),
+    ...                  month=pd.Timestamp("2026-10-01"))
+    >>> ax = plot_explanation(res, top=1)
+    >>> [t.get_text() for t in ax.get_xticklabels()], ax.get_xlabel()
+    (['Sep 2026', 'a', 'other groups', 'Oct 2026'], 'Team')
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close("all")
+    """
+    a = result.attrs
+    name = a["kpi"]
+    ax = plot_waterfall(waterfall_steps(result, top=top), ax=ax, name=name, lang=lang,
+                        title=waterfall_title(result, lang), currency=currency,
+                        periods=(a["previous_month"], a["month"]))
+    if a["kind"] == "ratio":
+        average = registry.get(name).unit == "currency"
+        ax.set_xlabel(word("average_axis" if average else "ratio_axis", lang))
+    else:
+        ax.set_xlabel(column_label(a["by"][0], lang) if len(a["by"]) == 1 else "")
     return ax

@@ -783,11 +783,11 @@ class Dashboard(widgets.VBox):
     ``redraws`` (how many times the panels were drawn) and ``done`` (a hidden
     ``widgets.HTML`` holding ``<span class="kit-dashboard-done" data-redraws="N">``,
     set once every panel of a redraw is shown: a page script or a browser test can
-    wait for it).
+    wait for it), ``extras`` (see :func:`dashboard`).
     """
 
     def __init__(self, ds, renderers, *, lang: str = "en", filters: bool = True,
-                 debounce: float = 0.3, cache_size: int = 16, windowed: bool = False):
+                 debounce: float = 0.3, cache_size: int = 16, windowed: bool = False, extras=()):
         check_lang(lang)
         self.lang, self.windowed = lang, windowed
         items = list(renderers.items()) if isinstance(renderers, dict) else [
@@ -825,6 +825,10 @@ class Dashboard(widgets.VBox):
                 [widgets.HTML(f"<h3>{html.escape(str(title))}</h3>"), image, body],
                 layout=widgets.Layout(flex=_FIGURE_FLEX, min_width="0", margin="0 12px 12px 0")))
         self._boxes = dict(zip(self.renderers, boxes))
+        self.extras = list(extras)
+        for extra in self.extras:
+            extra.layout.flex, extra.layout.min_width, extra.layout.margin = _FIGURE_FLEX, "0", "0 12px 12px 0"
+        boxes += self.extras
         # figures two a row; a panel without a figure (a table) takes a row of its own
         grid = widgets.Box(boxes, layout=widgets.Layout(display="flex", flex_flow="row wrap",
                                                          align_items="flex-start"))
@@ -847,6 +851,7 @@ class Dashboard(widgets.VBox):
             cached = self.update(ds)
         else:
             self._show(cached)
+            self._update_extras(ds)
             self._done()
         failed = any(value.startswith('<div class="kit-error"') for value, _ in cached)
         if self.cache_size and not failed:  # a failed panel is computed again next time
@@ -869,8 +874,14 @@ class Dashboard(widgets.VBox):
                 value = _error_html(exc, self.lang), b""
             self._show_panel(title, value)
             shown.append(value)
+        self._update_extras(ds)
         self._done()
         return shown
+
+    def _update_extras(self, ds) -> None:
+        window = self.filter_bar.window if self.filter_bar is not None else (None, None)
+        for extra in self.extras:
+            extra.update(ds, *window)
 
     def _done(self) -> None:
         self.redraws += 1
@@ -914,7 +925,8 @@ def _render_output(out):
 
 
 def dashboard(ds, renderers, *, lang: str = "en", filters: bool = True,
-              debounce: float = 0.3, cache_size: int = 16, windowed: bool = False) -> Dashboard:
+              debounce: float = 0.3, cache_size: int = 16, windowed: bool = False,
+              extras=()) -> Dashboard:
     """A :class:`Dashboard`: a filter bar over ``ds`` redrawing ``renderers``.
 
     Parameters
@@ -935,6 +947,10 @@ def dashboard(ds, renderers, *, lang: str = "en", filters: bool = True,
         before From are kept (see :attr:`FilterBar.window`) and each renderer is
         called ``render(dataset, first, last)`` with the first days of the From and
         To months (each None when not restricted, see :attr:`FilterBar.window`).
+    extras : list of widgets, optional
+        Panels with their own controls, updated with the dataset and the window
+        (``extra.update(ds, first, last)``) at every redraw, e.g. the "why" panel
+        (:func:`kit.widgets_why.why_panel`).
 
     Raises
     ------
@@ -965,7 +981,7 @@ def dashboard(ds, renderers, *, lang: str = "en", filters: bool = True,
     ('<b>3</b>', 2, 3)
     """
     return Dashboard(ds, renderers, lang=lang, filters=filters, debounce=debounce,
-                     cache_size=cache_size, windowed=windowed)
+                     cache_size=cache_size, windowed=windowed, extras=extras)
 
 
 def png_data_uri(png: bytes) -> str:

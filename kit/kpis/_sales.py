@@ -30,6 +30,7 @@ def split_window(f: nw.LazyFrame, start=None, end=None, keep=None) -> nw.LazyFra
 
     Examples
     --------
+    >>> import pandas as pd
     >>> lines = pd.DataFrame({"order_id": ["A", "A", "B"], "amount": [100.0, -150.0, 80.0],
     ...     "ordered_at": pd.to_datetime(["2026-01-31 23:59:00", "2026-02-01 00:01:00", "2026-02-03 09:00:00"])})
     >>> out = split_window(lazy(lines, "orders"), start="2026-02-01").collect().to_pandas()
@@ -67,6 +68,7 @@ def sales_by(orders, by=None, freq=None, start=None, end=None, *, costed_only=Fa
 
     Examples
     --------
+    >>> import pandas as pd
     >>> lines = pd.DataFrame({"order_id": ["A", "A", "R"], "amount": [100.0, 50.0, -50.0],
     ...                       "ordered_at": pd.to_datetime(["2026-01-05", "2026-01-05", "2026-01-09"])})
     >>> keys, out = sales_by(lines)
@@ -89,7 +91,8 @@ def sales_by(orders, by=None, freq=None, start=None, end=None, *, costed_only=Fa
         **extra,
     )
     sums = ["amount", "_sale", "_ret", "_pamount"] + list(extra)
-    per_order = f.group_by(*dict.fromkeys([*keys, *order_keys(["order_id"])]), drop_null_keys=False).agg(
+    ids = [k for k in order_keys(["order_id"]) if k not in keys]  # by="order_id": one key, not two
+    per_order = f.group_by(*keys, *ids, drop_null_keys=False).agg(
         *[nw.col(c).sum() for c in sums], nw.col("_purchase").min())
     out = collect(aggregate(per_order, keys, [
         nw.col("amount").sum().alias("value"), nw.col("_sale").sum().alias("gross_sales"),

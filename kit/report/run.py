@@ -34,7 +34,7 @@ from kit.io.options import LOAD_OPTIONS, absolute_paths, load, load_options
 from kit.report import notebooks as nbs
 from kit.report.execute import RunResult, Task, run_one
 from kit.report.index import LOG_NAME, write_index
-from kit.report.summary import write_summary
+from kit.report.summary import top_contributions, write_summary
 from kit.scorecard import filter_team, last_complete_month, month_bounds, month_range
 
 LANGS = ("en", "fr")
@@ -344,8 +344,9 @@ def _write_kpis(ds, month, team, lang, folder: Path) -> tuple[str, str]:
             warnings.simplefilter("always")
             cut = report_dataset(ds, month, team=team)
             sc = scorecard(cut, month, lang=lang)
+            why = top_contributions(cut, sc, month, lang=lang)
             write_summary(sc, folder, month=month, team=team, lang=lang, as_of=cut.as_of,
-                          currency=getattr(ds, "currency", "EUR"))
+                          currency=getattr(ds, "currency", "EUR"), contributions=why)
         notes = "\n".join(f"{w.category.__name__}: {w.message}" for w in caught)
         return "", notes
     except Exception:

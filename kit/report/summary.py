@@ -10,6 +10,14 @@ is missing). They are deterministic: the same data gives
 byte-identical files (no timestamp, no path, fixed key order, missing values as
 ``null`` / empty).
 
+``kpis.json`` also says why each KPI moved: ``contributions`` holds, for a KPI that
+splits over groups (:data:`kit.explain.DECOMPOSABLE`), its three largest
+contributions over its default grouping (:func:`top_contributions`): a list of
+``{"by", "group", "contribution", "ci_low", "ci_high"}``, ``[]`` when no group moved,
+``null`` when the KPI does not split, the data has no grouping for it or the change
+cannot be split (a month without units). ``kpis.csv`` leaves them out (a list does
+not fit a cell).
+
 Examples
 --------
 >>> import pandas as pd, tempfile
@@ -24,16 +32,23 @@ Examples
 >>> doc = read_summary(folder)
 >>> doc["month"], doc["kpis"][0]["value"], doc["kpis"][0]["status"], doc["kpis"][0]["reason"]
 ('2026-10', 0.5, 'unknown', None)
+>>> doc["kpis"][0]["contributions"] is None  # none given to write_summary
+True
 """
 
 from __future__ import annotations
 
 import json
 import math
+import warnings
 from pathlib import Path
 
 import pandas as pd
 
+from kit.errors import KitError
+from kit.explain import DECOMPOSABLE, explain_change
+from kit.explain_by import default_grouping, largest_contributions
+from kit.i18n import t
 from kit.scorecard import COLUMNS
 
 JSON_NAME, CSV_NAME = "kpis.json", "kpis.csv"
@@ -59,12 +74,54 @@ def _plain(v):
     return v
 
 
+def top_contributions(ds, scorecard: pd.DataFrame, month, *, lang: str = "en", top: int = 3) -> dict:
+    """``{KPI: its top largest contributions, or None}`` for the KPIs of ``scorecard``.
+
+    Each KPI of :data:`kit.explain.DECOMPOSABLE` with a value is split over its default
+    grouping (:func:`kit.explain_by.default_grouping`) between the month before and
+    ``month`` (:func:`kit.explain.explain_change`, seeded bootstrap: the same data gives
+    the same intervals); :func:`kit.explain_by.largest_contributions` keeps the
+    ``top`` largest. None for the other KPIs, and when the change cannot be split.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kit.dataset import Dataset
+    >>> from kit.scorecard import scorecard
+    >>> leads = pd.DataFrame({"lead_id": [f"L{i}" for i in range(6)],
+    ...     "source": ["web", "web", "salon", "web", "salon", "salon"],
+    ...     "created_at": pd.to_datetime(["2026-09-02"] * 3 + ["2026-10-02"] * 3)})
+    >>> ds = Dataset({"leads": leads})
+    >>> sc = scorecard(ds, "2026-10", names=["leads_generated", "never_engaged_rate"])
+    >>> out = top_contributions(ds, sc, "2026-10")
+    >>> [(c["group"], c["contribution"]) for c in out["leads_generated"]], out["never_engaged_rate"]
+    ([('salon', 1.0), ('web', -1.0)], None)
+    """
+    out = {}
+    for name, value in zip(scorecard["name"], scorecard["value"]):
+        out[name] = None
+        by = default_grouping(ds, name) if name in DECOMPOSABLE and not pd.isna(value) else None
+        if by is None:
+            continue
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                res = explain_change(ds, name, by=by, month=month)
+        except KitError:  # a month without units, overlapping groups: not split
+            continue
+        out[name] = largest_contributions(res, top=top, missing=t("missing", lang))
+    return out
+
+
 def summary_document(scorecard: pd.DataFrame, *, month: str, team: str, lang: str,
-                     as_of, currency: str, skipped: dict | None = None) -> dict:
-    """The content of ``kpis.json`` as a dict (see the module example)."""
+                     as_of, currency: str, skipped: dict | None = None,
+                     contributions: dict | None = None) -> dict:
+    """The content of ``kpis.json`` as a dict (see the module example); ``contributions``
+    is ``{KPI: list or None}`` (see :func:`top_contributions`), None for every KPI when not given."""
     rows = [{c: _plain(r[c]) for c in COLUMNS} for r in scorecard[COLUMNS].to_dict("records")]
     for row in rows:  # a KPI the data cannot give: value null and the sentence saying why
         row["reason"] = row["reason"] or None
+        row["contributions"] = (contributions or {}).get(row["name"])
     return {
         "month": month,
         "team": team or None,
@@ -77,11 +134,15 @@ def summary_document(scorecard: pd.DataFrame, *, month: str, team: str, lang: st
 
 
 def write_summary(scorecard: pd.DataFrame, folder, *, month: str, team: str, lang: str,
-                  as_of, currency: str) -> list[Path]:
-    """Write ``kpis.json`` and ``kpis.csv`` of ``scorecard`` into ``folder``; return both paths."""
+                  as_of, currency: str, contributions: dict | None = None) -> list[Path]:
+    """Write ``kpis.json`` and ``kpis.csv`` of ``scorecard`` into ``folder``; return both paths.
+
+    ``contributions`` (see :func:`top_contributions`) goes into ``kpis.json`` only.
+    """
     folder = Path(folder)
     doc = summary_document(scorecard, month=month, team=team, lang=lang, as_of=as_of,
-                           currency=currency, skipped=scorecard.attrs.get("skipped"))
+                           currency=currency, skipped=scorecard.attrs.get("skipped"),
+                           contributions=contributions)
     text = json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     jpath, cpath = folder / JSON_NAME, folder / CSV_NAME
     jpath.write_text(text, encoding="utf-8")

@@ -18,6 +18,7 @@ import warnings
 import pandas as pd
 
 from kit import registry
+from kit.errors import DataError
 from kit.i18n import MISSING, format_month, format_value, kpi_label, t
 from kit.scorecard import last_complete_month, month_bounds, scorecard
 from kit.story.display import _late_display as _display
@@ -148,7 +149,9 @@ class DashboardSections:
 
     def dashboard(self):
         """The interactive dashboard: a filter bar (From, To, team, rep, source) redrawing the
-        scorecard and the four figures (:func:`kit.widgets.dashboard`).
+        scorecard, the four figures (:func:`kit.widgets.dashboard`) and the "why" panel
+        (:func:`kit.widgets_why.why_panel`): why the KPI chosen moved in the To month, over
+        the groups chosen (:meth:`explanation`, as under the headline).
 
         From/To is the window shown, not a cut of the data: the scorecard compares the
         To month (or the last complete month, when To is the last month of the data)
@@ -159,10 +162,13 @@ class DashboardSections:
         as pandas on the sample). Each scorecard cell carries ``data-row`` (the KPI's
         name) and ``data-column`` attributes, e.g.
         ``td[data-row="revenue"][data-column="value"]``, and the change cell
-        ``data-kpi`` and ``data-status``.
+        ``data-kpi`` and ``data-status``. The "why" panel offers the headline KPIs that
+        split over groups (:data:`kit.explain.DECOMPOSABLE`) with a grouping in the data;
+        it is left out when there is none.
         """
         from kit.plot import style_scorecard
         from kit.widgets import _reason_html, dashboard, keyed_table_html
+        from kit.widgets_why import WhyPanel, why_choices
 
         lang = self.lang
 
@@ -186,8 +192,17 @@ class DashboardSections:
         for title, draw in self._panels().items():
             renderers[title] = (lambda d: lambda ds, first, last: d(
                 self.window_report(ds, first, last)))(draw)
+        def explain(ds, first, last, name, by):
+            r = self.window_report(ds, first, last)
+            try:
+                return r.explanation(name, by)[1:]
+            except DataError:  # a month without units: unknown, said so
+                return r.why_unknown(name), None
+
+        choices = why_choices(self.ds)
+        extras = [WhyPanel(choices, lang=lang, explain=explain, debounce=DASHBOARD_DEBOUNCE)] if choices else []
         return dashboard(self.ds.to_polars(), renderers, lang=lang, debounce=DASHBOARD_DEBOUNCE,
-                         windowed=True)
+                         windowed=True, extras=extras)
 
 
 def _card_frame(sc: pd.DataFrame, lang: str, currency: str, interval: bool = False) -> pd.DataFrame:

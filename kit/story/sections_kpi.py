@@ -71,7 +71,14 @@ class KpiSections:
     @section
     def headline(self, names) -> None:
         """Display the headline table of KPIs ``names`` (styled by direction); a KPI the data
-        cannot give is not in the table, and one sentence under it says why."""
+        cannot give is not in the table, and one sentence under it says why.
+
+        Then, for each KPI whose change is beyond noise (status ``better`` or ``worse``)
+        and that splits over groups, why it moved: one sentence and the waterfall of the
+        largest contributions, over the KPI's default grouping
+        (:func:`kit.explain_by.default_grouping`; see :meth:`explanation`). A change
+        within noise is never explained.
+        """
         full = self.headline_frame(names)
         df = full[full["reason"] == ""].reset_index(drop=True)
         if len(df):  # the table holds the KPIs that can be computed
@@ -80,6 +87,8 @@ class KpiSections:
             if reason:  # one sentence each for the others
                 self.unknown[name] = reason
                 _display(_markdown(f"*{MISSING} {reason}*"))
+        if len(df):
+            self._why_under_headline(df)
 
     def _headline_table(self, df: pd.DataFrame) -> None:
         from kit.plot import style_scorecard

@@ -5,13 +5,17 @@ inherits from. ``rep.why("win_rate", by="method")`` splits the change of the KPI
 between the month before and the report month over the groups of ``by``
 (:func:`kit.explain.explain_change`), says it in a sentence in the report's language
 (:func:`kit.explain_text.explain_sentence`) and draws the waterfall of the largest
-contributions (:func:`kit.plot_waterfall.plot_waterfall`).
+contributions (:func:`kit.plot_waterfall.plot_waterfall`), with the table of those
+contributions. :meth:`~WhySections.explanation` is the one code path of that sentence
+and waterfall: the headline (:meth:`~kit.story.sections_kpi.KpiSections.headline`)
+shows them under its table for each KPI whose change is beyond noise, and the
+dashboard's "why" panel for the KPI and grouping chosen.
 
 Examples
 --------
 >>> from kit.story import Report
 >>> issubclass(Report, WhySections), [m for m in vars(WhySections) if not m.startswith("_")]
-(True, ['why'])
+(True, ['why', 'explanation', 'why_unknown'])
 """
 
 from __future__ import annotations
@@ -21,9 +25,10 @@ import warnings
 import pandas as pd
 
 from kit import registry
-from kit.errors import DataError
-from kit.explain import DECOMPOSABLE, explain_change, group_labels, waterfall_steps
-from kit.explain_text import UNIT_ID_WORDS, explain_sentence, groups_word, with_de, word
+from kit.errors import DataError, KitError
+from kit.explain import DECOMPOSABLE, explain_change, group_labels
+from kit.explain_by import default_grouping
+from kit.explain_text import explain_sentence, groups_word, unit_word, unknown_sentence, word
 from kit.i18n import MISSING, column_label, format_change, format_value, kpi_label, month_abbr, t
 from kit.story.display import _late_display as _display
 from kit.story.display import _late_show as _show
@@ -50,46 +55,98 @@ class WhySections:
             Passed to the KPI.
         """
         lang = self.lang
-        self.used.update(registry.get(name).tables)
-        groups = groups_word(by, lang)
-        self.heading(word("why_heading", lang, kpi=kpi_label(name, lang), groups=groups))
-        unit_id = DECOMPOSABLE.get(name, ("", ""))[1]
-        unit_word = UNIT_ID_WORDS.get(unit_id, ("units", "unités"))[lang == "fr"]
+        self.heading(word("why_heading", lang, kpi=kpi_label(name, lang), groups=groups_word(by, lang)))
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)
-                res = explain_change(self.ds, name, by=by, month=self.month, against=against, **options)
+            res, sentence, ax = self.explanation(name, by, against=against, top=top, **options)
         except DataError:  # a month without units (a team, a partial dataset): unknown, said so
-            months = [self.month - pd.DateOffset(months=1 if against == "previous" else 12), self.month]
-            units = with_de(unit_word) if lang == "fr" else unit_word
-            text = word("why_unknown", lang, units=units, kpi=kpi_label(name, lang),
-                        previous=month_abbr(months[0], lang, year=True),
-                        current=month_abbr(months[1], lang, year=True))
-            _display(_markdown(f"*{text}*"))
+            _display(_markdown(f"*{self.why_unknown(name, against)}*"))
             self.last = None
             return
-        _display(_markdown(explain_sentence(res, lang, currency=self.currency)))
-        from kit.plot_waterfall import plot_waterfall
-
-        periods = (res.attrs["previous_month"], res.attrs["month"])
-        title = word("waterfall_title", lang, kpi=kpi_label(name, lang), groups=groups,
-                     previous=month_abbr(periods[0], lang, year=True),
-                     current=month_abbr(periods[1], lang, year=True))
-        ax = plot_waterfall(waterfall_steps(res, top=top), name=name, lang=lang, title=title,
-                            currency=self.currency, periods=periods)
-        if res.attrs["kind"] == "ratio":
-            average = registry.get(name).unit == "currency"
-            ax.set_xlabel(word("average_axis" if average else "ratio_axis", lang))
-        else:
-            ax.set_xlabel(column_label(res.attrs["by"][0], lang) if len(res.attrs["by"]) == 1 else "")
+        _display(_markdown(sentence))
         _show(ax)
+        from kit.plot_waterfall import waterfall_title
+
+        title = waterfall_title(res, lang)
         shown = contributions_table(res, lang, top=top, currency=self.currency)
         _display(Table(shown, uid=self._uid(f"why_{name}"), caption=title))
         level = format_value(res.attrs["level"], "ratio", lang, decimals=0)
         note = "why_note" if res.attrs["kind"] == "ratio" else (
             "why_note_volume" if "volume_effect" in res.columns else "why_note_sum")
-        _display(_markdown("*" + word(note, lang, level=level, units=unit_word) + "*"))
+        _display(_markdown("*" + word(note, lang, level=level, units=unit_word(name, lang)) + "*"))
         self.last = res
+
+    def explanation(self, name: str, by, *, against: str = "previous", top: int = 5, **options):
+        """Why KPI ``name`` moved in the report month, over the groups of ``by``: the
+        :func:`kit.explain.explain_change` result, its sentence in the report's language
+        and the waterfall of its ``top`` largest contributions (a matplotlib Axes).
+
+        The one code path of :meth:`why`, of the explanations under :meth:`headline`
+        and of the dashboard's "why" panel.
+
+        Raises
+        ------
+        DataError
+            When a month has no unit of the KPI (:meth:`why_unknown` says so).
+        KitError
+            For a KPI that does not decompose, or groups that overlap.
+
+        Examples
+        --------
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> import pandas as pd
+        >>> from kit.dataset import Dataset
+        >>> from kit.story import Report
+        >>> opps = pd.DataFrame({"opportunity_id": ["O1", "O2", "O3", "O4"],
+        ...     "status": ["won", "lost", "won", "won"], "team": ["A", "B", "A", "B"],
+        ...     "closed_at": pd.to_datetime(["2026-09-03", "2026-09-04", "2026-10-05", "2026-10-06"])})
+        >>> res, sentence, ax = Report(Dataset({"opportunities": opps}), month="2026-10").explanation(
+        ...     "win_rate", "team")
+        >>> sentence.split(":")[0], ax.get_title()
+        ('Win rate rose 50.0\xa0pp (50.0% to 100.0%)', 'Win rate, Sep 2026 to Oct 2026: contributions of the teams')
+        """
+        lang = self.lang
+        self.used.update(registry.get(name).tables)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            res = explain_change(self.ds, name, by=by, month=self.month, against=against, **options)
+        sentence = explain_sentence(res, lang, currency=self.currency)
+        from kit.plot_waterfall import plot_explanation
+
+        return res, sentence, plot_explanation(res, lang=lang, currency=self.currency, top=top)
+
+    def why_unknown(self, name: str, against: str = "previous") -> str:
+        """The sentence saying why KPI ``name`` moved in the report month is unknown
+        (:func:`kit.explain_text.unknown_sentence`).
+
+        Examples
+        --------
+        >>> from kit.dataset import Dataset
+        >>> from kit.story import Report
+        >>> Report(Dataset({}), month="2026-10").why_unknown("win_rate")
+        'No opportunities in one of the two months (Sep 2026, Oct 2026): why Win rate moved is unknown.'
+        """
+        return unknown_sentence(name, self.month, self.lang, against)
+
+    def _why_under_headline(self, frame: pd.DataFrame) -> None:
+        """Under the headline table: why each KPI of ``frame`` whose change is beyond noise
+        (status ``better`` or ``worse``) moved, over its default grouping
+        (:func:`kit.explain_by.default_grouping`): the sentence and the waterfall. A KPI
+        that does not decompose, has no grouping in the data or cannot be split (a month
+        without units, overlapping groups) is left without one; a change within noise is
+        never explained."""
+        for name, status in zip(frame["name"], frame["status"]):
+            if status not in ("better", "worse") or name not in DECOMPOSABLE:
+                continue
+            by = default_grouping(self.ds, name)
+            if by is None:
+                continue
+            try:
+                _res, sentence, ax = self.explanation(name, by)
+            except (DataError, KitError):
+                continue
+            _display(_markdown(sentence))
+            _show(ax)
 
 
 def contributions_table(res, lang: str, *, top: int = 5, currency: str = "EUR") -> pd.DataFrame:
