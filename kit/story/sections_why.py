@@ -33,12 +33,14 @@ from kit.i18n import MISSING, column_label, format_change, format_value, kpi_lab
 from kit.story.display import _late_display as _display
 from kit.story.display import _late_show as _show
 from kit.story.display import _markdown
+from kit.story.guard import section
 from kit.story.table import Table
 
 
 class WhySections:
     """Why a KPI moved: a mixin of :class:`~kit.story.report.Report`."""
 
+    @section
     def why(self, name: str, by, *, against: str = "previous", top: int = 5, **options) -> None:
         """Display why KPI ``name`` moved in the report month: a sentence and a waterfall.
 
@@ -55,6 +57,7 @@ class WhySections:
             Passed to the KPI.
         """
         lang = self.lang
+        self.require(name, by=by)  # a missing table or grouping column: one sentence says so
         self.heading(word("why_heading", lang, kpi=kpi_label(name, lang), groups=groups_word(by, lang)))
         try:
             res, sentence, ax = self.explanation(name, by, against=against, top=top, **options)
