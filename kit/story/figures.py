@@ -87,8 +87,15 @@ def _overlay_last_year(ax, data, last_year, column, lang) -> None:
     if not len(ly):
         return
     xs = ((ly["period"] - pd.Timestamp("1970-01-01")) / pd.Timedelta(days=1)).to_numpy(float)
-    ax.plot(xs, ly[column].to_numpy(float), color="#8a8a8a", linestyle=":", marker=".",
+    ys = ly[column].to_numpy(float)
+    lo, hi = ax.get_ylim()
+    ax.plot(xs, ys, color="#8a8a8a", linestyle=":", marker=".",
             linewidth=1.2, label=word("last_year", lang))
+    known = ys[np.isfinite(ys)]
+    if len(known):  # last year's points stay inside the axes, not cut at the top
+        pad = 0.05 * (max(hi, known.max()) - min(lo, known.min()))
+        ax.set_ylim(lo if known.min() >= lo else known.min() - pad,
+                    hi if known.max() <= hi else known.max() + pad)
     _relegend(ax)
 
 
