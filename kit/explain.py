@@ -103,7 +103,19 @@ def decomposable() -> list[str]:
     return sorted(n for n in DECOMPOSABLE if n in known)
 
 
-def _check_decomposable(name: str) -> tuple:
+def check_decomposable(name: str) -> tuple:
+    """``(kind, unit id)`` of KPI ``name``, or a :class:`~kit.errors.KitError` saying it does not
+    decompose and listing those that do.
+
+    Examples
+    --------
+    >>> check_decomposable("win_rate")
+    ('ratio', 'opportunity_id')
+    >>> check_decomposable("sales_cycle")
+    Traceback (most recent call last):
+    ...
+    kit.errors.KitError: KPI 'sales_cycle' does not decompose into the contributions of groups: ...
+    """
     spec = registry.get(name)  # UnknownKPIError with the known names
     if name in DECOMPOSABLE:
         return DECOMPOSABLE[name]
@@ -188,7 +200,7 @@ def explain_change(ds, name: str, *, by, month, against: str = "previous", n_boo
     >>> out[["product_category", "value_previous", "value_current", "contribution"]].to_dict("records")
     [{'product_category': 'y', 'value_previous': 0.0, 'value_current': 50.0, 'contribution': 50.0}, {'product_category': 'x', 'value_previous': 100.0, 'value_current': 80.0, 'contribution': -20.0}]
     """
-    kind, unit = _check_decomposable(name)
+    kind, unit = check_decomposable(name)
     check_choice("against", against, AGAINST,
                  what_next="Use against='previous' (the month before) or 'last_year'.")
     keys = [by] if isinstance(by, str) else list(by or [])

@@ -26,7 +26,7 @@ import pandas as pd
 
 from kit import registry
 from kit.errors import DataError, KitError
-from kit.explain import DECOMPOSABLE, explain_change, group_labels
+from kit.explain import check_decomposable, DECOMPOSABLE, explain_change, group_labels
 from kit.explain_by import default_grouping
 from kit.explain_text import explain_sentence, groups_word, unit_word, unknown_sentence, word
 from kit.i18n import MISSING, column_label, format_change, format_value, kpi_label, month_abbr, t
@@ -57,6 +57,7 @@ class WhySections:
             Passed to the KPI.
         """
         lang = self.lang
+        check_decomposable(name)  # a KPI that does not decompose is the caller's error
         self.require(name, by=by)  # a missing table or grouping column: one sentence says so
         self.heading(word("why_heading", lang, kpi=kpi_label(name, lang), groups=groups_word(by, lang)))
         try:
