@@ -38,7 +38,8 @@ from kit.io.export_fields import absent_columns
 from kit.io.issues import Issue, issues_frame, raise_strict, raise_structural
 from kit.io.mapping import resolve
 from kit.io.output import BACKENDS, materialise, open_store
-from kit.io.sources import discover, is_url
+from kit.io.raw import is_url
+from kit.io.sources import discover
 from kit.io.validate import check_relations, stage_table
 
 LOCALES = ("auto", "fr", "en")
