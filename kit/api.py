@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+import kit.kpis  # noqa: F401 - registers every KPI
 from kit import registry
 from kit.errors import DataError, ParameterError, did_you_mean
 
@@ -55,7 +56,7 @@ def compute(ds, name: str, **options) -> pd.DataFrame:
         hints = "".join(did_you_mean(u, accepted) for u in unknown)
         raise ParameterError(
             f"KPI {name!r} does not take option(s) {unknown}{hints}; it accepts {accepted}. "
-            f"See help(kit.kpis.{spec.family}.{spec.func.__name__})."
+            f"See help({spec.func.__module__}.{spec.func.__name__})."
         )
     args = [ds.tables[t] for t in spec.tables]
     kwargs = dict(options)

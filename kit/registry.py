@@ -1,7 +1,8 @@
 """The KPI registry: every KPI function with its metadata.
 
 A KPI is registered with the :func:`kpi` decorator in its family module under
-``kit/kpis/``. The registry drives :func:`kit.compute`, :func:`kit.catalog`, the
+``kit/kpis/``; :mod:`kit.api` imports :mod:`kit.kpis`, so ``import kit`` registers
+them all (the registry, below the KPIs, never imports them). The registry drives :func:`kit.compute`, :func:`kit.catalog`, the
 README table, the notebooks and the parametrised cross-engine tests.
 
 Examples
@@ -207,7 +208,6 @@ def unregister(name: str) -> None:
 
 def names() -> list[str]:
     """Names of all registered KPIs, in registration order."""
-    _load_all()
     return list(_REGISTRY)
 
 
@@ -219,7 +219,6 @@ def get(name: str) -> KPISpec:
     UnknownKPIError
         With the list of known names and a close match.
     """
-    _load_all()
     try:
         return _REGISTRY[name]
     except KeyError:
@@ -232,10 +231,4 @@ def get(name: str) -> KPISpec:
 
 def specs() -> list[KPISpec]:
     """All registered KPI specs."""
-    _load_all()
     return list(_REGISTRY.values())
-
-
-def _load_all() -> None:
-    # Importing the families registers their KPIs.
-    import kit.kpis  # noqa: F401
