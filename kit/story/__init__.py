@@ -45,7 +45,7 @@ from __future__ import annotations
 from kit.i18n import check_lang
 from kit.scorecard import last_complete_month
 from kit.story.dashboard import DASHBOARD_DEBOUNCE
-from kit.story.display import _display, _markdown, _show
+from kit.story.display import _markdown
 from kit.story.figures import _draw_timeline, _overlay_last_year, _relegend, mdates_num, tidy
 from kit.story.months import month_abbr_year, month_start, shift
 from kit.story.report import Report
@@ -145,8 +145,7 @@ def _load(data, **load_kw):
 __all__ = ["DASHBOARD_DEBOUNCE", "HIDDEN_WHEN_ZERO", "NOTEBOOKS", "Report",
            "Table", "WORDS", "flag_differences", "in_voila", "issue_table",
            "mdates_num", "month_abbr_year", "month_start", "open_report", "shift", "tidy", "word"]
-# Helpers kept importable as kit.story.X, as when kit.story was one module (the tests
-# replace kit.story._display and kit.story._show to collect what a section shows).
-__all__ += ["_cells", "_ci_columns", "_display", "_draw_timeline", "_intervals",
-            "_label", "_markdown", "_overlay_last_year", "_pandas", "_relegend", "_rows_text",
-            "_show"]
+# Helpers kept importable as kit.story.X, as when kit.story was one module (tests replace
+# kit.story.display._display and kit.story.display._show to collect what a section shows).
+__all__ += ["_cells", "_ci_columns", "_draw_timeline", "_intervals",
+            "_label", "_markdown", "_overlay_last_year", "_pandas", "_relegend", "_rows_text"]

@@ -7,7 +7,7 @@ Examples
 --------
 >>> from kit.story import Report
 >>> issubclass(Report, KpiSections), [m for m in vars(KpiSections) if not m.startswith("_")]
-(True, ['headline_frame', 'headline', 'trend_figure', 'trend', 'trend_sentence', 'breakdown'])
+(True, ['headline_frame', 'headline', 'trend_figure', 'trend', 'trend_sentence', 'returns', 'breakdown'])
 """
 
 from __future__ import annotations
