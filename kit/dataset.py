@@ -25,6 +25,8 @@ import narwhals as nw
 import pandas as pd
 
 from kit.contract import CONTRACT, TABLE_NAMES
+from kit.coverage import coverage
+from kit.dates import as_ts
 from kit.errors import DataError, did_you_mean
 
 #: Tables whose dates are planned ahead (objectives), not events: left out of the end of the data.
@@ -190,8 +192,6 @@ class Dataset:
         DataError
             When a column of ``equals`` is in no table.
         """
-        from kit.kpis._common import as_ts
-
         s, e = as_ts(start), as_ts(end)
         known = set()
         for name in self.tables:
@@ -251,8 +251,6 @@ class Dataset:
         >>> ds.coverage()[["table", "first", "last"]].astype(str).values.tolist()
         [['leads', '2026-01-05', '2026-02-05']]
         """
-        from kit.coverage import coverage
-
         return coverage(self)
 
 

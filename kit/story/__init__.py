@@ -9,11 +9,11 @@ in grey) and :meth:`Report.warnings` (the data-quality issues of the tables used
 Each section displays a title, a table (HTML and plain text, so that nbval
 compares its numbers) and a figure, in English or French.
 
-The package, one module per job:
+The package, one module per job (the months of a report are :mod:`kit.dates`):
 
-``texts``             words of the notebooks and sections: :data:`NOTEBOOKS`, :func:`word`...
+``texts``             words of the notebooks and sections: :data:`NOTEBOOKS`, :func:`word`,
+                      :func:`month_abbr_year`...
 ``table``             :class:`Table` (HTML and plain text), :func:`issue_table`, cell formats
-``months``            :func:`month_start`, :func:`shift`, :func:`month_abbr_year`
 ``results``           :func:`flag_differences`, frames in pandas
 ``figures``           drawing helpers (:func:`tidy`, last year's line, product timelines)
 ``display``           Markdown, objects and figures into the notebook
@@ -42,16 +42,15 @@ Examples
 
 from __future__ import annotations
 
+from kit.dates import last_complete_month, month_start, shift
 from kit.i18n import check_lang
-from kit.scorecard import last_complete_month
 from kit.story.dashboard import DASHBOARD_DEBOUNCE
 from kit.story.display import _markdown
 from kit.story.figures import _draw_timeline, _overlay_last_year, _relegend, mdates_num, tidy
-from kit.story.months import month_abbr_year, month_start, shift
 from kit.story.report import Report
 from kit.story.results import _pandas, flag_differences
 from kit.story.table import Table, _cells, _ci_columns, _intervals, _rows_text, issue_table
-from kit.story.texts import HIDDEN_WHEN_ZERO, NOTEBOOKS, WORDS, _label, word
+from kit.story.texts import HIDDEN_WHEN_ZERO, NOTEBOOKS, WORDS, _label, month_abbr_year, word
 
 
 def in_voila() -> bool:

@@ -28,15 +28,14 @@ import pandas as pd
 
 from kit import registry
 from kit.api import compute
+from kit.dates import last_complete_month, month_start, shift
 from kit.errors import ParameterError
 from kit.flags import flag_note, row_flags
 from kit.i18n import MISSING, check_lang, column_label, format_month, has_word, kpi_label
-from kit.scorecard import last_complete_month
 from kit.story.dashboard import DashboardSections
 from kit.story.display import _late_display as _display
 from kit.story.display import _markdown
 from kit.story.guard import Unavailable, section
-from kit.story.months import month_start, shift
 from kit.story.results import _pandas
 from kit.story.sections_cohorts import CohortSections
 from kit.story.sections_funnel import FunnelSections
