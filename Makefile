@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 SAMPLE := data/sample
 PYTEST_ARGS ?=
 
-.PHONY: install report test check notebooks dashboard dashboard-notebook sample docs golden bench clean
+.PHONY: install report lint test check notebooks dashboard dashboard-notebook sample docs golden bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -25,7 +25,11 @@ report: $(STAMP)
 check: $(STAMP)
 	$(BIN)/kit check $(SAMPLE)
 
-test: $(STAMP)
+# the layers of kit (import-linter, [tool.importlinter] in pyproject.toml) and ruff
+lint: $(STAMP)
+	$(BIN)/lint-imports && $(BIN)/ruff check kit tests notebooks bench
+
+test: lint
 	$(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg $(PYTEST_ARGS)
 
 notebooks: $(STAMP)
