@@ -19,6 +19,7 @@ import pandas as pd
 import kit.kpis  # noqa: F401 - registers every KPI
 from kit import registry
 from kit.errors import DataError, ParameterError, did_you_mean
+from kit.i18n import check_lang
 
 
 def compute(ds, name: str, **options) -> pd.DataFrame:
@@ -75,8 +76,7 @@ def catalog(lang: str = "en") -> pd.DataFrame:
     ----------
     lang : {"en", "fr"}
     """
-    if lang not in registry.LANGS:
-        raise ParameterError(f"lang={lang!r} is not allowed; allowed values: 'en', 'fr'.")
+    check_lang(lang)
     rows = [{
         "name": s.name, "family": s.family, "label": s.label[lang],
         "definition": s.definition[lang], "unit": s.unit, "direction": s.direction,

@@ -29,10 +29,9 @@ from babel.numbers import format_currency, format_decimal, format_percent, get_c
 
 from kit import registry
 from kit.errors import ParameterError, did_you_mean
+from kit.registry import LANGS, UNITS
 
-LANGS = ("en", "fr")
 LOCALES = {"en": "en_US", "fr": "fr_FR"}
-UNITS = registry.UNITS
 #: What a missing value looks like in every table and label.
 MISSING = "\u2013"
 NBSP = "\u00a0"

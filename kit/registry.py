@@ -31,6 +31,7 @@ from kit.errors import ParameterError, UnknownKPIError, did_you_mean
 
 UNITS = ("count", "currency", "ratio", "multiple", "days", "months", "score")
 DIRECTIONS = ("higher", "lower", "neutral")
+#: The languages of every label and word of the kit (checked by :func:`kit.i18n.check_lang`).
 LANGS = ("en", "fr")
 #: How a KPI gives the one number of a month (see :attr:`KPISpec.headline_form`).
 HEADLINE_FORMS = ("month", "cohorts", "monthly", "all")

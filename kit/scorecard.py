@@ -31,14 +31,16 @@ import numpy as np
 import pandas as pd
 
 from kit import registry
+from kit.api import compute
 from kit.availability import availability
 from kit.contract import CONTRACT
 from kit.coverage import coverage
-from kit.dataset import Dataset
+from kit.dataset import Dataset, _schema_names
 from kit.dates import (last_complete_month, month_bounds, month_range,  # noqa: F401 - kit.scorecard API
                        parse_month, shift_month)
-from kit.errors import DataError, KitError, KitWarning, ParameterError, check_choice, did_you_mean
-from kit.i18n import format_month
+from kit.errors import DataError, KitError, KitWarning, ParameterError, did_you_mean
+from kit.i18n import LANGS, check_lang, format_month
+from kit.io.options import load
 from kit.orders import has_returns
 from kit.present import decide, note
 
@@ -93,8 +95,6 @@ def without_team(ds: Dataset, name: str) -> list[str]:
     >>> without_team(ds, "csat"), without_team(ds, "revenue")
     (['surveys'], [])
     """
-    from kit.dataset import _schema_names
-
     spec = registry.get(name)
     return [t for t in spec.tables if t in ds.tables and "team" not in _schema_names(ds.tables, t)]
 
@@ -172,8 +172,6 @@ def report_dataset(source, month, team: str = "", **load_kw) -> Dataset:
     if isinstance(source, Dataset):
         ds = source
     else:
-        from kit.io.options import load
-
         ds = load(source, **load_kw)
     if ds.as_of is not None and ds.as_of < end:
         # the data stops (or the user's as_of is) before the month ends: as_of says how far it goes
@@ -260,7 +258,7 @@ def scorecard(ds: Dataset, month, *, lang: str = "en", team: str | None = None,
     >>> row["label"], float(row["value"]), float(row["previous"]), row["status"], row["test"]
     ('Taux de réussite', 0.75, 0.25, 'better', 'proportion')
     """
-    check_choice("lang", lang, registry.LANGS, what_next="Pass lang='en' or lang='fr'.")
+    check_lang(lang)
     ds = filter_team(ds, team)
     p = parse_month(month)
     months = {"value": p, "previous": p - 1, "same_month_last_year": p - 12}
@@ -292,7 +290,7 @@ def scorecard(ds: Dataset, month, *, lang: str = "en", team: str | None = None,
         for key, m in months.items():  # a month outside the dates of a table: unknown, not 0
             start, end = month_bounds(m)
             outside = availability(ds, spec.name, start=start, end=end, cov=cov,
-                                   period={lg: format_month(start, lg) for lg in registry.LANGS})
+                                   period={lg: format_month(start, lg) for lg in LANGS})
             if outside.outside:
                 values[key] = {**_values(pd.DataFrame()), "_result": values[key]["_result"].iloc[:0]}
                 if key == "value":
@@ -423,8 +421,6 @@ def _shared_months(cuts: "_Cuts", spec, months: dict) -> dict:
 
 def _compute(ds: Dataset, name: str, memo: dict | None, **options) -> pd.DataFrame:
     """:func:`kit.compute`, remembered in ``memo`` by the cut (its frames and ``as_of``), KPI and options."""
-    from kit.api import compute
-
     if memo is None:
         return compute(ds, name, **options)
     # the cut is told by its frames (kept alive by the _Cuts holding them) and as_of

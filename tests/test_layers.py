@@ -55,8 +55,8 @@ def import_graph(package: Path = PACKAGE) -> dict[str, dict[str, list[str]]]:
     Examples
     --------
     >>> graph = import_graph()
-    >>> sorted(graph["kit.api"])[:2]
-    ['kit.errors', 'kit.kpis']
+    >>> "kit.kpis" in graph["kit.api"], "kit.kpis" in graph["kit.registry"]
+    (True, False)
     """
     modules = _modules(package)
     top = package.name

@@ -30,14 +30,16 @@ from pathlib import Path
 import narwhals as nw
 
 from kit.errors import ParameterError, ReportError
+from kit.i18n import check_lang
+from kit.io.cache import ENV
 from kit.io.options import LOAD_OPTIONS, absolute_paths, load, load_options
 from kit.report import notebooks as nbs
 from kit.report.execute import RunResult, Task, run_one
 from kit.report.index import LOG_NAME, write_index
 from kit.report.summary import write_summary
-from kit.scorecard import filter_team, last_complete_month, month_bounds, month_range
+from kit.scorecard import (filter_team, last_complete_month, month_bounds, month_range, report_dataset,
+                           scorecard)
 
-LANGS = ("en", "fr")
 #: Parameters passed to a notebook when its parameters cell declares them.
 PASSED = ("data", "month", "team", "lang") + LOAD_OPTIONS
 
@@ -61,8 +63,6 @@ def _load_cache():
     (which inherits the variable) then reads it back instead of loading and
     checking the files again (see :mod:`kit.io.cache`).
     """
-    from kit.io.cache import ENV
-
     if os.environ.get(ENV, "").strip():
         yield
         return
@@ -222,8 +222,10 @@ def run_report(month=None, to=None, data="data/sample", preset=None, out="report
 # -- checks before running -------------------------------------------------------------
 
 def _check_options(lang, jobs, timeout) -> None:
-    if lang not in LANGS:
-        raise ReportError(f"lang={lang!r} is not allowed; allowed values: 'en', 'fr'. Pass --lang en or --lang fr.")
+    try:
+        check_lang(lang)
+    except ParameterError as exc:
+        raise ReportError(str(exc)) from None
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise ReportError(f"jobs={jobs!r} must be a whole number of at least 1 (received {jobs!r}). "
                           "Two jobs use both cores of a small machine: --jobs 2.")
@@ -337,8 +339,6 @@ def _result_of(fut, task: Task) -> RunResult:
 
 def _write_kpis(ds, month, team, lang, folder: Path) -> tuple[str, str]:
     """Write kpis.json/csv for ``month``; return (error traceback or "", notes)."""
-    from kit.scorecard import report_dataset, scorecard
-
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")

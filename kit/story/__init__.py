@@ -42,8 +42,11 @@ Examples
 
 from __future__ import annotations
 
+from kit.dataset import Dataset
 from kit.dates import last_complete_month, month_start, shift
 from kit.i18n import check_lang
+from kit.io.options import load, load_options
+from kit.scorecard import report_dataset
 from kit.story.dashboard import DASHBOARD_DEBOUNCE
 from kit.story.display import _markdown
 from kit.story.figures import _draw_timeline, _overlay_last_year, _relegend, mdates_num, tidy
@@ -116,29 +119,17 @@ def open_report(data, *, month: str = "", history: int = 12, team: str = "", lan
     >>> str(rep.month.date()), str(rep.ds.as_of)
     ('2026-10-01', '2026-10-31 23:59:59.999999')
     """
-    from kit.scorecard import report_dataset
-
-    from kit.io.options import load_options
-
     check_lang(lang)
     load_kw = load_options(preset=preset, mapping=mapping, currency=currency, as_of=as_of,
                            locale=locale, **load_kw)
     if month in ("", None):
-        from kit.dataset import Dataset
-
-        ds = data if isinstance(data, Dataset) else _load(data, **load_kw)
+        ds = data if isinstance(data, Dataset) else load(data, **load_kw)
         month = last_complete_month(ds)
         data = ds
     else:
         month = month_start(month).strftime("%Y-%m")
     ds = report_dataset(data, month, team or "", **load_kw)
     return Report(ds, month=month, history=history, team=team or "", lang=lang)
-
-
-def _load(data, **load_kw):
-    from kit.io.options import load
-
-    return load(data, **load_kw)
 
 
 __all__ = ["DASHBOARD_DEBOUNCE", "HIDDEN_WHEN_ZERO", "NOTEBOOKS", "Report",
