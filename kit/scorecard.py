@@ -68,17 +68,7 @@ def teams(ds: Dataset) -> list[str]:
     ...     "team": ["Sud", "Nord", None]})}))
     ['Nord', 'Sud']
     """
-    import narwhals as nw
-
-    found: set[str] = set()
-    for frame in ds.tables.values():
-        f = nw.from_native(frame)
-        if "team" not in f.collect_schema().names():
-            continue
-        vals = f.select(nw.col("team")).unique()
-        vals = vals.collect() if isinstance(vals, nw.LazyFrame) else vals
-        found |= {str(v) for v in vals.to_pandas()["team"].tolist() if v is not None and not pd.isna(v)}
-    return sorted(found)
+    return sorted({str(v) for v in ds.distinct("team")})
 
 
 def without_team(ds: Dataset, name: str) -> list[str]:

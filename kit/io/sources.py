@@ -19,10 +19,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
-
 from kit.contract import CONTRACT, TABLE_NAMES
 from kit.errors import DataError, did_you_mean
+from kit.frames import to_pandas
 from kit.io.files import SUFFIXES, file_kind, parquet_sql, read_csv_file, read_excel_file
 from kit.io.issues import Structural
 from kit.io.raw import RawTable, is_url, with_lines
@@ -69,6 +68,7 @@ def from_frames(source: dict, mapping: dict) -> tuple[dict, list]:
 
     Examples
     --------
+    >>> import pandas as pd
     >>> raws, problems = from_frames({"ventes": pd.DataFrame({"order_id": ["A"]}), "x": None},
     ...                              {"orders": {"file": "ventes"}})
     >>> list(raws), [p.rule for p in problems]
@@ -85,26 +85,12 @@ def from_frames(source: dict, mapping: dict) -> tuple[dict, list]:
                                        f"{str(key)!r}}}}}."))
             continue
         try:
-            pdf = _to_pandas(frame)
+            pdf = to_pandas(frame)
         except TypeError as exc:
             problems.append(Structural(table, str(key), None, "unreadable_table", str(exc)))
             continue
         raws[table] = RawTable(table, f"{key} (DataFrame)", frame=with_lines(pdf))
     return raws, problems
-
-
-def _to_pandas(frame) -> pd.DataFrame:
-    if isinstance(frame, pd.DataFrame):
-        return frame
-    try:
-        import narwhals as nw
-
-        f = nw.from_native(frame)
-    except TypeError:
-        raise TypeError(f"a {type(frame).__name__} is not a data frame; pass a pandas or polars "
-                        "DataFrame or a DuckDB relation.") from None
-    f = f.collect() if isinstance(f, nw.LazyFrame) else f
-    return f.to_pandas()
 
 
 def _from_folder(folder: Path, mapping: dict):
@@ -121,7 +107,7 @@ def from_files(folder: Path, files: list, mapping: dict) -> tuple[dict, list]:
 
     Examples
     --------
-    >>> import tempfile
+    >>> import tempfile, pandas as pd
     >>> folder = Path(tempfile.mkdtemp())
     >>> pd.DataFrame({"lead_id": ["L1"]}).to_csv(folder / "leads.csv", index=False)
     >>> raws, problems = from_files(folder, [folder / "leads.csv"], {"ignore": []})

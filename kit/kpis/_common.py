@@ -27,6 +27,7 @@ import pandas as pd
 
 from kit.dates import as_ts
 from kit.errors import ParameterError, did_you_mean
+from kit.frames import to_pandas
 from kit.stats import LOW_SAMPLE, trend, wilson_interval
 
 FREQS = (None, "W", "M", "Q", "Y")
@@ -162,10 +163,7 @@ def aggregate(f: nw.LazyFrame, keys: list[str], aggs: list) -> nw.LazyFrame:
 
 def collect(f, keys: list[str] = ()) -> pd.DataFrame:
     """Collect a (small) narwhals result into pandas, sorted by ``keys``, plain index."""
-    if isinstance(f, nw.LazyFrame):
-        f = f.collect()
-    out = f.to_pandas() if hasattr(f, "to_pandas") else nw.to_native(f)
-    out = sort_rows(out, keys)
+    out = sort_rows(to_pandas(f), keys)
     for c in out.columns:
         # PySpark's date_trunc returns a session-time-zone TIMESTAMP even for naive
         # input, and engines differ in resolution (us, ns): keep the wall-clock time,

@@ -30,6 +30,7 @@ from pathlib import Path
 import narwhals as nw
 
 from kit.errors import ParameterError, ReportError
+from kit.frames import to_pandas
 from kit.i18n import check_lang
 from kit.io.cache import ENV
 from kit.io.options import LOAD_OPTIONS, absolute_paths, load, load_options
@@ -285,8 +286,7 @@ def _rows_in(ds, cols, start, end) -> int:
         f = nw.from_native(ds.tables[name])
         f = f.filter((nw.col(col) >= nw.lit(start.to_pydatetime()))
                      & (nw.col(col) < nw.lit(end.to_pydatetime()))).select(nw.len().alias("n"))
-        f = f.collect() if isinstance(f, nw.LazyFrame) else f
-        n += int(f.to_pandas()["n"].iloc[0])
+        n += int(to_pandas(f)["n"].iloc[0])
         if n:
             break
     return n
