@@ -1,4 +1,4 @@
-"""The ``kit report`` subcommand (DESIGN §8).
+"""The ``kit report`` subcommand (README, "Monthly reports").
 
 ``kit/cli.py`` adds it with :func:`register`; ``python -m kit.cli_report`` runs it
 on its own.

@@ -1,4 +1,4 @@
-"""Labels and number formats in English and French (DESIGN §7, §10).
+"""Labels and number formats in English and French.
 
 Numbers go through babel, so that French output uses the separators of the
 French locale (``1 234,56 €`` with a narrow no-break space between thousands

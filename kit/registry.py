@@ -71,7 +71,13 @@ class KPISpec:
     headline : bool
         Whether the KPI belongs in the monthly scorecard.
     seeds : tuple of str
-        Sample seeds the KPI's golden files are computed on.
+        Where the KPI comes from: the numbers (``"000"`` to ``"004"``) of the French
+        articles on sales performance indicators ("indicateurs de performance
+        commerciale") the kit was specified from, kept with the project's design
+        notes outside this repository (``seeds/000_*.txt``...). Empty for a KPI the
+        kit adds on its own (``pipeline_velocity``, ``cac_payback_months``,
+        ``stage_funnel``). Metadata only: nothing computes with it (the sample's
+        random seed is another thing: ``python -m kit.sample --seed``).
     options : tuple of str
         The keyword-only options the function takes (``by``, ``freq``, ``start``,
         ``end``, ``as_of`` and its own), read from the function once, when it is

@@ -1,4 +1,4 @@
-"""The headline scorecard of a month (DESIGN §7, §8).
+"""The headline scorecard of a month.
 
 :func:`scorecard` computes every KPI the registry marks ``headline=True`` for one
 month, with the previous month, the same month a year before, the target where one

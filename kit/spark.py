@@ -266,7 +266,7 @@ def _cast_contract(sdf, table: str):
 
 
 def _enrich(tables: dict) -> dict:
-    """Add the loader's lookup columns with many-to-one left joins (DESIGN §3)."""
+    """Add the loader's lookup columns with many-to-one left joins (:mod:`kit.io.enrich`)."""
     lookups = (
         ("reps", "rep_id", {"team": "team", "manager": "manager", "region": "region"}, None),
         ("products", "product_id", {"product_category": "category"}, None),

@@ -2,7 +2,7 @@
 
 Results are written into ``widgets.HTML`` (tables, text) and ``widgets.Image``
 (figures rendered to PNG), never through ``widgets.Output``, which can hang a kernel
-run without a browser (DESIGN §7). Every value from the data is HTML-escaped.
+run without a browser. Every value from the data is HTML-escaped.
 
 Changes are debounced: a change made in the browser waits ``debounce`` seconds on
 the kernel's event loop, and rapid changes are coalesced into one recomputation. A
@@ -503,7 +503,7 @@ def keyed_table_html(styler, rows, columns) -> str:
 
 
 def result_keys(result: pd.DataFrame) -> list[str]:
-    """The key columns of a KPI result: those before ``value`` (DESIGN §5 order).
+    """The key columns of a KPI result: those before ``value``.
 
     Examples
     --------

@@ -1,4 +1,7 @@
-"""Funnel KPIs: leads, conversion, win rate, cycle, velocity (DESIGN §6, funnel)."""
+"""Funnel KPIs: leads, conversion, the funnel, win rate, call-to-meeting and offer loss rates.
+
+Their durations (time to convert, sales cycle, velocity) are in :mod:`kit.kpis.funnel_time`.
+"""
 
 from __future__ import annotations
 

@@ -1,10 +1,10 @@
 """Funnel KPIs about time: engagement, conversion delays, sales cycle, velocity.
 
 Split from :mod:`kit.kpis.funnel` (family ``funnel``), registered right after it
-(:mod:`kit.kpis` imports the KPI modules in catalogue order). The censored-cohort KPIs here (``never_engaged_rate``,
-``time_to_convert``) take ``as_of``: a lead created less than N days before
-``as_of`` cannot tell whether it converts within N days, so it is excluded and
-counted instead (DESIGN §5).
+(:mod:`kit.kpis` imports the KPI modules in catalogue order). The censored-cohort
+KPIs here (``never_engaged_rate``, ``time_to_convert``) take ``as_of``: a lead
+created less than N days before ``as_of`` cannot tell whether it converts within N
+days, so it is excluded and counted instead.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Revenue KPIs: revenue, targets, shares, seasonality, margin, basket, deals (DESIGN §6, revenue).
+"""Revenue KPIs: revenue, targets, shares, seasonality, margin, basket, deals.
 
 Revenue is attributed to the order date (``orders.ordered_at``); won deals to their
 close date (``opportunities.closed_at``). Targets (``targets``) are monthly, per rep

@@ -1,4 +1,4 @@
-"""``run_report``: the monthly batch report (DESIGN §8).
+"""``run_report``: the monthly batch report (README, "Monthly reports").
 
 For each month, every selected notebook runs with papermill in a pool of worker
 processes, under one progress bar. A month is written into a temporary folder next
