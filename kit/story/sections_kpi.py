@@ -29,7 +29,7 @@ from kit.story.display import _markdown
 from kit.story.guard import Unavailable, section
 from kit.story.figures import _overlay_last_year, _relegend
 from kit.present import not_known_yet, note, sample_note
-from kit.scorecard import scorecard
+from kit.scorecard import SHOWN_WHEN, scorecard
 from kit.story.results import flag_differences
 from kit.story.table import Table
 from kit.story.texts import word
@@ -213,8 +213,6 @@ class KpiSections:
         breakdown by ``by`` over the history; when the orders hold no return line, one
         sentence instead (a rate of 0 would be a guess: the source may not record returns).
         """
-        from kit.scorecard import SHOWN_WHEN
-
         if SHOWN_WHEN["return_rate"](self.ds):
             _display(_markdown(f"*{MISSING} {word('no_returns', self.lang)}*"))
             self.last = None
