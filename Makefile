@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 # notebook's cells in one process (--dist loadscope); the browser tests run after, alone
 JOBS ?= 2
 
-.PHONY: install report test check notebooks dashboard dashboard-notebook sample docs golden bench clean
+.PHONY: install report lint test check notebooks dashboard dashboard-notebook sample docs golden bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -28,7 +28,11 @@ report: $(STAMP)
 check: $(STAMP)
 	$(BIN)/kit check $(SAMPLE)
 
-test: $(STAMP)
+# the layers of kit (import-linter, [tool.importlinter] in pyproject.toml) and ruff
+lint: $(STAMP)
+	$(BIN)/lint-imports && $(BIN)/ruff check kit tests notebooks bench
+
+test: lint
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadscope --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg \
 	  --ignore=tests/browser $(PYTEST_ARGS)
 	$(BIN)/python -m pytest tests/browser $(PYTEST_ARGS)

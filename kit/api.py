@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+import kit.kpis  # noqa: F401 - registers every KPI
 from kit import registry
 from kit.errors import DataError, ParameterError, did_you_mean
+from kit.i18n import check_lang
 
 
 def compute(ds, name: str, **options) -> pd.DataFrame:
@@ -55,7 +57,7 @@ def compute(ds, name: str, **options) -> pd.DataFrame:
         hints = "".join(did_you_mean(u, accepted) for u in unknown)
         raise ParameterError(
             f"KPI {name!r} does not take option(s) {unknown}{hints}; it accepts {accepted}. "
-            f"See help(kit.kpis.{spec.family}.{spec.func.__name__})."
+            f"See help({spec.func.__module__}.{spec.func.__name__})."
         )
     args = [ds.tables[t] for t in spec.tables]
     kwargs = dict(options)
@@ -74,8 +76,7 @@ def catalog(lang: str = "en") -> pd.DataFrame:
     ----------
     lang : {"en", "fr"}
     """
-    if lang not in registry.LANGS:
-        raise ParameterError(f"lang={lang!r} is not allowed; allowed values: 'en', 'fr'.")
+    check_lang(lang)
     rows = [{
         "name": s.name, "family": s.family, "label": s.label[lang],
         "definition": s.definition[lang], "unit": s.unit, "direction": s.direction,

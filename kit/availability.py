@@ -36,8 +36,9 @@ import numpy as np
 import pandas as pd
 
 from kit import registry
-from kit.errors import KitError
 from kit.coverage import coverage, covers, span
+from kit.dataset import _schema_names
+from kit.errors import KitError
 from kit.i18n import check_lang, format_date_short, kpi_label
 
 DOC = "docs/data-contract.md"
@@ -233,8 +234,6 @@ def availability(ds, name: str, *, by=None, start=None, end=None, period: dict |
     >>> print(av.reason())
     Win rate is unknown for January 2025: the table opportunities covers Mar 1, 2026 to Mar 5, 2026 only.
     """
-    from kit.dataset import _schema_names
-
     spec = registry.get(name)
     missing_tables = tuple(t for t in spec.tables if t not in ds.tables)
     missing_columns = {}

@@ -28,7 +28,8 @@ import importlib
 import sys
 
 from kit.errors import KitError
-from kit.io.options import add_arguments
+from kit.io.options import add_arguments, from_args, load
+from kit.io.summary import has_errors, quality_report
 
 #: Modules defining ``register(subparsers)`` that adds their subcommand.
 COMMAND_MODULES = ("kit.cli_report",
@@ -53,9 +54,6 @@ def register_check(subparsers) -> None:
 
 def run_check(args) -> int:
     """Run ``kit check`` with parsed arguments; return the exit code."""
-    from kit.io.options import from_args, load
-    from kit.io.summary import has_errors, quality_report
-
     ds = load(args.source, strict=args.strict, **from_args(args))
     print(quality_report(ds))
     return 1 if has_errors(ds) else 0

@@ -18,8 +18,10 @@ Examples
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from kit.report.notebooks import available, is_default
+from kit.shipped import copy_notebooks, notebooks_folder, sample_folder
 
 
 def register(subparsers) -> argparse.ArgumentParser:
@@ -53,10 +55,6 @@ def run(args) -> int:
     next: jupyter lab .../notebooks  (the kernel: python -m ipykernel install --user --name kit)
     0
     """
-    from pathlib import Path
-
-    from kit.shipped import copy_notebooks, notebooks_folder, sample_folder
-
     if args.copy is None:
         folder = notebooks_folder()
         print(f"notebooks in {folder}:")

@@ -1,4 +1,4 @@
-"""The ``kit report`` subcommand (DESIGN §8).
+"""The ``kit report`` subcommand (README, "Monthly reports").
 
 ``kit/cli.py`` adds it with :func:`register`; ``python -m kit.cli_report`` runs it
 on its own.
@@ -18,6 +18,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+
+import kit.report
+from kit.errors import KitError, ReportError
+from kit.io import options
+from kit.report.notebooks import describe, notebook_dir
+from kit.shipped import default_data
 
 DESCRIPTION = """\
 Run the report notebooks with papermill for each month and write, per month,
@@ -55,9 +61,6 @@ def notebooks_help(folder=None) -> str:
     >>> notebooks_help("/nonexistent/folder").startswith("notebooks: no folder of notebooks found")
     True
     """
-    from kit.errors import ReportError
-    from kit.report.notebooks import describe, notebook_dir
-
     try:
         where = notebook_dir(folder)
     except ReportError as exc:
@@ -86,8 +89,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
                         help="last month to report (included); default: --month")
     parser.add_argument("--data", default="data/sample", metavar="SOURCE",
                         help="folder or database URL of the dataset (default: %(default)s)")
-    from kit.io import options
-
     options.add_arguments(parser)  # --preset, --mapping, --currency, --as-of, --locale
     parser.add_argument("--out", default="reports", metavar="DIR",
                         help="report folder (default: %(default)s)")
@@ -136,14 +137,9 @@ def run(args) -> int:
     >>> run(args)  # the message goes to stderr
     1
     """
-    from kit.errors import KitError
-    from kit.io.options import from_args
-    from kit.report import run_report
-    from kit.shipped import default_data
-
     try:
-        report = run_report(
-            args.month or None, to=args.to or None, data=default_data(args.data), **from_args(args),
+        report = kit.report.run_report(
+            args.month or None, to=args.to or None, data=default_data(args.data), **options.from_args(args),
             out=args.out, lang=args.lang, team=args.team, jobs=args.jobs,
             notebooks=args.notebooks, timeout=args.timeout, progress=not args.no_progress,
             notebook_dir=args.notebook_dir)

@@ -1,4 +1,4 @@
-"""The data contract of DESIGN §3, written once as code.
+"""The data contract, written once as code (``docs/data-contract.md`` is generated from it).
 
 The contract drives validation (:mod:`kit.io.validate`), the sample generator
 (:mod:`kit.sample`) and the documentation (:func:`contract_markdown`, whose output

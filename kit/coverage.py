@@ -2,8 +2,8 @@
 
 A KPI for a period outside the coverage of a table it needs is unknown, not
 zero: there is no revenue before the first order, no "same month last year"
-before the data starts. :func:`coverage` finds the first and last value of each
-table's date column (``leads.created_at``, ``orders.ordered_at``,
+before the data starts. :func:`coverage` reads, from :meth:`kit.Dataset.date_span`,
+the first and last value of each table's date column (``leads.created_at``, ``orders.ordered_at``,
 ``targets.period``...), the last date being the latest of any of its date columns
 (an opportunity closed after the last one was created still counts), and :func:`covers` says whether a table covers a period.
 :mod:`kit.availability` uses both.
@@ -27,10 +27,7 @@ Examples
 
 from __future__ import annotations
 
-import narwhals as nw
 import pandas as pd
-
-from kit.contract import CONTRACT
 
 #: Tables that describe things rather than events in time: no coverage.
 REFERENCE_TABLES = ("reps", "products")
@@ -65,28 +62,17 @@ def coverage(ds) -> pd.DataFrame:
     ([{'table': 'leads', 'rows': 0}], True)
     """
     rows = []
-    for name in ds.tables:
-        spec = CONTRACT.get(name)
-        if spec is None or spec.date_column is None or name in REFERENCE_TABLES:
+    dates = ds.date_span(skip=REFERENCE_TABLES)  # one pass over each table
+    for name, cols in dates.groupby("table", sort=False):
+        main = cols[cols["main"]]
+        if not len(main):  # no date column of its own (reps), or it is absent
             continue
-        f = nw.from_native(ds.tables[name])
-        col = spec.date_column
-        names = f.collect_schema().names()
-        if col not in names:
-            continue
-        later = [c.name for c in spec.columns if c.kind in ("datetime", "date") and c.name != col
-                 and c.name in names]
-        res = f.select(nw.col(col).min().alias("first"), nw.col(col).max().alias("last"),
-                       *[nw.col(c).max().alias(f"_last_{c}") for c in later], nw.len().alias("rows"))
-        res = res.collect() if isinstance(res, nw.LazyFrame) else res
-        rec = res.to_pandas().iloc[0]
-        last = _ts(rec["last"])
-        if not pd.isna(last):  # events recorded later in the table (closings...) extend it
-            for c in later:
-                v = _ts(rec[f"_last_{c}"])
-                last = v if not pd.isna(v) and v > last else last
-        rows.append({"table": name, "column": col, "first": _ts(rec["first"]),
-                     "last": last, "rows": int(rec["rows"])})
+        first, last = _ts(main["first"].iloc[0]), _ts(main["last"].iloc[0])
+        later = cols.loc[~cols["main"], "last"].dropna()
+        if not pd.isna(last) and len(later):  # events recorded later (closings...) extend it
+            last = max(last, _ts(later.max()))
+        rows.append({"table": name, "column": main["column"].iloc[0], "first": first,
+                     "last": last, "rows": int(main["rows"].iloc[0])})
     out = pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
     out["first"] = pd.to_datetime(out["first"])
     out["last"] = pd.to_datetime(out["last"])

@@ -25,7 +25,10 @@ import narwhals as nw
 import pandas as pd
 
 from kit.contract import CONTRACT, TABLE_NAMES
+from kit.coverage import coverage
+from kit.dates import as_ts
 from kit.errors import DataError, did_you_mean
+from kit.frames import to_pandas
 
 #: Tables whose dates are planned ahead (objectives), not events: left out of the end of the data.
 PLANNED_TABLES = ("targets",)
@@ -114,7 +117,8 @@ class Dataset:
         DataFrame
             One row per (table, date column) present: ``table``, ``column``, ``main``
             (whether it is the table's main date column), ``first``, ``last``
-            (``NaT`` when the column has no value).
+            (``NaT`` when the column has no value), ``rows`` (rows of the table,
+            dated or not).
 
         Examples
         --------
@@ -139,19 +143,43 @@ class Dataset:
                 continue
             f = nw.from_native(self.tables[name])
             out = f.select(*[e for c in cols for e in (nw.col(c).min().alias(f"{c}__lo"),
-                                                       nw.col(c).max().alias(f"{c}__hi"))])
-            out = (out.collect() if isinstance(out, nw.LazyFrame) else out).to_pandas()
+                                                       nw.col(c).max().alias(f"{c}__hi"))],
+                           nw.len().alias("__rows"))
+            out = to_pandas(out)
+            n = int(out["__rows"].iloc[0]) if len(out) else 0
             for c in cols:
                 lo = out[f"{c}__lo"].iloc[0] if len(out) else None
                 hi = out[f"{c}__hi"].iloc[0] if len(out) else None
                 rows.append({"table": name, "column": c, "main": c == spec.date_column,
                              "first": pd.Timestamp(lo) if lo is not None and not pd.isna(lo) else pd.NaT,
-                             "last": pd.Timestamp(hi) if hi is not None and not pd.isna(hi) else pd.NaT})
-        out = pd.DataFrame(rows, columns=["table", "column", "main", "first", "last"])
+                             "last": pd.Timestamp(hi) if hi is not None and not pd.isna(hi) else pd.NaT,
+                             "rows": n})
+        out = pd.DataFrame(rows, columns=["table", "column", "main", "first", "last", "rows"])
         out["main"] = out["main"].astype(bool)
+        out["rows"] = out["rows"].astype("int64")
         out["first"] = pd.to_datetime(out["first"])
         out["last"] = pd.to_datetime(out["last"])
         return out
+
+    def distinct(self, column: str) -> list:
+        """Sorted distinct values of ``column`` over every table that has it, missing values left out.
+
+        Values are sorted by their text, so that numbers and strings mixed across
+        tables still sort; a column no table has gives an empty list.
+
+        Examples
+        --------
+        >>> ds = Dataset({"reps": pd.DataFrame({"rep_id": ["R1", "R2", "R3"], "team": ["Sud", "Nord", None]}),
+        ...               "orders": pd.DataFrame({"order_id": ["A"], "team": ["Est"]})})
+        >>> ds.distinct("team"), ds.distinct("region")
+        (['Est', 'Nord', 'Sud'], [])
+        """
+        values = set()
+        for name in self.tables:
+            if column in _schema_names(self.tables, name):
+                found = to_pandas(nw.from_native(self.tables[name]).select(nw.col(column)).unique())
+                values |= {v for v in found[column].tolist() if v is not None and not pd.isna(v)}
+        return sorted(values, key=str)
 
     def latest_timestamp(self):
         """Latest value of any date column of the dataset (``None`` when there is none).
@@ -190,8 +218,6 @@ class Dataset:
         DataError
             When a column of ``equals`` is in no table.
         """
-        from kit.kpis._common import as_ts
-
         s, e = as_ts(start), as_ts(end)
         known = set()
         for name in self.tables:
@@ -224,20 +250,13 @@ class Dataset:
         """
         import polars as pl
 
-        out = {}
-        for name, frame in self.tables.items():
-            f = nw.from_native(frame)
-            f = f.collect() if isinstance(f, nw.LazyFrame) else f
-            out[name] = frame if isinstance(frame, pl.DataFrame) else pl.from_pandas(f.to_pandas())
+        out = {name: frame if isinstance(frame, pl.DataFrame) else pl.from_pandas(to_pandas(frame))
+               for name, frame in self.tables.items()}
         return replace(self, tables=out, backend="polars")
 
     def to_pandas(self) -> "Dataset":
         """The same dataset with every table as a pandas DataFrame."""
-        out = {}
-        for name, frame in self.tables.items():
-            f = nw.from_native(frame)
-            f = f.collect() if isinstance(f, nw.LazyFrame) else f
-            out[name] = f.to_pandas()
+        out = {name: to_pandas(frame) for name, frame in self.tables.items()}
         return replace(self, tables=out, backend="pandas")
 
     def coverage(self) -> pd.DataFrame:
@@ -251,8 +270,6 @@ class Dataset:
         >>> ds.coverage()[["table", "first", "last"]].astype(str).values.tolist()
         [['leads', '2026-01-05', '2026-02-05']]
         """
-        from kit.coverage import coverage
-
         return coverage(self)
 
 

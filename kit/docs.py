@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from kit import registry
 from kit.contract import contract_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,8 +26,6 @@ _ARROW = {"higher": "↑ higher is better", "lower": "↓ lower is better", "neu
 
 def kpi_table_markdown() -> str:
     """The registry as a Markdown table (one row per KPI)."""
-    from kit import registry
-
     rows = ["| KPI | family | label (fr) | unit | direction | definition |", "|---|---|---|---|---|---|"]
     for s in sorted(registry.specs(), key=lambda s: (s.family, s.name)):
         rows.append(f"| `{s.name}` | {s.family} | {s.label['fr']} | {s.unit} | "

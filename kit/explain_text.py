@@ -32,6 +32,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from kit import registry
 from kit.errors import ParameterError
 from kit.explain import DECOMPOSABLE, group_labels
 from kit.i18n import check_lang, format_change, format_value, kpi_label, month_abbr, t
@@ -241,7 +242,6 @@ def explain_sentence(result: pd.DataFrame, lang: str = "en", *, currency: str = 
         raise ParameterError(
             "explain_sentence needs a result of kit.explain_change (its attrs name the KPI and the kind "
             f"of split); received a frame with attrs {sorted(a)}. Pass the frame explain_change returned.")
-    from kit import registry
 
     name, lang = a["kpi"], check_lang(lang)
     unit = registry.get(name).unit

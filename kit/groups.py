@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from kit import registry
+from kit.i18n import check_lang
 from kit.stats import LOW_SAMPLE, wilson_interval
 
 #: Groups shown before the smaller ones are combined.
@@ -60,8 +61,6 @@ def others_label(n: int, lang: str = "en") -> str:
     >>> others_label(19, "fr")
     'Autres (19)'
     """
-    from kit.i18n import check_lang
-
     return LABELS[check_lang(lang)].format(n=n)
 
 

@@ -1,4 +1,4 @@
-"""Labels and number formats in English and French (DESIGN §7, §10).
+"""Labels and number formats in English and French.
 
 Numbers go through babel, so that French output uses the separators of the
 French locale (``1 234,56 €`` with a narrow no-break space between thousands
@@ -29,10 +29,9 @@ from babel.numbers import format_currency, format_decimal, format_percent, get_c
 
 from kit import registry
 from kit.errors import ParameterError, did_you_mean
+from kit.registry import LANGS, UNITS
 
-LANGS = ("en", "fr")
 LOCALES = {"en": "en_US", "fr": "fr_FR"}
-UNITS = registry.UNITS
 #: What a missing value looks like in every table and label.
 MISSING = "\u2013"
 NBSP = "\u00a0"

@@ -1,4 +1,4 @@
-"""Plot helpers: a tidy KPI frame in, a matplotlib Axes out (DESIGN §10).
+"""Plot helpers: a tidy KPI frame in, a matplotlib Axes out.
 
 They draw and never compute: the frame holds one row per point or bar, as
 :func:`kit.compute` returns it (``period``, ``by`` columns, ``value``, and when

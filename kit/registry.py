@@ -1,7 +1,8 @@
 """The KPI registry: every KPI function with its metadata.
 
 A KPI is registered with the :func:`kpi` decorator in its family module under
-``kit/kpis/``. The registry drives :func:`kit.compute`, :func:`kit.catalog`, the
+``kit/kpis/``; :mod:`kit.api` imports :mod:`kit.kpis`, so ``import kit`` registers
+them all (the registry, below the KPIs, never imports them). The registry drives :func:`kit.compute`, :func:`kit.catalog`, the
 README table, the notebooks and the parametrised cross-engine tests.
 
 Examples
@@ -30,6 +31,7 @@ from kit.errors import ParameterError, UnknownKPIError, did_you_mean
 
 UNITS = ("count", "currency", "ratio", "multiple", "days", "months", "score")
 DIRECTIONS = ("higher", "lower", "neutral")
+#: The languages of every label and word of the kit (checked by :func:`kit.i18n.check_lang`).
 LANGS = ("en", "fr")
 #: How a KPI gives the one number of a month (see :attr:`KPISpec.headline_form`).
 HEADLINE_FORMS = ("month", "cohorts", "monthly", "all")
@@ -69,7 +71,13 @@ class KPISpec:
     headline : bool
         Whether the KPI belongs in the monthly scorecard.
     seeds : tuple of str
-        Sample seeds the KPI's golden files are computed on.
+        Where the KPI comes from: the numbers (``"000"`` to ``"004"``) of the French
+        articles on sales performance indicators ("indicateurs de performance
+        commerciale") the kit was specified from, kept with the project's design
+        notes outside this repository (``seeds/000_*.txt``...). Empty for a KPI the
+        kit adds on its own (``pipeline_velocity``, ``cac_payback_months``,
+        ``stage_funnel``). Metadata only: nothing computes with it (the sample's
+        random seed is another thing: ``python -m kit.sample --seed``).
     options : tuple of str
         The keyword-only options the function takes (``by``, ``freq``, ``start``,
         ``end``, ``as_of`` and its own), read from the function once, when it is
@@ -207,7 +215,6 @@ def unregister(name: str) -> None:
 
 def names() -> list[str]:
     """Names of all registered KPIs, in registration order."""
-    _load_all()
     return list(_REGISTRY)
 
 
@@ -219,7 +226,6 @@ def get(name: str) -> KPISpec:
     UnknownKPIError
         With the list of known names and a close match.
     """
-    _load_all()
     try:
         return _REGISTRY[name]
     except KeyError:
@@ -232,10 +238,4 @@ def get(name: str) -> KPISpec:
 
 def specs() -> list[KPISpec]:
     """All registered KPI specs."""
-    _load_all()
     return list(_REGISTRY.values())
-
-
-def _load_all() -> None:
-    # Importing the families registers their KPIs.
-    import kit.kpis  # noqa: F401

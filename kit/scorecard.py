@@ -1,4 +1,4 @@
-"""The headline scorecard of a month (DESIGN §7, §8).
+"""The headline scorecard of a month.
 
 :func:`scorecard` computes every KPI the registry marks ``headline=True`` for one
 month, with the previous month, the same month a year before, the target where one
@@ -24,7 +24,6 @@ Examples
 
 from __future__ import annotations
 
-import re
 import warnings
 from dataclasses import replace
 
@@ -32,12 +31,16 @@ import numpy as np
 import pandas as pd
 
 from kit import registry
+from kit.api import compute
 from kit.availability import availability
 from kit.contract import CONTRACT
 from kit.coverage import coverage
-from kit.dataset import Dataset
-from kit.errors import DataError, KitError, KitWarning, ParameterError, check_choice, did_you_mean
-from kit.i18n import format_month
+from kit.dataset import Dataset, _schema_names
+from kit.dates import (last_complete_month, month_bounds, month_range,  # noqa: F401 - kit.scorecard API
+                       parse_month, shift_month)
+from kit.errors import DataError, KitError, KitWarning, ParameterError, did_you_mean
+from kit.i18n import LANGS, check_lang, format_month
+from kit.io.options import load
 from kit.orders import has_returns
 from kit.present import decide, note
 
@@ -52,126 +55,7 @@ COLUMNS = [
 
 #: Units of KPIs made of counts, whose monthly rows are exactly a one-month call's result.
 _EXACT_UNITS = ("count", "ratio", "score")
-_MONTH = re.compile(r"^\s*(\d{4})-(\d{2})\s*$")
 _STATS = ["value", "numerator", "denominator", "ci_low", "ci_high", "n_censored"]
-
-
-def parse_month(month) -> pd.Period:
-    """Parse ``"YYYY-MM"`` (or a date, Timestamp or monthly Period) into a monthly Period.
-
-    Raises
-    ------
-    ParameterError
-        For anything that is not a month in the form ``YYYY-MM``.
-
-    Examples
-    --------
-    >>> parse_month("2026-10")
-    Period('2026-10', 'M')
-    >>> parse_month("2026-13")
-    Traceback (most recent call last):
-    ...
-    kit.errors.ParameterError: month='2026-13' is not a month: the month number must be 01 to 12. ...
-    """
-    if isinstance(month, pd.Period):
-        return month.asfreq("M")
-    if isinstance(month, (pd.Timestamp, np.datetime64)) or hasattr(month, "year") and hasattr(month, "month"):
-        return pd.Timestamp(month).to_period("M")
-    text = str(month)
-    m = _MONTH.match(text)
-    allowed = "Pass the month as YYYY-MM, e.g. month='2026-10'."
-    if not m:
-        raise ParameterError(
-            f"month={month!r} is not a month in the form YYYY-MM (four-digit year, dash, "
-            f"two-digit month). {allowed}"
-        )
-    year, mon = int(m.group(1)), int(m.group(2))
-    if not 1 <= mon <= 12:
-        raise ParameterError(
-            f"month={month!r} is not a month: the month number must be 01 to 12. {allowed}"
-        )
-    return pd.Period(year=year, month=mon, freq="M")
-
-
-def month_bounds(month) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """First instant of ``month`` and first instant of the next month (end excluded).
-
-    These are the ``start`` and ``end`` the KPIs take: ``[start, end)``.
-
-    Examples
-    --------
-    >>> month_bounds("2025-12")
-    (Timestamp('2025-12-01 00:00:00'), Timestamp('2026-01-01 00:00:00'))
-    """
-    p = parse_month(month)
-    return p.start_time.normalize(), (p + 1).start_time.normalize()
-
-
-def shift_month(month, n: int) -> str:
-    """The month ``n`` months after ``month`` (before when ``n < 0``), as ``YYYY-MM``.
-
-    Examples
-    --------
-    >>> shift_month("2026-01", -1), shift_month("2026-01", -12)
-    ('2025-12', '2025-01')
-    """
-    return str(parse_month(month) + n)
-
-
-def month_range(first, last) -> list[str]:
-    """Every month from ``first`` to ``last`` included, as ``YYYY-MM`` strings.
-
-    Raises
-    ------
-    ParameterError
-        When ``last`` is before ``first``.
-
-    Examples
-    --------
-    >>> month_range("2025-11", "2026-02")
-    ['2025-11', '2025-12', '2026-01', '2026-02']
-    """
-    a, b = parse_month(first), parse_month(last)
-    if b < a:
-        raise ParameterError(
-            f"the last month {str(b)!r} is before the first month {str(a)!r}. "
-            "Give the earlier month first (e.g. --month 2026-10 --to 2026-12)."
-        )
-    return [str(p) for p in pd.period_range(a, b, freq="M")]
-
-
-def last_complete_month(ds: Dataset) -> str:
-    """The last month whose end is covered by ``ds.as_of``, as ``YYYY-MM``.
-
-    A month is complete when ``as_of`` falls on its last day or later, so data
-    loaded with ``as_of="2026-10-31"`` (or ending on 31 October at any hour) has
-    October as its last complete month.
-
-    Raises
-    ------
-    DataError
-        When the dataset has no date at all (``as_of`` is missing).
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> ds = Dataset({"leads": pd.DataFrame({"lead_id": ["L1", "L2"],
-    ...     "created_at": pd.to_datetime(["2026-09-03 09:00", "2026-10-30 18:00"])})})
-    >>> last_complete_month(ds)
-    '2026-09'
-    >>> last_complete_month(replace(ds, as_of=pd.Timestamp("2026-10-31")))
-    '2026-10'
-    """
-    as_of = ds.as_of
-    if as_of is None or pd.isna(as_of):
-        raise DataError(
-            "the dataset has no date (as_of is missing), so there is no last complete month. "
-            "Check that the tables hold their date columns, or pass month='YYYY-MM'."
-        )
-    as_of = pd.Timestamp(as_of)
-    p = as_of.to_period("M")
-    last_day = (p + 1).start_time.normalize() - pd.Timedelta(days=1)
-    return str(p if as_of.normalize() >= last_day else p - 1)
 
 
 def teams(ds: Dataset) -> list[str]:
@@ -184,17 +68,7 @@ def teams(ds: Dataset) -> list[str]:
     ...     "team": ["Sud", "Nord", None]})}))
     ['Nord', 'Sud']
     """
-    import narwhals as nw
-
-    found: set[str] = set()
-    for frame in ds.tables.values():
-        f = nw.from_native(frame)
-        if "team" not in f.collect_schema().names():
-            continue
-        vals = f.select(nw.col("team")).unique()
-        vals = vals.collect() if isinstance(vals, nw.LazyFrame) else vals
-        found |= {str(v) for v in vals.to_pandas()["team"].tolist() if v is not None and not pd.isna(v)}
-    return sorted(found)
+    return sorted({str(v) for v in ds.distinct("team")})
 
 
 def without_team(ds: Dataset, name: str) -> list[str]:
@@ -211,8 +85,6 @@ def without_team(ds: Dataset, name: str) -> list[str]:
     >>> without_team(ds, "csat"), without_team(ds, "revenue")
     (['surveys'], [])
     """
-    from kit.dataset import _schema_names
-
     spec = registry.get(name)
     return [t for t in spec.tables if t in ds.tables and "team" not in _schema_names(ds.tables, t)]
 
@@ -290,8 +162,6 @@ def report_dataset(source, month, team: str = "", **load_kw) -> Dataset:
     if isinstance(source, Dataset):
         ds = source
     else:
-        from kit.io.options import load
-
         ds = load(source, **load_kw)
     if ds.as_of is not None and ds.as_of < end:
         # the data stops (or the user's as_of is) before the month ends: as_of says how far it goes
@@ -378,7 +248,7 @@ def scorecard(ds: Dataset, month, *, lang: str = "en", team: str | None = None,
     >>> row["label"], float(row["value"]), float(row["previous"]), row["status"], row["test"]
     ('Taux de réussite', 0.75, 0.25, 'better', 'proportion')
     """
-    check_choice("lang", lang, registry.LANGS, what_next="Pass lang='en' or lang='fr'.")
+    check_lang(lang)
     ds = filter_team(ds, team)
     p = parse_month(month)
     months = {"value": p, "previous": p - 1, "same_month_last_year": p - 12}
@@ -410,7 +280,7 @@ def scorecard(ds: Dataset, month, *, lang: str = "en", team: str | None = None,
         for key, m in months.items():  # a month outside the dates of a table: unknown, not 0
             start, end = month_bounds(m)
             outside = availability(ds, spec.name, start=start, end=end, cov=cov,
-                                   period={lg: format_month(start, lg) for lg in registry.LANGS})
+                                   period={lg: format_month(start, lg) for lg in LANGS})
             if outside.outside:
                 values[key] = {**_values(pd.DataFrame()), "_result": values[key]["_result"].iloc[:0]}
                 if key == "value":
@@ -541,8 +411,6 @@ def _shared_months(cuts: "_Cuts", spec, months: dict) -> dict:
 
 def _compute(ds: Dataset, name: str, memo: dict | None, **options) -> pd.DataFrame:
     """:func:`kit.compute`, remembered in ``memo`` by the cut (its frames and ``as_of``), KPI and options."""
-    from kit.api import compute
-
     if memo is None:
         return compute(ds, name, **options)
     # the cut is told by its frames (kept alive by the _Cuts holding them) and as_of

@@ -44,6 +44,7 @@ import pandas as pd
 from kit.contract import CONTRACT, ENRICHED
 from kit.dataset import Dataset
 from kit.errors import DataError, ParameterError, did_you_mean
+from kit.frames import to_pandas
 
 #: Session settings the kit needs or that suit small machines (see ``docs/spark.md``).
 DEFAULT_CONF = {
@@ -191,13 +192,6 @@ def spark_schema(frame: pd.DataFrame, table: str):
     ])
 
 
-def _as_pandas(frame) -> pd.DataFrame:
-    f = nw.from_native(frame)
-    if isinstance(f, nw.LazyFrame):
-        f = f.collect()
-    return f.to_pandas()
-
-
 def _to_spark_frame(spark, frame: pd.DataFrame, table: str):
     df = frame.reset_index(drop=True)
     for c in df.columns:  # Arrow wants plain Python values or NA, not NaN, in text columns
@@ -251,7 +245,7 @@ def to_spark(ds: Dataset, spark=None, *, tables=None, cache: bool = False) -> Da
     spark = spark if spark is not None else spark_session()
     out = {}
     for name in names:
-        sdf = _to_spark_frame(spark, _as_pandas(ds.tables[name]), name)
+        sdf = _to_spark_frame(spark, to_pandas(ds.tables[name]), name)
         out[name] = sdf.cache() if cache else sdf
     return replace(ds, tables=out, backend="spark")
 
@@ -272,7 +266,7 @@ def _cast_contract(sdf, table: str):
 
 
 def _enrich(tables: dict) -> dict:
-    """Add the loader's lookup columns with many-to-one left joins (DESIGN §3)."""
+    """Add the loader's lookup columns with many-to-one left joins (:mod:`kit.io.enrich`)."""
     lookups = (
         ("reps", "rep_id", {"team": "team", "manager": "manager", "region": "region"}, None),
         ("products", "product_id", {"product_category": "category"}, None),

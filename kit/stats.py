@@ -16,6 +16,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from kit.errors import ParameterError
+
 #: Denominators under this are flagged ``low_sample``.
 LOW_SAMPLE = 30
 
@@ -77,8 +79,6 @@ def correction_method(method) -> str | None:
     >>> correction_method("BH"), correction_method("holm"), correction_method(None)
     ('fdr_bh', 'holm', None)
     """
-    from kit.errors import ParameterError
-
     if method is None:
         return None
     key = method.strip().lower() if isinstance(method, str) else method

@@ -2,7 +2,7 @@
 
 Results are written into ``widgets.HTML`` (tables, text) and ``widgets.Image``
 (figures rendered to PNG), never through ``widgets.Output``, which can hang a kernel
-run without a browser (DESIGN §7). Every value from the data is HTML-escaped.
+run without a browser. Every value from the data is HTML-escaped.
 
 Changes are debounced: a change made in the browser waits ``debounce`` seconds on
 the kernel's event loop, and rapid changes are coalesced into one recomputation. A
@@ -49,6 +49,7 @@ from kit.api import compute
 from kit.availability import Unavailable, availability
 from kit.errors import DataError, ParameterError
 from kit.flags import flag_differences, flag_note, row_flags
+from kit.frames import to_pandas as _collect
 from kit.groups import MAX_GROUPS, others_label, top_groups
 from kit.i18n import MISSING, check_lang, column_label, format_month, kpi_label, t
 from kit.plot import plot_bars, plot_funnel, plot_kpi
@@ -78,11 +79,6 @@ ALL = _All()
 # ---------------------------------------------------------------------------
 # reading options from a dataset
 # ---------------------------------------------------------------------------
-
-def _collect(f) -> pd.DataFrame:
-    f = f.collect() if isinstance(f, nw.LazyFrame) else f
-    return f.to_pandas()
-
 
 def _columns(frame) -> list[str]:
     return nw.from_native(frame).collect_schema().names()
@@ -120,12 +116,7 @@ def column_values(ds, column: str) -> list:
     >>> column_values(ds, "source")
     ['salon', 'web']
     """
-    values = set()
-    for frame in ds.tables.values():
-        if column in _columns(frame):
-            u = _collect(nw.from_native(frame).select(nw.col(column)).unique())
-            values |= {v for v in u[column].tolist() if v is not None and not pd.isna(v)}
-    return sorted(values, key=str)
+    return ds.distinct(column)
 
 
 def rep_names(ds) -> dict:
@@ -512,7 +503,7 @@ def keyed_table_html(styler, rows, columns) -> str:
 
 
 def result_keys(result: pd.DataFrame) -> list[str]:
-    """The key columns of a KPI result: those before ``value`` (DESIGN §5 order).
+    """The key columns of a KPI result: those before ``value``.
 
     Examples
     --------

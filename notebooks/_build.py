@@ -24,7 +24,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 HERE = Path(__file__).resolve().parent
 
-#: The parameters cell of every notebook (DESIGN §7); one annotated line per parameter.
+#: The parameters cell of every notebook; one annotated line per parameter.
 PARAMETERS = """\
 data: str = "../data/sample"  # folder or database URL of the dataset
 month: str = ""  # report month YYYY-MM; empty: the last complete month in the data

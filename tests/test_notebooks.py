@@ -257,8 +257,8 @@ def test_empty_month_is_the_last_complete_month():
 
 def test_breakdown_flags_the_rep_that_differs_and_names_reps(monkeypatch):
     shown = []
-    monkeypatch.setattr(story, "_display", lambda *objs: shown.extend(objs))
-    monkeypatch.setattr(story, "_show", lambda ax: None)
+    monkeypatch.setattr(story.display, "_display", lambda *objs: shown.extend(objs))
+    monkeypatch.setattr(story.display, "_show", lambda ax: None)
     rep = _report()
     rep.breakdown("win_rate", by="rep_id")
     df = rep.last
@@ -294,8 +294,8 @@ def _seven_reps(lang):
 ])
 def test_breakdown_footnote_says_the_correction_and_the_number_of_groups(monkeypatch, lang, note):
     shown = []
-    monkeypatch.setattr(story, "_display", lambda *objs: shown.extend(objs))
-    monkeypatch.setattr(story, "_show", lambda ax: None)
+    monkeypatch.setattr(story.display, "_display", lambda *objs: shown.extend(objs))
+    monkeypatch.setattr(story.display, "_show", lambda ax: None)
     rep = _seven_reps(lang)
     rep.breakdown("win_rate", by="rep_id")
     # R1: 4/40 against 81/210, p = 0.00047 alone, 7 x that = 0.0033 after Holm's correction;
@@ -335,7 +335,7 @@ def test_trend_sentence_in_both_languages():
 
 def test_warnings_show_only_the_tables_used(monkeypatch):
     shown = []
-    monkeypatch.setattr(story, "_display", lambda *objs: shown.extend(objs))
+    monkeypatch.setattr(story.display, "_display", lambda *objs: shown.extend(objs))
     rep = _report("fr")
     rep.compute("win_rate")
     rep.warnings()
@@ -347,7 +347,7 @@ def test_warnings_show_only_the_tables_used(monkeypatch):
 
 def test_warnings_say_when_there_is_none(monkeypatch):
     shown = []
-    monkeypatch.setattr(story, "_display", lambda *objs: shown.extend(objs))
+    monkeypatch.setattr(story.display, "_display", lambda *objs: shown.extend(objs))
     rep = _report()
     rep.warnings(tables=["surveys"])
     assert shown[-1].data == "No data-quality problem on the tables used here (surveys)."
@@ -380,7 +380,7 @@ def test_bad_window_raises():
 
 def test_quality_shows_rows_read_kept_and_kept_aside_per_table(monkeypatch):
     shown = []
-    monkeypatch.setattr(story, "_display", lambda *objs: shown.extend(objs))
+    monkeypatch.setattr(story.display, "_display", lambda *objs: shown.extend(objs))
     ds = load_dataset({"reps": pd.DataFrame({"rep_id": ["R1", "R1", "R2"], "team": ["Nord"] * 3}),
                            "orders": pd.DataFrame({"order_id": ["A", "B", "C"], "amount": [10, 20, 30], "customer_id": ["C1"] * 3,
                                                    "ordered_at": ["2026-09-03", "2026-10-04", "2026-11-05"]})})
@@ -397,7 +397,7 @@ def test_quality_shows_rows_read_kept_and_kept_aside_per_table(monkeypatch):
 
 def test_a_team_report_says_which_kpis_cover_every_team(monkeypatch):
     shown = []
-    monkeypatch.setattr(story, "_display", lambda *objs: shown.extend(objs))
+    monkeypatch.setattr(story.display, "_display", lambda *objs: shown.extend(objs))
     rep = story.open_report(SAMPLE, month="2026-10", team="Nord", lang="fr")
     rep.headline(["revenue", "csat", "nps"])
     notes = [o.data for o in shown if "Toutes équipes" in str(getattr(o, "data", ""))]

@@ -25,8 +25,8 @@ def _orders():
 @pytest.fixture
 def shown(monkeypatch):
     out = []
-    monkeypatch.setattr(story, "_display", lambda *objs: out.extend(objs))
-    monkeypatch.setattr(story, "_show", lambda ax: out.append(ax))
+    monkeypatch.setattr(story.display, "_display", lambda *objs: out.extend(objs))
+    monkeypatch.setattr(story.display, "_show", lambda ax: out.append(ax))
     return out
 
 

@@ -82,7 +82,17 @@ def test_wheel_ships_the_notebooks_and_the_sample(installed):
     for csv in sorted(p.name for p in (ROOT / "data" / "sample").glob("*.csv")):
         assert f"kit/_sample/{csv}" in names
     assert "kit/presets/hubspot.yaml" in names
+    assert "kit/py.typed" in names  # PEP 561: the kit's annotations are meant to be read
     assert not any(n.startswith(("tests/", "notebooks/", "data/")) for n in names)
+
+
+def test_installed_kit_has_its_version(installed):
+    # pyproject.toml reads the version from kit/_version.py
+    from kit import __version__
+
+    python, _, env, work, wheel = installed
+    assert wheel.name.startswith(f"kit-{__version__}-")
+    assert _run([python, "-c", "import kit; print(kit.__version__)"], cwd=work, env=env).strip() == __version__
 
 
 def test_installed_kit_is_imported_from_the_venv_not_the_checkout(installed):

@@ -29,6 +29,7 @@ import narwhals as nw
 import pandas as pd
 
 from kit.dataset import PLANNED_TABLES
+from kit.frames import to_pandas
 from kit.io.issues import Issue, issues_frame
 
 RULE = "after_as_of"
@@ -64,7 +65,7 @@ def after_as_of(ds, as_of) -> list[Issue]:
         after = [(nw.col(c) > lit).fill_null(False) for c in cols]
         out = f.select(*[a.cast(nw.Int64).sum().alias(c) for a, c in zip(after, cols)],
                        nw.any_horizontal(*after, ignore_nulls=True).cast(nw.Int64).sum().alias("__rows"))
-        out = (out.collect() if isinstance(out, nw.LazyFrame) else out).to_pandas()
+        out = to_pandas(out)
         n = int(out["__rows"].iloc[0])
         if not n:
             continue

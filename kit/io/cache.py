@@ -38,6 +38,8 @@ import pickle
 import tempfile
 from pathlib import Path
 
+from kit._version import __version__
+
 ENV = "KIT_LOAD_CACHE"
 
 #: Backends whose tables are plain frames (DuckDB tables live in a connection).
@@ -70,8 +72,6 @@ def cache_key(source, options: dict) -> str | None:
         Its other arguments except ``as_of``. Paths among them (a mapping or
         preset file) count by their content's size and time of change too.
     """
-    from kit import __version__
-
     if not isinstance(source, (str, os.PathLike)) or "://" in str(source):
         return None
     if options.get("backend", "pandas") not in CACHED_BACKENDS:

@@ -1,4 +1,4 @@
-"""Enrichment at load: columns copied from the lookup tables (DESIGN §3).
+"""Enrichment at load: columns copied from the lookup tables (``docs/data-contract.md``).
 
 * every table with ``rep_id`` gains ``team``, ``manager``, ``region`` from ``reps``;
 * every table with ``product_id`` gains ``product_category`` (``products.category``);

@@ -1,5 +1,7 @@
 """Finding a column of an export by its header, ignoring case, accents, punctuation and spaces.
 
+:func:`snake` is the loose form of a header both sides are compared in.
+
 Examples
 --------
 >>> find_header(["Deal - Owner", "Amount"], ["deal owner"])
@@ -8,7 +10,21 @@ Examples
 
 from __future__ import annotations
 
-from kit.io.mapping import snake
+import re
+import unicodedata
+
+
+def snake(name: str) -> str:
+    """Lower snake case of a header name, accents removed.
+
+    Examples
+    --------
+    >>> snake(" Lead ID "), snake("Créé-le"), snake("amount (€)")
+    ('lead_id', 'cree_le', 'amount')
+    """
+    s = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
+    s = re.sub(r"[^0-9a-zA-Z]+", "_", s.strip()).strip("_").lower()
+    return s
 
 
 def find_header(headers, candidates) -> str | None:

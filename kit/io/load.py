@@ -38,7 +38,9 @@ from kit.io.export_fields import absent_columns
 from kit.io.issues import Issue, issues_frame, raise_strict, raise_structural
 from kit.io.mapping import resolve
 from kit.io.output import BACKENDS, materialise, open_store
-from kit.io.sources import discover, is_url
+from kit.io.presets import discover_preset
+from kit.io.raw import is_url
+from kit.io.sources import discover
 from kit.io.validate import check_relations, stage_table
 
 LOCALES = ("auto", "fr", "en")
@@ -175,8 +177,6 @@ def load_dataset(source, *, preset=None, mapping=None, backend="pandas", strict=
     notes, money, convert = [], None, None
     rates = check_rates(rates)
     if preset is not None:  # a CRM export: files found by their header, see kit.io.presets
-        from kit.io.presets import discover_preset
-
         maps = resolve(None, mapping)
         raws, problems, notes, money = discover_preset(source, preset, maps, locale=locale,
                                                        rates=rates)

@@ -24,29 +24,15 @@ Examples
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kit.contract import CONTRACT, TABLE_NAMES
 from kit.errors import DataError, ParameterError, did_you_mean
+from kit.io.headers import snake
+from kit.io.presets import PRESET_DIR, as_mapping, load_preset
 
-PRESET_DIR = Path(__file__).resolve().parents[1] / "presets"
 TABLE_KEYS = ("file", "sheet", "columns", "values")
-
-
-def snake(name: str) -> str:
-    """Lower snake case of a header name, accents removed.
-
-    Examples
-    --------
-    >>> snake(" Lead ID "), snake("Créé-le"), snake("amount (€)")
-    ('lead_id', 'cree_le', 'amount')
-    """
-    s = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
-    s = re.sub(r"[^0-9a-zA-Z]+", "_", s.strip()).strip("_").lower()
-    return s
 
 
 def load_mapping(mapping) -> dict:
@@ -167,8 +153,6 @@ def preset_mapping(name: str) -> dict:
             f"Unknown preset {name!r}{did_you_mean(name, known)}; available presets: {shown}. "
             "Pass one of them as preset=, or describe the export with mapping=."
         )
-    from kit.io.presets import as_mapping, load_preset
-
     return as_mapping(load_preset(path))
 
 

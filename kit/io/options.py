@@ -26,6 +26,7 @@ import os
 from pathlib import Path
 
 from kit.errors import ParameterError
+from kit.io import load as loader
 
 #: The options of :func:`kit.load_dataset` every command passes on.
 LOAD_OPTIONS = ("preset", "mapping", "currency", "as_of", "locale")
@@ -132,6 +133,4 @@ def load(source, **options):
     The one path by which ``kit check``, ``kit report``, the notebooks and the
     dashboard load data; see the module's example.
     """
-    from kit.io.load import load_dataset
-
-    return load_dataset(source, **load_options(**options))
+    return loader.load_dataset(source, **load_options(**options))

@@ -71,11 +71,11 @@ from kit.io.export_dates import date_order, normalise_dates  # noqa: F401 - part
 from kit.io.export_fields import (absent, derived_ids, fill_closed_at, header_notes, id_note,
                                   no_amount)
 from kit.io.files import LINE, file_kind, looks_binary, read_csv_text, read_excel_file
-from kit.io.headers import find_header
+from kit.io.headers import find_header, snake
 from kit.io.issues import EXAMPLES, Issue, Structural
-from kit.io.mapping import PRESET_DIR, snake
 from kit.io.sniff import detect_encoding
-from kit.io.sources import RawTable, is_url, with_lines
+from kit.io.raw import RawTable, is_url, with_lines
+from kit.io.sources import from_frames, from_files
 from kit.io.stages import STATUS_KEYS, decide_status
 
 TOP_KEYS = ("name", "description", "reps_from_owners", "tables")
@@ -83,6 +83,9 @@ TABLE_KEYS = ("match", "columns", "values", "status", "open_clears", "drop_uncha
               "currency", "closed_times")
 CURRENCY_KEYS = ("column", "converted", "converted_column")
 TIME_KEYS = ("won", "lost", "closed")
+
+#: The presets shipped with the kit (``kit/presets/<name>.yaml``).
+PRESET_DIR = Path(__file__).resolve().parents[1] / "presets"
 
 #: First words of the lines a report export adds after its data.
 FOOTER_RE = re.compile(r"^[\W_]*(grand totals?|totals? g[ée]n[ée]ra(l|ux)|copyright|©|\(c\) |"
@@ -528,8 +531,6 @@ def discover_preset(source, preset, mapping: dict, *, locale: str = "auto",
     folder named after a table of the contract (``reps.csv``, ``targets.xlsx``)
     are read as usual.
     """
-    from kit.io.sources import _from_dict, _from_files
-
     p = load_preset(preset)
     exports, problems, folder = _exports(source)
     found, notes, plain, ignored, money = {}, [], [], [], None
@@ -589,9 +590,9 @@ def discover_preset(source, preset, mapping: dict, *, locale: str = "auto",
                            "rep_id (the same names), team and manager to compare teams."))
     if plain:
         if folder is None:
-            more_raws, more = _from_dict({k: source[k] for k in plain}, mapping)
+            more_raws, more = from_frames({k: source[k] for k in plain}, mapping)
         else:
-            more_raws, more = _from_files(folder, [folder / n for n in plain], mapping)
+            more_raws, more = from_files(folder, [folder / n for n in plain], mapping)
         problems += [m for m in more if m.rule != "no_table"]
         for t, raw in more_raws.items():
             if t in raws:

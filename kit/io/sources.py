@@ -1,6 +1,6 @@
 """Finding the tables of a source: a folder of files, one file, or a dict of frames.
 
-Each table found becomes a :class:`RawTable`: either an in-memory pandas frame (CSV
+Each table found becomes a :class:`~kit.io.raw.RawTable`: either an in-memory pandas frame (CSV
 and Excel files read as text, frames given by the caller, tables read through
 SQLAlchemy) or a lazy DuckDB ``FROM`` expression (Parquet files, DuckDB databases).
 Every raw table carries ``_line``, the line number of each row in its file (for a
@@ -17,58 +17,15 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-
-import numpy as np
-import pandas as pd
 
 from kit.contract import CONTRACT, TABLE_NAMES
 from kit.errors import DataError, did_you_mean
-from kit.io.files import (LINE, SUFFIXES, file_kind, parquet_sql, read_csv_file,
-                          read_excel_file)
+from kit.frames import to_pandas
+from kit.io.files import SUFFIXES, file_kind, parquet_sql, read_csv_file, read_excel_file
 from kit.io.issues import Structural
-
-
-@dataclass
-class RawTable:
-    """One table as read, before renaming, typing and validation."""
-
-    table: str
-    origin: str
-    frame: pd.DataFrame | None = None
-    sql: str | None = None
-    path: Path | None = None
-
-    @property
-    def lazy(self) -> bool:
-        """Whether the table is read lazily by DuckDB (Parquet, DuckDB database)."""
-        return self.sql is not None
-
-
-def is_url(source) -> bool:
-    """Whether ``source`` is a database URL such as ``sqlite:///crm.db``.
-
-    Examples
-    --------
-    >>> is_url("sqlite:///crm.db"), is_url("data/sample")
-    (True, False)
-    """
-    return isinstance(source, str) and "://" in source
-
-
-def with_lines(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` with a plain index and ``_line`` (row position + 2).
-
-    Examples
-    --------
-    >>> with_lines(pd.DataFrame({"a": ["x", "y"]}, index=[10, 20]))["_line"].tolist()
-    [2, 3]
-    """
-    out = frame.reset_index(drop=True)
-    if LINE in out.columns:
-        out = out.drop(columns=[LINE])
-    return out.assign(**{LINE: np.arange(2, len(out) + 2, dtype="int64")})
+from kit.io.raw import RawTable, is_url, with_lines
+from kit.io.sql import discover_sql
 
 
 def discover(source, mapping: dict, con=None) -> tuple[dict, list]:
@@ -80,10 +37,8 @@ def discover(source, mapping: dict, con=None) -> tuple[dict, list]:
         When the source does not exist or is not a folder, file, URL or dict.
     """
     if isinstance(source, dict):
-        return _from_dict(source, mapping)
+        return from_frames(source, mapping)
     if is_url(source):
-        from kit.io.sql import discover_sql
-
         return discover_sql(source, mapping, con)
     if not isinstance(source, (str, Path)):
         raise DataError(
@@ -96,7 +51,7 @@ def discover(source, mapping: dict, con=None) -> tuple[dict, list]:
                         "(leads.csv, orders.csv, ...), a database URL (sqlite:///crm.db) or a dict.")
     if path.is_dir():
         return _from_folder(path, mapping)
-    return _from_files(path.parent, [path], mapping)
+    return from_files(path.parent, [path], mapping)
 
 
 def _table_for_key(key: str, mapping: dict) -> str | None:
@@ -106,7 +61,19 @@ def _table_for_key(key: str, mapping: dict) -> str | None:
     return key if key in CONTRACT else None
 
 
-def _from_dict(source: dict, mapping: dict):
+def from_frames(source: dict, mapping: dict) -> tuple[dict, list]:
+    """The tables of a dict of frames: ``({table: RawTable}, [Structural, ...])``.
+
+    A key is a table of the contract or the ``file`` a mapping gives for one.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> raws, problems = from_frames({"ventes": pd.DataFrame({"order_id": ["A"]}), "x": None},
+    ...                              {"orders": {"file": "ventes"}})
+    >>> list(raws), [p.rule for p in problems]
+    (['orders'], ['unknown_table'])
+    """
     raws, problems = {}, []
     for key, frame in source.items():
         table = _table_for_key(str(key), mapping)
@@ -118,7 +85,7 @@ def _from_dict(source: dict, mapping: dict):
                                        f"{str(key)!r}}}}}."))
             continue
         try:
-            pdf = _to_pandas(frame)
+            pdf = to_pandas(frame)
         except TypeError as exc:
             problems.append(Structural(table, str(key), None, "unreadable_table", str(exc)))
             continue
@@ -126,27 +93,27 @@ def _from_dict(source: dict, mapping: dict):
     return raws, problems
 
 
-def _to_pandas(frame) -> pd.DataFrame:
-    if isinstance(frame, pd.DataFrame):
-        return frame
-    try:
-        import narwhals as nw
-
-        f = nw.from_native(frame)
-    except TypeError:
-        raise TypeError(f"a {type(frame).__name__} is not a data frame; pass a pandas or polars "
-                        "DataFrame or a DuckDB relation.") from None
-    f = f.collect() if isinstance(f, nw.LazyFrame) else f
-    return f.to_pandas()
-
-
 def _from_folder(folder: Path, mapping: dict):
     files = sorted(p for p in folder.iterdir()
                    if p.is_file() and not p.name.startswith((".", "~$")) and file_kind(p))
-    return _from_files(folder, files, mapping)
+    return from_files(folder, files, mapping)
 
 
-def _from_files(folder: Path, files: list, mapping: dict):
+def from_files(folder: Path, files: list, mapping: dict) -> tuple[dict, list]:
+    """The tables of ``files`` of ``folder``: ``({table: RawTable}, [Structural, ...])``.
+
+    A file is the table it is named after (``leads.csv``) or the one the mapping
+    reads from it; other files, and a table given twice, are problems.
+
+    Examples
+    --------
+    >>> import tempfile, pandas as pd
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> pd.DataFrame({"lead_id": ["L1"]}).to_csv(folder / "leads.csv", index=False)
+    >>> raws, problems = from_files(folder, [folder / "leads.csv"], {"ignore": []})
+    >>> raws["leads"].frame["lead_id"].tolist(), problems
+    (['L1'], [])
+    """
     problems: list[Structural] = []
     chosen: dict[str, Path] = {}
     by_file = {}

@@ -34,6 +34,7 @@ from kit.contract import TABLE_NAMES
 from kit.errors import DataError
 from kit.io._sqltext import ident, literal
 from kit.io.issues import Structural
+from kit.io.raw import RawTable, with_lines
 
 ATTACHED = "kit_source"
 
@@ -101,8 +102,6 @@ def _file_of(url: str) -> Path:
 
 
 def _duckdb(url: str, mapping: dict, con):
-    from kit.io.sources import RawTable
-
     import duckdb
 
     path = _file_of(url)
@@ -148,8 +147,6 @@ def _engine(url: str):
 def _sqlalchemy(url: str, mapping: dict):
     import pandas as pd
     import sqlalchemy as sa
-
-    from kit.io.sources import RawTable, with_lines
 
     engine = _engine(url)
     try:

@@ -22,6 +22,7 @@ import narwhals as nw
 import pandas as pd
 
 from kit.contract import CONTRACT
+from kit.frames import to_pandas
 from kit.io.issues import format_lines
 from kit.orders import return_counts
 
@@ -32,13 +33,12 @@ REFERENCE_TABLES = ("customers", "products", "reps")
 
 def _frame_stats(frame, date_col):
     f = nw.from_native(frame)
-    lazy = isinstance(f, nw.LazyFrame)
     has_date = date_col is not None and date_col in f.collect_schema().names()
     aggs = [nw.len().alias("n")]
     if has_date:
         aggs += [nw.col(date_col).min().alias("start"), nw.col(date_col).max().alias("end")]
     out = f.select(*aggs)
-    out = (out.collect() if lazy else out).to_pandas()
+    out = to_pandas(out)
     n = int(out["n"].iloc[0])
     start = pd.Timestamp(out["start"].iloc[0]) if has_date and pd.notna(out["start"].iloc[0]) else None
     end = pd.Timestamp(out["end"].iloc[0]) if has_date and pd.notna(out["end"].iloc[0]) else None

@@ -35,7 +35,7 @@ unknown_column        info      column not in the contract, kept as it is
 Examples
 --------
 >>> import duckdb, pandas as pd
->>> from kit.io.sources import RawTable, with_lines
+>>> from kit.io.raw import RawTable, with_lines
 >>> con = duckdb.connect()
 >>> raw = RawTable("leads", "leads.csv", frame=with_lines(pd.DataFrame(
 ...     {"lead_id": ["L1", "L1", ""], "created_at": ["2026-01-05", "2026-01-06", "2026-01-07"]})))
@@ -113,7 +113,7 @@ def register_raw(con, raw) -> None:
     Examples
     --------
     >>> import duckdb, pandas as pd
-    >>> from kit.io.sources import RawTable, with_lines
+    >>> from kit.io.raw import RawTable, with_lines
     >>> con = duckdb.connect()
     >>> register_raw(con, RawTable("reps", "reps.csv", frame=with_lines(pd.DataFrame({"rep_id": ["R1"]}))))
     >>> con.sql("SELECT * FROM raw_reps").fetchall()
@@ -376,7 +376,7 @@ def check_relations(con, stages: dict, now=None) -> list:
     Examples
     --------
     >>> import duckdb, pandas as pd
-    >>> from kit.io.sources import RawTable, with_lines
+    >>> from kit.io.raw import RawTable, with_lines
     >>> con = duckdb.connect()
     >>> frames = {"reps": pd.DataFrame({"rep_id": ["R1"]}),
     ...           "leads": pd.DataFrame({"lead_id": ["L1", "L2"], "created_at": ["2026-01-05"] * 2,

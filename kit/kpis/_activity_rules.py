@@ -191,7 +191,7 @@ def require_purpose_source(f: nw.LazyFrame) -> None:
 
 
 def is_conversation(cols) -> nw.Expr:
-    """A real sales conversation (DESIGN §6), as a boolean expression on activities.
+    """A real sales conversation, as a boolean expression on activities.
 
     Calls whose ``outcome`` is ``connected`` or ``appointment_set`` (setting an
     appointment implies someone answered; either direction), and meetings and video

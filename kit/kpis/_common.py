@@ -25,7 +25,9 @@ import narwhals as nw
 import numpy as np
 import pandas as pd
 
+from kit.dates import as_ts
 from kit.errors import ParameterError, did_you_mean
+from kit.frames import to_pandas
 from kit.stats import LOW_SAMPLE, trend, wilson_interval
 
 FREQS = (None, "W", "M", "Q", "Y")
@@ -69,30 +71,6 @@ def lazy(native, table: str, needs: Sequence[str] = ()) -> nw.LazyFrame:
 def columns(f: nw.LazyFrame) -> list[str]:
     """Column names of a narwhals frame."""
     return f.collect_schema().names()
-
-
-def as_ts(value):
-    """Parse a bound (str, date, Timestamp) into a naive ``datetime``; None stays None.
-
-    A Python ``datetime`` holds microseconds, like every engine: a pandas time with
-    nanoseconds is rounded to the nearest microsecond (no "Discarding nonzero
-    nanoseconds" warning). A time zone is dropped, keeping the wall-clock time.
-
-    Examples
-    --------
-    >>> as_ts("2026-01-31")
-    datetime.datetime(2026, 1, 31, 0, 0)
-    >>> as_ts(pd.Timestamp("2026-01-31 10:00:00.000001999"))
-    datetime.datetime(2026, 1, 31, 10, 0, 0, 2)
-    >>> as_ts(None) is None
-    True
-    """
-    if value is None or (isinstance(value, str) and value == ""):
-        return None
-    ts = pd.Timestamp(value)
-    if ts.tzinfo is not None:
-        ts = ts.tz_localize(None)
-    return ts.round("us").to_pydatetime()
 
 
 def window(f: nw.LazyFrame, col: str, start=None, end=None) -> nw.LazyFrame:
@@ -185,10 +163,7 @@ def aggregate(f: nw.LazyFrame, keys: list[str], aggs: list) -> nw.LazyFrame:
 
 def collect(f, keys: list[str] = ()) -> pd.DataFrame:
     """Collect a (small) narwhals result into pandas, sorted by ``keys``, plain index."""
-    if isinstance(f, nw.LazyFrame):
-        f = f.collect()
-    out = f.to_pandas() if hasattr(f, "to_pandas") else nw.to_native(f)
-    out = sort_rows(out, keys)
+    out = sort_rows(to_pandas(f), keys)
     for c in out.columns:
         # PySpark's date_trunc returns a session-time-zone TIMESTAMP even for naive
         # input, and engines differ in resolution (us, ns): keep the wall-clock time,

@@ -1,7 +1,9 @@
-"""Sales and returns per group and period, the building block of the order KPIs.
+"""Sales per group and period, the building blocks of the order and deal KPIs.
 
-Every line is read at its own date (``orders.ordered_at``); the purchase/return
-split is the data contract's, from :func:`kit.orders.split_orders`.
+:func:`sales_by` sums order lines, every line read at its own date
+(``orders.ordered_at``), with the purchase/return split of the data contract
+(:func:`kit.orders.split_orders`). :func:`won_deals_by` averages the amounts of won
+opportunities: the average won deal, which the revenue and funnel KPIs share.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ import datetime as _dt
 import narwhals as nw
 import pandas as pd  # noqa: F401  (the examples use it)
 
-from kit.kpis._common import _num, aggregate, as_list, as_ts, collect, group_keys, lazy, window
+from kit.kpis._common import (_num, aggregate, as_list, as_ts, collect, group_keys, lazy, ratio,
+                              window)
 from kit.orders import order_keys, signed_cost, split_orders
 
 #: How far apart the lines of one order may be for a windowed split to see them all.
@@ -108,4 +111,30 @@ def sales_by(orders, by=None, freq=None, start=None, end=None, *, costed_only=Fa
     return keys, out[keys + cols]
 
 
-__all__ = ["ORDER_SPAN", "SALES_COLUMNS", "sales_by", "split_window"]
+def won_deals_by(opportunities, by=None, freq=None, start=None, end=None):
+    """Mean amount of the opportunities won in ``[start, end)``, per ``by`` group and period.
+
+    The body of :func:`kit.kpis.revenue.average_won_deal`, also a factor of
+    :func:`kit.kpis.funnel_time.pipeline_velocity`. Won opportunities without an
+    ``amount`` are left out of the mean and counted in ``won_without_amount``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> opps = pd.DataFrame({"status": ["won", "won", "won", "lost"], "amount": [1000.0, 3000.0, None, 500.0],
+    ...                      "closed_at": pd.to_datetime(["2026-01-05", "2026-01-20", "2026-01-21", "2026-01-09"])})
+    >>> won_deals_by(opps)[["value", "numerator", "denominator", "won_without_amount"]].to_dict("records")
+    [{'value': 2000.0, 'numerator': 4000.0, 'denominator': 2.0, 'won_without_amount': 1.0}]
+    """
+    f = lazy(opportunities, "opportunities", needs=["status", "closed_at", "amount"])
+    f = f.filter(nw.col("status") == "won")
+    f = window(f, "closed_at", start, end)
+    keys, f = group_keys(f, by, freq, "closed_at")
+    out = collect(aggregate(f, keys, [nw.col("amount").sum().alias("numerator"),
+                                      nw.col("amount").count().alias("denominator"),
+                                      nw.len().alias("_n")]), keys)
+    out["won_without_amount"] = (_num(out["_n"]).fillna(0) - _num(out["denominator"]).fillna(0))
+    return ratio(out.drop(columns="_n"), keys)
+
+
+__all__ = ["ORDER_SPAN", "SALES_COLUMNS", "sales_by", "split_window", "won_deals_by"]

@@ -1,4 +1,4 @@
-"""Activity KPIs: conversations, prospecting effort, email replies, social engagement (DESIGN §6).
+"""Activity KPIs: conversations, prospecting effort, email replies, social engagement.
 
 Every activity KPI reads the ``purpose`` of an activity through :func:`with_purpose`,
 which derives it when the column is absent or null: prospecting for an activity on

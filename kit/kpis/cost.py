@@ -1,4 +1,6 @@
-"""Cost KPIs: acquisition cost, lifetime value and payback (DESIGN §6, cost; seeds 000-002).
+"""Cost KPIs: acquisition cost, lifetime value and payback.
+
+From the source articles 000 to 002 (see :attr:`kit.registry.KPISpec.seeds`).
 
 New customers are attributed to their acquisition date (``customers.acquired_at``);
 costs to their ``period``; lifetime value to the acquisition cohort of the customer.

@@ -1,4 +1,7 @@
-"""Funnel KPIs: leads, conversion, win rate, cycle, velocity (DESIGN §6, funnel)."""
+"""Funnel KPIs: leads, conversion, the funnel, win rate, call-to-meeting and offer loss rates.
+
+Their durations (time to convert, sales cycle, velocity) are in :mod:`kit.kpis.funnel_time`.
+"""
 
 from __future__ import annotations
 
@@ -480,16 +483,3 @@ def offer_loss_rate(opportunities, *, by=None, freq=None, start=None, end=None):
                                       nw.len().alias("denominator")]), keys)
     return with_trend(proportion(out, keys), keys)
 
-
-# The duration and censored-cohort KPIs live in funnel_time; importing it registers them.
-from kit.kpis import funnel_time  # noqa: E402
-
-_TIME_KPIS = ("never_engaged_rate", "time_to_convert", "sales_cycle", "conversations_to_close",
-              "pipeline_velocity")
-
-
-def __getattr__(name):
-    # kit.kpis.funnel.<kpi> works for the whole family (error messages point there)
-    if name in _TIME_KPIS:
-        return getattr(funnel_time, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,10 +1,10 @@
 """Funnel KPIs about time: engagement, conversion delays, sales cycle, velocity.
 
-Split from :mod:`kit.kpis.funnel`, which imports this module so that its KPIs
-register. The censored-cohort KPIs here (``never_engaged_rate``,
-``time_to_convert``) take ``as_of``: a lead created less than N days before
-``as_of`` cannot tell whether it converts within N days, so it is excluded and
-counted instead (DESIGN §5).
+Split from :mod:`kit.kpis.funnel` (family ``funnel``), registered right after it
+(:mod:`kit.kpis` imports the KPI modules in catalogue order). The censored-cohort
+KPIs here (``never_engaged_rate``, ``time_to_convert``) take ``as_of``: a lead
+created less than N days before ``as_of`` cannot tell whether it converts within N
+days, so it is excluded and counted instead.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ import pandas as pd
 from kit.kpis._activity_rules import is_conversation
 from kit.kpis._common import (aggregate, collect, columns, counts, days_between, flag, group_keys,
                               lazy, merge_results, proportion, resolve_as_of, window, with_trend)
-from kit.kpis.funnel import _check_days
+from kit.kpis._sales import won_deals_by
+from kit.kpis.funnel import _check_days, win_rate
 from kit.registry import kpi
 from kit.stats import km_median
 
@@ -447,10 +448,6 @@ def pipeline_velocity(opportunities, *, by=None, start=None, end=None):
     >>> pipeline_velocity(opps)[["value", "n_open", "win_rate", "sales_cycle_days"]].to_dict("records")
     [{'value': 150.0, 'n_open': 1.0, 'win_rate': 0.5, 'sales_cycle_days': 30.0}]
     """
-    # imported here: kit.kpis.revenue imports kit.kpis.funnel, which imports this module
-    from kit.kpis.funnel import win_rate
-    from kit.kpis.revenue import average_won_deal
-
     f = lazy(opportunities, "opportunities", needs=["status", "created_at", "closed_at", "amount"])
     keys, o = group_keys(f.filter(nw.col("status") == "open"), by, None, None)
     n_open = counts(collect(aggregate(o, keys, [nw.len().alias("n_open")]), keys), ["n_open"])
@@ -458,7 +455,7 @@ def pipeline_velocity(opportunities, *, by=None, start=None, end=None):
         n_open,
         win_rate(opportunities, by=by, start=start, end=end)[keys + ["value"]]
         .rename(columns={"value": "win_rate"}),
-        average_won_deal(opportunities, by=by, start=start, end=end)[keys + ["value"]]
+        won_deals_by(opportunities, by=by, start=start, end=end)[keys + ["value"]]
         .rename(columns={"value": "average_won_deal"}),
         sales_cycle(opportunities, by=by, start=start, end=end)[keys + ["value"]]
         .rename(columns={"value": "sales_cycle_days"}),

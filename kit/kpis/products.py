@@ -1,4 +1,4 @@
-"""Product KPIs: how long products stay in demand (DESIGN §6, products; seed 002)."""
+"""Product KPIs: how long products stay in demand (source article 002, see :attr:`kit.registry.KPISpec.seeds`)."""
 
 from __future__ import annotations
 

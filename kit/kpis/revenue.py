@@ -1,4 +1,4 @@
-"""Revenue KPIs: revenue, targets, shares, seasonality, margin, basket, deals (DESIGN §6, revenue).
+"""Revenue KPIs: revenue, targets, shares, seasonality, margin, basket, deals.
 
 Revenue is attributed to the order date (``orders.ordered_at``); won deals to their
 close date (``opportunities.closed_at``). Targets (``targets``) are monthly, per rep
@@ -18,7 +18,7 @@ from kit.kpis._common import (
     _num, aggregate, as_list, as_ts, collect, columns, empty_result, flag, group_keys,
     is_month_end, lazy, merge_results, ratio, resolve_as_of, safe_div, sort_rows, window,
 )
-from kit.kpis._sales import sales_by
+from kit.kpis._sales import sales_by, won_deals_by
 from kit.kpis.funnel import win_rate
 from kit.orders import return_line, signed_cost, split_orders
 from kit.registry import kpi
@@ -144,15 +144,7 @@ def average_won_deal(opportunities, *, by=None, freq=None, start=None, end=None)
     >>> average_won_deal(opps)[["value", "numerator", "denominator"]].to_dict("records")
     [{'value': 2000.0, 'numerator': 4000.0, 'denominator': 2.0}]
     """
-    f = lazy(opportunities, "opportunities", needs=["status", "closed_at", "amount"])
-    f = f.filter(nw.col("status") == "won")
-    f = window(f, "closed_at", start, end)
-    keys, f = group_keys(f, by, freq, "closed_at")
-    out = collect(aggregate(f, keys, [nw.col("amount").sum().alias("numerator"),
-                                      nw.col("amount").count().alias("denominator"),
-                                      nw.len().alias("_n")]), keys)
-    out["won_without_amount"] = (_num(out["_n"]).fillna(0) - _num(out["denominator"]).fillna(0))
-    return ratio(out.drop(columns="_n"), keys)
+    return won_deals_by(opportunities, by=by, freq=freq, start=start, end=end)
 
 
 @kpi(

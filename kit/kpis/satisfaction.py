@@ -1,4 +1,4 @@
-"""Satisfaction KPIs: CSAT, NPS, repeat purchases, referrals, returning customers (DESIGN §6).
+"""Satisfaction KPIs: CSAT, NPS, repeat purchases, referrals, returning customers.
 
 The three customer KPIs are cohort KPIs: a customer too recent to tell at ``as_of``
 counts neither as yes nor as no, and the result says how many were left out

@@ -1,4 +1,4 @@
-"""Monthly batch reports: papermill runs, HTML without code, KPI summary, index (DESIGN §8).
+"""Monthly batch reports: papermill runs, HTML without code, KPI summary, index (README, "Monthly reports").
 
 One module per job: :mod:`~kit.report.notebooks` (which notebooks, their
 parameters), :mod:`~kit.report.execute` (one papermill run), :mod:`~kit.report.export`

@@ -25,6 +25,8 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kit.report.export import export_html
+
 KERNEL = "python3"
 _ANSI = re.compile("\x1b\\[[0-9;]*[A-Za-z]")
 
@@ -147,8 +149,6 @@ def run_one(task: Task) -> RunResult:
                 _locate_stopped_cell(result, out_nb, src)
         if out_nb.exists():
             try:
-                from kit.report.export import export_html
-
                 export_html(nbformat.read(str(out_nb), as_version=4), out_html)
             except Exception as exc:
                 if result.ok:

@@ -1,4 +1,4 @@
-"""HTML export of an executed notebook, without code (DESIGN §8).
+"""HTML export of an executed notebook, without code.
 
 Examples
 --------

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from kit.errors import ReportError, did_you_mean
+from kit.report.execute import KERNEL
 
 #: Parameters every report notebook must declare in its ``parameters`` cell.
 REQUIRED_PARAMETERS = ("data", "month")
@@ -165,8 +166,6 @@ def parameters(path) -> dict:
         found = papermill.inspect_notebook(str(path))
     else:  # papermill needs a kernel name to read the parameters; reports run python3
         import tempfile
-
-        from kit.report.execute import KERNEL
 
         nb.metadata["kernelspec"] = {"name": KERNEL, "language": "python", "display_name": KERNEL}
         with tempfile.TemporaryDirectory() as tmp:

@@ -1,4 +1,4 @@
-"""``run_report``: the monthly batch report (DESIGN §8).
+"""``run_report``: the monthly batch report (README, "Monthly reports").
 
 For each month, every selected notebook runs with papermill in a pool of worker
 processes, under one progress bar. A month is written into a temporary folder next
@@ -30,14 +30,17 @@ from pathlib import Path
 import narwhals as nw
 
 from kit.errors import ParameterError, ReportError
+from kit.frames import to_pandas
+from kit.i18n import check_lang
+from kit.io.cache import ENV
 from kit.io.options import LOAD_OPTIONS, absolute_paths, load, load_options
 from kit.report import notebooks as nbs
 from kit.report.execute import RunResult, Task, run_one
 from kit.report.index import LOG_NAME, write_index
 from kit.report.summary import top_contributions, write_summary
-from kit.scorecard import filter_team, last_complete_month, month_bounds, month_range
+from kit.scorecard import (filter_team, last_complete_month, month_bounds, month_range, report_dataset,
+                           scorecard)
 
-LANGS = ("en", "fr")
 #: Parameters passed to a notebook when its parameters cell declares them.
 PASSED = ("data", "month", "team", "lang") + LOAD_OPTIONS
 
@@ -61,8 +64,6 @@ def _load_cache():
     (which inherits the variable) then reads it back instead of loading and
     checking the files again (see :mod:`kit.io.cache`).
     """
-    from kit.io.cache import ENV
-
     if os.environ.get(ENV, "").strip():
         yield
         return
@@ -222,8 +223,10 @@ def run_report(month=None, to=None, data="data/sample", preset=None, out="report
 # -- checks before running -------------------------------------------------------------
 
 def _check_options(lang, jobs, timeout) -> None:
-    if lang not in LANGS:
-        raise ReportError(f"lang={lang!r} is not allowed; allowed values: 'en', 'fr'. Pass --lang en or --lang fr.")
+    try:
+        check_lang(lang)
+    except ParameterError as exc:
+        raise ReportError(str(exc)) from None
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise ReportError(f"jobs={jobs!r} must be a whole number of at least 1 (received {jobs!r}). "
                           "Two jobs use both cores of a small machine: --jobs 2.")
@@ -283,8 +286,7 @@ def _rows_in(ds, cols, start, end) -> int:
         f = nw.from_native(ds.tables[name])
         f = f.filter((nw.col(col) >= nw.lit(start.to_pydatetime()))
                      & (nw.col(col) < nw.lit(end.to_pydatetime()))).select(nw.len().alias("n"))
-        f = f.collect() if isinstance(f, nw.LazyFrame) else f
-        n += int(f.to_pandas()["n"].iloc[0])
+        n += int(to_pandas(f)["n"].iloc[0])
         if n:
             break
     return n
@@ -337,8 +339,6 @@ def _result_of(fut, task: Task) -> RunResult:
 
 def _write_kpis(ds, month, team, lang, folder: Path) -> tuple[str, str]:
     """Write kpis.json/csv for ``month``; return (error traceback or "", notes)."""
-    from kit.scorecard import report_dataset, scorecard
-
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")

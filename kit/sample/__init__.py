@@ -1,4 +1,4 @@
-"""Deterministic generator of the sample dataset (DESIGN §2, §3, §6).
+"""Deterministic generator of the sample dataset (described in ``data/sample/README.md``).
 
 The sample describes *Clairval Bureautique*, a fictional French B2B company that
 sells office equipment, document-management software, maintenance contracts,
@@ -6,7 +6,7 @@ training and consumables to businesses. Three sales teams ("Nord", "Sud",
 "Île-de-France") of four reps each (hunters, farmers and mixed profiles) work
 leads from six channels over 36 months (November 2023 to October 2026 by
 default: the calendar years 2024 and 2025 are complete). The patterns are
-chosen so that every KPI of DESIGN §6 has something to show: a summer dip and a
+chosen so that every KPI of the catalogue has something to show: a summer dip and a
 year-end peak, channels that differ in conversion and cost, lost proposals,
 satisfied customers who reorder and refer more, products launched and retired,
 reps above and below their targets.

@@ -9,11 +9,11 @@ in grey) and :meth:`Report.warnings` (the data-quality issues of the tables used
 Each section displays a title, a table (HTML and plain text, so that nbval
 compares its numbers) and a figure, in English or French.
 
-The package, one module per job:
+The package, one module per job (the months of a report are :mod:`kit.dates`):
 
-``texts``             words of the notebooks and sections: :data:`NOTEBOOKS`, :func:`word`...
+``texts``             words of the notebooks and sections: :data:`NOTEBOOKS`, :func:`word`,
+                      :func:`month_abbr_year`...
 ``table``             :class:`Table` (HTML and plain text), :func:`issue_table`, cell formats
-``months``            :func:`month_start`, :func:`shift`, :func:`month_abbr_year`
 ``results``           :func:`flag_differences`, frames in pandas
 ``figures``           drawing helpers (:func:`tidy`, last year's line, product timelines)
 ``display``           Markdown, objects and figures into the notebook
@@ -42,16 +42,18 @@ Examples
 
 from __future__ import annotations
 
+from kit.dataset import Dataset
+from kit.dates import last_complete_month, month_start, shift
 from kit.i18n import check_lang
-from kit.scorecard import last_complete_month
+from kit.io.options import load, load_options
+from kit.scorecard import report_dataset
 from kit.story.dashboard import DASHBOARD_DEBOUNCE
-from kit.story.display import _display, _markdown, _show
+from kit.story.display import _markdown
 from kit.story.figures import _draw_timeline, _overlay_last_year, _relegend, mdates_num, tidy
-from kit.story.months import month_abbr_year, month_start, shift
 from kit.story.report import Report
 from kit.story.results import _pandas, flag_differences
 from kit.story.table import Table, _cells, _ci_columns, _intervals, _rows_text, issue_table
-from kit.story.texts import HIDDEN_WHEN_ZERO, NOTEBOOKS, WORDS, _label, word
+from kit.story.texts import HIDDEN_WHEN_ZERO, NOTEBOOKS, WORDS, _label, month_abbr_year, word
 
 
 def in_voila() -> bool:
@@ -117,17 +119,11 @@ def open_report(data, *, month: str = "", history: int = 12, team: str = "", lan
     >>> str(rep.month.date()), str(rep.ds.as_of)
     ('2026-10-01', '2026-10-31 23:59:59.999999')
     """
-    from kit.scorecard import report_dataset
-
-    from kit.io.options import load_options
-
     check_lang(lang)
     load_kw = load_options(preset=preset, mapping=mapping, currency=currency, as_of=as_of,
                            locale=locale, **load_kw)
     if month in ("", None):
-        from kit.dataset import Dataset
-
-        ds = data if isinstance(data, Dataset) else _load(data, **load_kw)
+        ds = data if isinstance(data, Dataset) else load(data, **load_kw)
         month = last_complete_month(ds)
         data = ds
     else:
@@ -136,17 +132,10 @@ def open_report(data, *, month: str = "", history: int = 12, team: str = "", lan
     return Report(ds, month=month, history=history, team=team or "", lang=lang)
 
 
-def _load(data, **load_kw):
-    from kit.io.options import load
-
-    return load(data, **load_kw)
-
-
 __all__ = ["DASHBOARD_DEBOUNCE", "HIDDEN_WHEN_ZERO", "NOTEBOOKS", "Report",
            "Table", "WORDS", "flag_differences", "in_voila", "issue_table",
            "mdates_num", "month_abbr_year", "month_start", "open_report", "shift", "tidy", "word"]
-# Helpers kept importable as kit.story.X, as when kit.story was one module (the tests
-# replace kit.story._display and kit.story._show to collect what a section shows).
-__all__ += ["_cells", "_ci_columns", "_display", "_draw_timeline", "_intervals",
-            "_label", "_markdown", "_overlay_last_year", "_pandas", "_relegend", "_rows_text",
-            "_show"]
+# Helpers kept importable as kit.story.X, as when kit.story was one module (tests replace
+# kit.story.display._display and kit.story.display._show to collect what a section shows).
+__all__ += ["_cells", "_ci_columns", "_draw_timeline", "_intervals",
+            "_label", "_markdown", "_overlay_last_year", "_pandas", "_relegend", "_rows_text"]

@@ -19,6 +19,7 @@ import pandas as pd
 
 from kit import registry
 from kit.errors import DataError
+from kit.availability import availability
 from kit.i18n import MISSING, format_month, format_value, kpi_label, t
 from kit.scorecard import last_complete_month, month_bounds, scorecard
 from kit.story.display import _late_display as _display
@@ -124,8 +125,6 @@ class DashboardSections:
     def _panels(self, every: bool = False) -> dict:
         """``{title: function(report) -> Axes}`` of the dashboard figures the dataset allows
         (:func:`kit.availability.availability`); with ``every``, ``{KPI name: function}`` of all four."""
-        from kit.availability import availability
-
         lang = self.lang
         wanted = {
             "revenue": lambda r: r.trend_figure("revenue")[0],

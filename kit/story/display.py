@@ -1,10 +1,9 @@
 """What a section puts in the notebook: Markdown, displayable objects, finished figures.
 
-``_display`` and ``_show`` are also what :mod:`kit.story` exposes as
-``kit.story._display`` and ``kit.story._show``, which tests replace to collect what
-a section shows instead of drawing it. The sections call them through
-``_late_display`` and ``_late_show``, which look ``kit.story`` up at each call, so
-that replacing them there reaches every module of the package.
+The sections call ``_display`` and ``_show`` through ``_late_display`` and
+``_late_show``, which look them up in this module at each call: tests replace
+``kit.story.display._display`` and ``kit.story.display._show`` to collect what a
+section shows instead of drawing it.
 
 Examples
 --------
@@ -40,14 +39,10 @@ def _show(ax) -> None:
 
 
 def _late_display(*objs) -> None:
-    """Display ``objs`` with ``kit.story._display`` as it is at the time of the call."""
-    from kit import story
-
-    story._display(*objs)
+    """Display ``objs`` with this module's ``_display`` as it is at the time of the call."""
+    _display(*objs)
 
 
 def _late_show(ax) -> None:
-    """Finish and show ``ax`` with ``kit.story._show`` as it is at the time of the call."""
-    from kit import story
-
-    story._show(ax)
+    """Finish and show ``ax`` with this module's ``_show`` as it is at the time of the call."""
+    _show(ax)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kit.i18n import column_label
+from kit.i18n import column_label, month_abbr
 from kit.story.texts import word
 
 
@@ -43,8 +43,6 @@ def tidy(ax, width: int = 60):
 def _draw_timeline(df: pd.DataFrame, lang: str, title: str):
     """One horizontal bar per product from its first to its last month with sales."""
     import matplotlib.pyplot as plt
-
-    from kit.i18n import month_abbr
 
     first, last = pd.to_datetime(df["first_month"]), pd.to_datetime(df["last_month"])
     end = last + pd.offsets.MonthBegin(1)

@@ -20,9 +20,9 @@ Examples
 >>> rep = Demo(Dataset({"leads": pd.DataFrame({"lead_id": ["L1"],
 ...     "created_at": pd.to_datetime(["2026-10-02"])})}), month="2026-10")
 >>> import kit.story
->>> saved, kit.story._display = kit.story._display, lambda *objs: shown.extend(objs)
+>>> saved, kit.story.display._display = kit.story.display._display, lambda *objs: shown.extend(objs)
 >>> rep.demo()
->>> kit.story._display = saved
+>>> kit.story.display._display = saved
 >>> print(shown[0].data)
 *– Revenue cannot be computed: the dataset has no table orders (columns order_id, ordered_at, amount). Add orders.csv to the data folder or map it with --mapping (see docs/data-contract.md, section orders).*
 """

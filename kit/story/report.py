@@ -28,22 +28,25 @@ import pandas as pd
 
 from kit import registry
 from kit.api import compute
+from kit.availability import Availability, availability, mask_uncovered
+from kit.coverage import coverage
+from kit.dates import last_complete_month, month_start, shift
 from kit.errors import ParameterError
 from kit.flags import flag_note, row_flags
-from kit.i18n import MISSING, check_lang, column_label, format_month, has_word, kpi_label
-from kit.scorecard import last_complete_month
+from kit.i18n import (LANGS, MISSING, check_lang, column_label, format_date_short, format_month, has_word,
+                      infer_freq, kpi_label)
+from kit.present import format_result
+from kit.scorecard import without_team
 from kit.story.dashboard import DashboardSections
 from kit.story.display import _late_display as _display
 from kit.story.display import _markdown
 from kit.story.guard import Unavailable, section
-from kit.story.months import month_start, shift
 from kit.story.results import _pandas
 from kit.story.sections_cohorts import CohortSections
 from kit.story.sections_funnel import FunnelSections
 from kit.story.sections_kpi import KpiSections
 from kit.story.sections_matrix import MatrixSections
 from kit.story.sections_quality import QualitySections
-from kit.present import format_result
 from kit.story.sections_why import WhySections
 from kit.story.table import Table, _ci_columns
 from kit.story.texts import HIDDEN_WHEN_ZERO, NOTEBOOKS, WORDS, word
@@ -139,8 +142,6 @@ class Report(KpiSections, FunnelSections, MatrixSections, CohortSections, Qualit
     def coverage(self) -> pd.DataFrame:
         """First and last date of each dated table of the report's dataset (:mod:`kit.coverage`)."""
         if self._cov is None:
-            from kit.coverage import coverage
-
             self._cov = coverage(self.ds)
         return self._cov
 
@@ -160,9 +161,6 @@ class Report(KpiSections, FunnelSections, MatrixSections, CohortSections, Qualit
         >>> print(rep.availability("win_rate", start="2025-10-01", end="2025-11-01").reason("en"))
         Win rate is unknown for October 2025: the table opportunities covers Sep 5, 2026 to Oct 5, 2026 only.
         """
-        from kit.availability import availability
-        from kit.i18n import format_month
-
         period = None
         if start is not None or end is not None:
             s = pd.Timestamp(start) if start is not None else None
@@ -189,9 +187,6 @@ class Report(KpiSections, FunnelSections, MatrixSections, CohortSections, Qualit
     def no_values(self, name: str, window: str = "month"):
         """The :class:`~kit.availability.Availability` of KPI ``name`` when its result has no
         value over ``window``: unknown for that period, the sentence says why."""
-        from kit.availability import Availability
-        from kit.i18n import LANGS
-
         saved, period = self.lang, {}
         try:
             for lang in LANGS:
@@ -216,8 +211,6 @@ class Report(KpiSections, FunnelSections, MatrixSections, CohortSections, Qualit
         figures of the periods of the result outside those dates are missing
         (:func:`kit.availability.mask_uncovered`): unknown, not zero.
         """
-        from kit.availability import mask_uncovered
-
         spec = registry.get(name)
         accepted = spec.options
         s, e = self.bounds(window)
@@ -258,8 +251,6 @@ class Report(KpiSections, FunnelSections, MatrixSections, CohortSections, Qualit
         scope = word("team_x", self.lang, team=self.team) if self.team else word("all_teams", self.lang)
         as_of = format_month(self.month, self.lang)
         if self.ds.as_of is not None:
-            from kit.i18n import format_date_short
-
             as_of = format_date_short(self.ds.as_of, self.lang)
         text = (f"{title}\n\n*{scope[:1].upper() + scope[1:]} · {word('data_as_of', self.lang, date=as_of)}*\n\n"
                 f"{NOTEBOOKS[key][self.lang][1]}")
@@ -281,8 +272,6 @@ class Report(KpiSections, FunnelSections, MatrixSections, CohortSections, Qualit
         >>> print(Report(ds, month="2026-10", team="Nord").team_note(["csat"]))
         *All teams*: Customer satisfaction (CSAT) — the table surveys has no team column, so these KPIs cover every team.
         """
-        from kit.scorecard import without_team
-
         if not self.team:
             return ""
         found = {n: without_team(self.ds, n) for n in names}
@@ -351,8 +340,6 @@ class Report(KpiSections, FunnelSections, MatrixSections, CohortSections, Qualit
 def _freq_of(periods) -> str:
     """The length of the periods of a result without ``freq``: ``"Y"`` when every period is
     the 1st of January, else what :func:`kit.i18n.infer_freq` finds (``"M"`` by default)."""
-    from kit.i18n import infer_freq
-
     p = pd.to_datetime(pd.Series(periods)).dropna()
     if len(p) and ((p.dt.month == 1) & (p.dt.day == 1)).all():
         return "Y"

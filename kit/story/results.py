@@ -1,24 +1,16 @@
 """KPI results as the sections use them: groups that differ
-(:func:`kit.flags.flag_differences`), pandas frames.
+(:func:`kit.flags.flag_differences`), pandas frames (:func:`kit.frames.to_pandas`).
 
 The options a KPI takes are its spec's (``kit.registry.get(name).options``).
 
 Examples
 --------
->>> _pandas(pd.DataFrame({"a": [1]}))["a"].tolist()
+>>> import polars as pl
+>>> _pandas(pl.DataFrame({"a": [1]}))["a"].tolist()
 [1]
 """
 
 from __future__ import annotations
 
-import pandas as pd
-
 from kit.flags import flag_differences  # noqa: F401  (the sections' import)
-
-
-def _pandas(frame) -> pd.DataFrame:
-    import narwhals as nw
-
-    f = nw.from_native(frame)
-    f = f.collect() if isinstance(f, nw.LazyFrame) else f
-    return f.to_pandas()
+from kit.frames import to_pandas as _pandas  # noqa: F401  (the sections' import)

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from kit import registry
+from kit.dates import shift
 from kit.groups import MAX_GROUPS, OTHERS, others_label, top_groups
 from kit.i18n import (MISSING, column_label, format_change, format_month, format_number, format_period,
                       format_value, kpi_label, t)
@@ -27,9 +28,8 @@ from kit.story.display import _late_show as _show
 from kit.story.display import _markdown
 from kit.story.guard import Unavailable, section
 from kit.story.figures import _overlay_last_year, _relegend
-from kit.story.months import shift
 from kit.present import not_known_yet, note, sample_note
-from kit.scorecard import scorecard
+from kit.scorecard import SHOWN_WHEN, scorecard
 from kit.story.results import flag_differences
 from kit.story.table import Table
 from kit.story.texts import word
@@ -222,8 +222,6 @@ class KpiSections:
         breakdown by ``by`` over the history; when the orders hold no return line, one
         sentence instead (a rate of 0 would be a guess: the source may not record returns).
         """
-        from kit.scorecard import SHOWN_WHEN
-
         if SHOWN_WHEN["return_rate"](self.ds):
             _display(_markdown(f"*{MISSING} {word('no_returns', self.lang)}*"))
             self.last = None

@@ -19,9 +19,8 @@ from kit.i18n import column_label, format_value, kpi_label, t
 from kit.story.display import _late_display as _display
 from kit.story.display import _late_show as _show
 from kit.story.guard import Unavailable, section
-from kit.story.months import month_abbr_year
 from kit.story.table import Table, _cells
-from kit.story.texts import word
+from kit.story.texts import month_abbr_year, word
 
 
 class MatrixSections:

@@ -16,7 +16,7 @@ Examples
 
 from __future__ import annotations
 
-from kit.i18n import check_lang, t
+from kit.i18n import check_lang, month_abbr, t
 from kit.present import WORDS as PRESENT_WORDS
 from kit.present import label as present_label
 from kit.present import pword
@@ -282,6 +282,17 @@ def word(key: str, lang: str = "en", **fields) -> str:
 
 #: Technical columns of KPI results that tables leave out when they are all zero.
 HIDDEN_WHEN_ZERO = ("n_inconsistent", "n_before_data", "lines_without_cost", "revenue_without_cost")
+
+
+def month_abbr_year(ts, lang: str) -> str:
+    """A month as a short column header.
+
+    Examples
+    --------
+    >>> month_abbr_year("2026-10-01", "fr"), month_abbr_year("2026-10-01", "en")
+    ('oct. 2026', 'Oct 2026')
+    """
+    return month_abbr(ts, lang, year=True)
 
 
 def _label(key: str, lang: str) -> str:

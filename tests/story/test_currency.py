@@ -16,8 +16,8 @@ SHAPES = ROOT / "tests" / "data" / "shapes"
 @pytest.mark.parametrize("lang, money", [("en", "$21,000.00"), ("fr", "21 000,00 $US")])
 def test_a_usd_dataset_shows_dollars_in_tables_and_figures(monkeypatch, tmp_path, lang, money):
     shown, axes = [], []
-    monkeypatch.setattr(story, "_display", lambda *objs: shown.extend(objs))
-    monkeypatch.setattr(story, "_show", lambda ax: axes.append(ax))
+    monkeypatch.setattr(story.display, "_display", lambda *objs: shown.extend(objs))
+    monkeypatch.setattr(story.display, "_show", lambda ax: axes.append(ax))
     data = tmp_path / "deals"
     shutil.copytree(SHAPES / "deals_only", data)
     (data / "targets.csv").write_text("period,team,revenue_target\n2026-09-01,Nord,30000\n"

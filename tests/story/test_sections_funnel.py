@@ -13,8 +13,8 @@ from tests.kpis.test_stages import HISTORY, OPPS
 @pytest.fixture
 def shown(monkeypatch):
     out = {"objs": [], "axes": []}
-    monkeypatch.setattr(story, "_display", lambda *objs: out["objs"].extend(objs))
-    monkeypatch.setattr(story, "_show", lambda ax: out["axes"].append(ax))
+    monkeypatch.setattr(story.display, "_display", lambda *objs: out["objs"].extend(objs))
+    monkeypatch.setattr(story.display, "_show", lambda ax: out["axes"].append(ax))
     return out
 
 

@@ -30,8 +30,8 @@ def thirty_reps() -> kit.Dataset:
 ])
 def test_thirty_reps_show_the_eleven_largest_and_the_others(monkeypatch, tmp_path, lang, others, note):
     shown, axes = [], []
-    monkeypatch.setattr(story, "_display", lambda *objs: shown.extend(objs))
-    monkeypatch.setattr(story, "_show", lambda ax: axes.append(ax))
+    monkeypatch.setattr(story.display, "_display", lambda *objs: shown.extend(objs))
+    monkeypatch.setattr(story.display, "_show", lambda ax: axes.append(ax))
     rep = story.Report(thirty_reps(), month="2026-10", lang=lang)
     rep.breakdown("win_rate", by="rep_id")
     last = rep.last

@@ -16,8 +16,8 @@ from kit.story.table import Table
 @pytest.fixture
 def shown(monkeypatch):
     out = {"objs": [], "axes": []}
-    monkeypatch.setattr(story, "_display", lambda *objs: out["objs"].extend(objs))
-    monkeypatch.setattr(story, "_show", lambda ax: out["axes"].append(ax))
+    monkeypatch.setattr(story.display, "_display", lambda *objs: out["objs"].extend(objs))
+    monkeypatch.setattr(story.display, "_show", lambda ax: out["axes"].append(ax))
     yield out
     plt.close("all")
 
