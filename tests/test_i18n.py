@@ -245,3 +245,14 @@ def test_format_frame_errors():
         i18n.format_frame([1, 2], "win_rate", "en")
     with pytest.raises(UnknownKPIError, match="Unknown KPI 'nope'"):
         i18n.format_frame(pd.DataFrame({"value": [1.0]}), "nope", "en")
+
+
+def test_every_stage_of_the_sample_has_its_words():
+    import pandas as pd
+
+    from kit.i18n import has_word
+    from tests.conftest import SAMPLE
+
+    stages = pd.read_csv(SAMPLE / "opportunities.csv", usecols=["stage"])["stage"].dropna().unique()
+    assert [s for s in stages if not has_word(f"stage_{s}")] == []
+    assert i18n.t("stage_negotiation", "fr") == "Négociation"

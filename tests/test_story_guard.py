@@ -134,3 +134,21 @@ def test_other_errors_are_not_hidden():
     rep = Demo(Dataset({"orders": _orders()}), month="2026-10")
     with pytest.raises(KeyError):
         rep.broken()
+
+
+def test_a_reason_is_said_once_per_report(monkeypatch):
+    import pandas as pd
+
+    import kit.story.display as display
+    from kit.dataset import Dataset
+    from kit.story import Report
+
+    shown = []
+    monkeypatch.setattr(display, "_display", lambda *objs: shown.extend(objs))
+    rep = Report(Dataset({"opportunities": pd.DataFrame({
+        "opportunity_id": ["O1"], "status": ["won"], "created_at": pd.to_datetime(["2026-10-02"]),
+        "closed_at": pd.to_datetime(["2026-10-05"])})}), month="2026-10")
+    rep.trend("lead_conversion_rate")
+    rep.breakdown("lead_conversion_rate", by="source")
+    said = [o.data for o in shown if "Lead conversion rate" in getattr(o, "data", "")]
+    assert len(said) == 1 and said[0].startswith("*– ")

@@ -197,8 +197,11 @@ class Report(KpiSections, FunnelSections, MatrixSections, CohortSections, Qualit
         return Availability(name, ok=False, no_values=True, period=period)
 
     def unavailable(self, av) -> None:
-        """Display the reason why a KPI cannot be computed (one sentence, in the report's language)."""
+        """Display the reason why a KPI cannot be computed (one sentence, in the report's language),
+        once: a reason this report already gave for the KPI is not repeated."""
         reason = av.reason(self.lang)
+        if self.unknown.get(av.name) == reason:
+            return
         self.unknown[av.name] = reason
         _display(_markdown(f"*{MISSING} {reason}*"))
 
