@@ -105,11 +105,13 @@ def _token_text(col: str, dtype: str) -> str:
 def decide(rel, kinds: dict, dtypes: dict, locale: str = "auto", *, prepared: bool = False) -> dict:
     """Per-column reading decisions for the text columns of relation ``rel``.
 
-    Returns ``{column: {"dayfirst": bool}}`` for date columns and
+    Returns ``{column: {"dayfirst": bool, "formats": [...]}}`` for date columns and
     ``{column: {"decimal_comma": bool}}`` for number columns (``prepared``: the
     columns hold the output of :func:`prepare`). ``locale`` ``"fr"``
     or ``"en"`` settles ambiguous columns (``03/04/2025``, ``1,234``); ``"auto"``
-    reads them the French way.
+    reads them the French way. All columns are decided in one pass over ``rel``:
+    the counts that tell day-first dates and decimal commas, and the shapes of the
+    date cells (digits written as 9), from which the formats are taken.
 
     Examples
     --------
@@ -127,9 +129,13 @@ def decide(rel, kinds: dict, dtypes: dict, locale: str = "auto", *, prepared: bo
         if kind in ("datetime", "date"):
             first = f"TRY_CAST(regexp_extract({t}, {literal(_DMY_RE)}, 1) AS INTEGER)"
             second = f"TRY_CAST(regexp_extract({t}, {literal(_DMY_RE)}, 2) AS INTEGER)"
-            aggs += [f"count(*) FILTER (WHERE {first} > 12)", f"count(*) FILTER (WHERE {second} > 12)"]
+            aggs += [f"count(*) FILTER (WHERE {first} > 12)", f"count(*) FILTER (WHERE {second} > 12)",
+                     f"histogram(translate({t}, '0123456789', '9999999999'))"]
             plan.append((col, "date"))
         elif kind in ("money", "number", "int"):
+            if locale in ("fr", "en"):  # settled by the locale: nothing to count
+                plan.append((col, locale))
+                continue
             c = f"regexp_replace({t}, {literal(SPACES)}, '', 'g')"
             comma = r",\d{1,2}$|,\d{4,}$|\.\d{3},|^[-+]?\d{1,3}(\.\d{3}){2,}$"
             dot = r"\.\d{1,2}$|\.\d{4,}$|,\d{3}\.|^[-+]?\d{1,3}(,\d{3}){2,}$"
@@ -138,23 +144,22 @@ def decide(rel, kinds: dict, dtypes: dict, locale: str = "auto", *, prepared: bo
             plan.append((col, "number"))
     if not plan:
         return {}
-    row = rel.aggregate(", ".join(aggs)).fetchall()[0]
+    row = rel.aggregate(", ".join(aggs)).fetchall()[0] if aggs else ()
     out, k = {}, 0
     for col, what in plan:
+        if what in ("fr", "en"):
+            out[col] = {"decimal_comma": what == "fr"}
+            continue
         a, b = row[k], row[k + 1]
         k += 2
         if what == "date":
             dayfirst = a >= b if (a or b) else locale != "en"
-            out[col] = {"dayfirst": dayfirst, **_shapes(rel, col, prepared, dtypes[col], dayfirst)}
+            out[col] = {"dayfirst": dayfirst, **_shapes(row[k] or {}, dayfirst)}
+            k += 1
+        elif a or b:
+            out[col] = {"decimal_comma": a > b}
         else:
-            if locale == "fr":
-                out[col] = {"decimal_comma": True}
-            elif locale == "en":
-                out[col] = {"decimal_comma": False}
-            elif a or b:
-                out[col] = {"decimal_comma": a > b}
-            else:
-                out[col] = {"decimal_comma": True}
+            out[col] = {"decimal_comma": True}
     return out
 
 
@@ -175,19 +180,42 @@ def prepare(col: str, kind: str, dtype: str) -> str:
     return _text(col, dtype) if kind in ("id", "str") else _token_text(col, dtype)
 
 
-def _shapes(rel, col: str, prepared: bool, dtype: str, dayfirst: bool) -> dict:
-    """The day/month/year formats a text date column uses (its cells' shapes, digits as 9)."""
-    t = ident(col) if prepared else _token_text(col, dtype)
-    sigs = rel.aggregate(f"translate({t}, '0123456789', '9999999999') AS sig, count(*) AS n",
-                         "sig").order("n DESC").limit(200).fetchall()
+def _shapes(counts: dict, dayfirst: bool) -> dict:
+    """The day/month/year formats of a text date column from ``{shape: count}`` of its cells.
+
+    The 200 most frequent shapes are read (digits written as 9), two-digit years first:
+    ``"%Y"`` would read 25 as the year 25.
+
+    Examples
+    --------
+    >>> _shapes({"99/99/9999": 3, "9/9/99": 1, "yesterday": 1}, True)
+    {'formats': ['%d/%m/%y', '%d/%m/%Y']}
+    """
     formats = []
-    for sig, _ in sigs:
+    for sig, _ in sorted(counts.items(), key=lambda kv: -kv[1])[:200]:
         f = dmy_format(sig, dayfirst) if sig else None
         if f and f not in formats:
             formats.append(f)
-    # two-digit years first: "%Y" would read 25 as the year 25
     formats.sort(key=lambda f: "%Y" in f)
     return {"formats": formats}
+
+
+def null_tokens(col: str) -> str:
+    """SQL of the cleaned text in column ``col`` with the tokens of :data:`NULL_TOKENS` set to NULL.
+
+    ``col`` holds :func:`prepare`'s output for an ``id`` column (text trimmed, blanks
+    as NULL); the result is what :func:`prepare` gives for typed kinds, computed from it.
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> duckdb.sql(f"SELECT {null_tokens('x')} FROM (VALUES ('N/A'), ('12')) t(x)").fetchall()
+    [(None,), ('12',)]
+    """
+    c = ident(col)
+    longest = max(len(tok) for tok in NULL_TOKENS)
+    return (f"CASE WHEN length({c}) <= {longest} AND lower({c}) IN {literal_list(NULL_TOKENS)} "
+            f"THEN NULL ELSE {c} END")
 
 
 def dmy_format(shape: str, dayfirst: bool = True) -> str | None:
