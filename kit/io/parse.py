@@ -44,6 +44,8 @@ MIN_DATE, MAX_DATE = "1900-01-01", "2200-12-31"
 _TZ_RE = r"\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|z|UTC|[+-]\d{2}(:?\d{2})?)$"
 _DMY_RE = r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})(\D|$)"
 _DMY_START_RE = r"^\d{1,2}[/.-]\d{1,2}[/.-]\d"
+#: Code points trimmed from both ends of a cell: space, tab, line breaks, no-break spaces.
+_BLANKS = (32, 9, 10, 13, 160, 8239)
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,14 @@ def _text(col: str, dtype: str) -> str:
         raw = f"CASE WHEN {c} THEN 'true' WHEN NOT {c} THEN 'false' END"
     else:
         raw = f"CAST({c} AS VARCHAR)"
-    return f"NULLIF(trim({raw}, ' ' || chr(9) || chr(10) || chr(13) || chr(160) || chr(8239)), '')"
+    trimmed = f"NULLIF(trim({raw}, {' || '.join(f'chr({k})' for k in _BLANKS)}), '')"
+    if fam not in ("text", "other"):
+        return trimmed
+    # trimming with a set of characters is slow: only cells that start or end with
+    # one of them are trimmed (right() counts code points, as trim does)
+    blanks = literal_list(_BLANKS)
+    return (f"CASE WHEN ascii({raw}) IN {blanks} OR ascii(right({raw}, 1)) IN {blanks} "
+            f"THEN {trimmed} ELSE NULLIF({raw}, '') END")
 
 
 def _token_text(col: str, dtype: str) -> str:
