@@ -397,6 +397,26 @@ def _build_checked(con, st, contract: Table, cols, extras, typed: str):
             **{LINE: pd.Series(dtype="int64")})
 
 
+def release(con, stages: dict) -> None:
+    """Drop the views and temporary tables :func:`stage_table` left in ``con`` for ``stages``.
+
+    Examples
+    --------
+    >>> import duckdb, pandas as pd
+    >>> from kit.io.sources import RawTable, with_lines
+    >>> con = duckdb.connect()
+    >>> st = stage_table(con, RawTable("reps", "reps.csv", frame=with_lines(pd.DataFrame({"rep_id": ["R1"]}))), None)
+    >>> release(con, {"reps": st})
+    >>> con.sql("SELECT count(*) FROM duckdb_tables() WHERE temporary").fetchall()
+    [(0,)]
+    """
+    for t, st in stages.items():
+        for view in (f"kept_{t}", f"src_{t}", f"raw_{t}"):
+            con.execute(f"DROP VIEW IF EXISTS {ident(view)}")
+        con.execute(f"DROP TABLE IF EXISTS {ident('dups_' + t)}")
+        con.execute(f"DROP {'TABLE' if st.store else 'VIEW'} IF EXISTS {ident('checked_' + t)}")
+
+
 def check_relations(con, stages: dict, now=None) -> list:
     """Cross-table and soft checks on the ``kept_`` views: orphans, order, future dates.
 
