@@ -57,15 +57,20 @@ def _text(s: pd.Series) -> pd.Series:
 
 
 def conform(df: pd.DataFrame, table: str) -> pd.DataFrame:
-    """Give each contract column of ``df`` the pandas dtype of its kind."""
+    """Give each contract column of ``df`` the pandas dtype of its kind (in a copy)."""
+    return _conform(df.copy(), table)
+
+
+def _conform(out: pd.DataFrame, table: str) -> pd.DataFrame:
+    # conform, changing the columns of ``out`` in place
     contract = CONTRACT[table]
-    out = df.copy()
     for c in out.columns:
         kind = contract.column(c).kind if contract.has(c) else ("str" if c in _TEXT_ENRICHED else None)
         if kind in ("id", "str", "enum"):
             out[c] = _text(out[c])
         elif kind in ("datetime", "date"):
-            out[c] = pd.to_datetime(out[c]).astype("datetime64[ns]")
+            s = out[c] if pd.api.types.is_datetime64_dtype(out[c].dtype) else pd.to_datetime(out[c])
+            out[c] = s.astype("datetime64[ns]")
         elif kind in ("money", "number"):
             out[c] = pd.to_numeric(out[c]).astype("float64")
         elif kind == "int":
@@ -158,7 +163,7 @@ def materialise(con, table: str, backend: str, lazy: bool):
     if backend == "polars":  # through Arrow: no pandas copy (a third of the memory)
         return conform_polars(rel.pl(), table)
     fetch = getattr(rel, "to_arrow_table", None) or rel.fetch_arrow_table  # older DuckDB
-    return conform(arrow_to_pandas(fetch()), table)
+    return _conform(arrow_to_pandas(fetch()), table)
 
 
 def arrow_to_pandas(table):

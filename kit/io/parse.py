@@ -44,6 +44,7 @@ MIN_DATE, MAX_DATE = "1900-01-01", "2200-12-31"
 _TZ_RE = r"\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|z|UTC|[+-]\d{2}(:?\d{2})?)$"
 _DMY_RE = r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})(\D|$)"
 _DMY_START_RE = r"^\d{1,2}[/.-]\d{1,2}[/.-]\d"
+_DMY_HEAD_RE = r"^\d{1,2}[/.-]"
 #: Code points trimmed from both ends of a cell: space, tab, line breaks, no-break spaces.
 _BLANKS = (32, 9, 10, 13, 160, 8239)
 
@@ -136,10 +137,12 @@ def decide(rel, kinds: dict, dtypes: dict, locale: str = "auto", *, prepared: bo
             continue
         t = ident(col) if prepared else _token_text(col, dtypes[col])
         if kind in ("datetime", "date"):
-            first = f"TRY_CAST(regexp_extract({t}, {literal(_DMY_RE)}, 1) AS INTEGER)"
-            second = f"TRY_CAST(regexp_extract({t}, {literal(_DMY_RE)}, 2) AS INTEGER)"
+            # only cells starting like 31/12 or 1.2. are read further (ISO dates are not)
+            dmy = f"regexp_matches({t}, {literal(_DMY_HEAD_RE)})"
+            first = f"CASE WHEN {dmy} THEN TRY_CAST(regexp_extract({t}, {literal(_DMY_RE)}, 1) AS INTEGER) END"
+            second = f"CASE WHEN {dmy} THEN TRY_CAST(regexp_extract({t}, {literal(_DMY_RE)}, 2) AS INTEGER) END"
             aggs += [f"count(*) FILTER (WHERE {first} > 12)", f"count(*) FILTER (WHERE {second} > 12)",
-                     f"histogram(translate({t}, '0123456789', '9999999999'))"]
+                     f"histogram(CASE WHEN {dmy} THEN translate({t}, '0123456789', '9999999999') END)"]
             plan.append((col, "date"))
         elif kind in ("money", "number", "int"):
             if locale in ("fr", "en"):  # settled by the locale: nothing to count
@@ -192,8 +195,9 @@ def prepare(col: str, kind: str, dtype: str) -> str:
 def _shapes(counts: dict, dayfirst: bool) -> dict:
     """The day/month/year formats of a text date column from ``{shape: count}`` of its cells.
 
-    The 200 most frequent shapes are read (digits written as 9), two-digit years first:
-    ``"%Y"`` would read 25 as the year 25.
+    The 200 most frequent shapes of the cells that start like a day/month/year date
+    are read (digits written as 9), two-digit years first: ``"%Y"`` would read 25 as
+    the year 25.
 
     Examples
     --------

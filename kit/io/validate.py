@@ -320,12 +320,24 @@ def _build_checked(con, st, contract: Table, cols, extras, typed: str):
     checked = ident("checked_" + t)
     _view(con, f"checked_{t}", "SELECT " + ", ".join(out) + f" FROM ({typed})", store=st.store)
     key = [k for k in contract.key if k in cols]
+    unique = contract.unique_key and bool(key)
+    keys = ", ".join(ident(k) for k in key)
+    # a first, small query counts the rows, the usable ones, those breaking each rule
+    # and the duplicate keys among the usable rows: the details (lines, examples,
+    # reasons) are asked for only when something is wrong
+    counts = ["count(*)", "count(*) FILTER (WHERE _r0 IS NULL)"]
+    counts += [f"count(*) FILTER (WHERE {r.condition if r.reason else f'({r.condition}) AND _r0 IS NULL'})"
+               for r in rules]
+    if unique:
+        counts.append(f"count(*) FILTER (WHERE _r0 IS NULL) - count(DISTINCT row({keys})) "
+                      "FILTER (WHERE _r0 IS NULL)")
+    first = con.sql(f"SELECT {', '.join(counts)} FROM {checked}").fetchall()[0]
+    n_dups = int(first[-1]) if unique else 0
     source = checked
     reason = "_r0"
-    if contract.unique_key and key:
+    if n_dups:
         # duplicates among the rows with no other problem: the first line of each key
-        # is kept, the others are kept aside (rows of dups_<t>, usually none)
-        keys = ", ".join(ident(k) for k in key)
+        # is kept, the others are kept aside (the rows of dups_<t>)
         on = " AND ".join(f"c.{ident(k)} IS NOT DISTINCT FROM g.{ident(k)}" for k in key)
         _view(con, f"dups_{t}", f"WITH c AS MATERIALIZED (SELECT {keys}, {ident(LINE)} FROM {checked} "
               f"WHERE _r0 IS NULL) SELECT c.{ident(LINE)}, g._first FROM c JOIN (SELECT {keys}, "
@@ -343,7 +355,14 @@ def _build_checked(con, st, contract: Table, cols, extras, typed: str):
         kept.append(f"CASE WHEN {nulled[c]} THEN NULL ELSE {ident(c)} END AS {ident(c)}"
                     if c in nulled else ident(c))
     kept += [ident(e) for e in extras] + [ident(LINE)]
-    # one aggregate query for every rule, plus duplicates and the counts
+    where = "WHERE _r0 IS NULL" + (f" AND {ident(LINE)} NOT IN (SELECT {ident(LINE)} FROM "
+                                   f"{ident('dups_' + t)})" if n_dups else "")
+    _view(con, f"kept_{t}", "SELECT " + ", ".join(kept) + f" FROM {checked} {where}")
+    st.rows_read, st.kept_rows = int(first[0]), int(first[1]) - n_dups
+    if not n_dups and not any(first[2:2 + len(rules)]):
+        st.rejected = _no_rows(con, t)
+        return
+    # the details: one aggregate query for every rule, plus duplicates
     aggs = ["count(*)", "count(*) FILTER (WHERE _reason IS NULL)"]
     for r in rules:
         # a rule that keeps the row counts the rows kept; those rejected for another
@@ -361,10 +380,6 @@ def _build_checked(con, st, contract: Table, cols, extras, typed: str):
              "list(_reason ORDER BY _line) FILTER (WHERE _r0 IS NULL AND _reason IS NOT NULL)[1:3]"]
     row = con.sql(f"SELECT {', '.join(aggs)} FROM {with_reason}").fetchall()[0]
     st.rows_read, st.kept_rows = int(row[0]), int(row[1])
-    n_dups = int(row[-3] or 0)
-    where = "WHERE _r0 IS NULL" + (f" AND {ident(LINE)} NOT IN (SELECT {ident(LINE)} FROM "
-                                   f"{ident('dups_' + t)})" if n_dups else "")
-    _view(con, f"kept_{t}", "SELECT " + ", ".join(kept) + f" FROM {checked} {where}")
     k = 2
     for r in rules:
         n, lines, examples, elsewhere = row[k], row[k + 1], row[k + 2], int(row[k + 3] or 0)
@@ -391,10 +406,14 @@ def _build_checked(con, st, contract: Table, cols, extras, typed: str):
         ordered = [c for c in st.rejected.columns if c not in (LINE, "_reason")] + ["_reason", LINE]
         st.rejected = st.rejected[ordered]
     else:
-        src_cols = [c for c in _columns(con, f"src_{t}")[0] if c != LINE]
-        st.rejected = pd.DataFrame({c: pd.Series(dtype="object")
-                                    for c in src_cols + ["_reason"]}).assign(
-            **{LINE: pd.Series(dtype="int64")})
+        st.rejected = _no_rows(con, t)
+
+
+def _no_rows(con, t: str) -> pd.DataFrame:
+    # the empty ds.rejected[t]: the columns of the source, _reason and _line
+    src_cols = [c for c in _columns(con, f"src_{t}")[0] if c != LINE]
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in src_cols + ["_reason"]}).assign(
+        **{LINE: pd.Series(dtype="int64")})
 
 
 def release(con, stages: dict) -> None:
@@ -440,21 +459,25 @@ def check_relations(con, stages: dict, now=None) -> list:
         checks = _relation_checks(t, st, stages, now)
         if not checks:
             continue
-        # one query per table: every check a filtered aggregate, each reference a
-        # LEFT JOIN on the distinct kept keys of its table
-        aggs, joins = [], []
-        for k, (_, _, cond, extra, join) in enumerate(checks):
+        # one query per table: every check a filtered count, each reference a LEFT
+        # JOIN on the distinct kept keys of its table; a second one for the example
+        # lines of the checks that found rows
+        joins = " ".join(join for *_, join in checks if join)
+        source = f"FROM {ident('kept_' + t)} k {joins}"
+        found = con.sql("SELECT " + ", ".join(f"count(*) FILTER (WHERE {cond})" for _, _, cond, _, _ in checks)
+                        + f" {source}").fetchall()[0]
+        failed = [check for check, n in zip(checks, found) if n]
+        if not failed:
+            continue
+        aggs = []
+        for _, _, cond, extra, _ in failed:
             aggs += [f"count(*) FILTER (WHERE {cond})",
                      f"list(k.{ident(LINE)} ORDER BY k.{ident(LINE)}) FILTER (WHERE {cond})[1:{EXAMPLES}]",
                      extra]
-            if join:
-                joins.append(join)
-        row = con.sql(f"SELECT {', '.join(aggs)} FROM {ident('kept_' + t)} k "
-                      + " ".join(joins)).fetchall()[0]
-        for k, (kind, what, _, _, _) in enumerate(checks):
+        row = con.sql(f"SELECT {', '.join(aggs)} {source}").fetchall()[0]
+        for k, (kind, what, _, _, _) in enumerate(failed):
             n, lines, extra = row[3 * k], row[3 * k + 1], row[3 * k + 2]
-            if n:
-                issues.append(_relation_issue(t, st, kind, what, int(n), list(lines), extra, now))
+            issues.append(_relation_issue(t, st, kind, what, int(n), list(lines), extra, now))
     return issues
 
 
