@@ -200,18 +200,25 @@ def _typed_sql(con, st, contract: Table, cols, extras, dtypes, locale, timezone,
     # typed value of each cell with its raw text
     t = st.table
     kinds = {c: contract.column(c).kind for c in cols}
-    clean = [f"{prepare(c, 'id', dtypes[c])} AS {ident('_t:' + c)}" for c in cols]
-    clean += [f"CAST({ident(c)} AS VARCHAR) AS {ident('_raw:' + c)}" for c in cols]
     keep = [ident(e) for e in extras] + [ident(LINE)]
-    level1 = "SELECT " + ", ".join(clean + keep) + f" FROM {ident('src_' + t)}"
-    tokens = [f"{null_tokens('_t:' + c)} AS {ident('_t:' + c)}"
-              if kinds[c] not in ("id", "str") and family(dtypes[c]) in ("text", "other")
-              else ident("_t:" + c) for c in cols]
-    level2 = ("SELECT " + ", ".join(tokens + [ident("_raw:" + c) for c in cols] + keep)
-              + f" FROM ({level1})")
-    # the reading decisions (day-first dates, decimal commas) in one pass over the text
-    decisions = decide(con.sql(level2), {"_t:" + c: k for c, k in kinds.items()},
-                       {"_t:" + c: dtypes[c] for c in cols}, locale, prepared=True)
+
+    def cleaned(columns, raw=True, kept=()):
+        level1 = [f"{prepare(c, 'id', dtypes[c])} AS {ident('_t:' + c)}" for c in columns]
+        level1 += [f"CAST({ident(c)} AS VARCHAR) AS {ident('_raw:' + c)}" for c in columns if raw]
+        level2 = [f"{null_tokens('_t:' + c)} AS {ident('_t:' + c)}"
+                  if kinds[c] not in ("id", "str") and family(dtypes[c]) in ("text", "other")
+                  else ident("_t:" + c) for c in columns]
+        level2 += [ident("_raw:" + c) for c in columns if raw]
+        return (f"SELECT {', '.join(level2 + list(kept))} FROM (SELECT {', '.join(level1 + list(kept))} "
+                f"FROM {ident('src_' + t)})")
+
+    # the reading decisions (day-first dates, decimal commas) in one pass over the
+    # text of the columns that need one
+    asked = [c for c in cols if family(dtypes[c]) == "text"
+             and kinds[c] in ("datetime", "date", "money", "number", "int")]
+    decisions = decide(con.sql(cleaned(asked, raw=False)), {"_t:" + c: kinds[c] for c in asked},
+                       {"_t:" + c: dtypes[c] for c in asked}, locale, prepared=True) if asked else {}
+    level2 = cleaned(cols, kept=keep)
     select = []
     for c in cols:
         p = parse_column("_t:" + c, kinds[c], dtypes[c], decisions.get("_t:" + c),
