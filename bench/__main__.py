@@ -11,7 +11,9 @@ cached under ``bench/data/`` (git-ignored). Then, run after run, interleaved:
 * ``kit-refs`` / ``duckdb-sql`` / ``pandas-hand``: eight reference KPIs through the
   kit and by hand, results checked equal;
 * ``load-parquet`` / ``load-csv``: ``kit.load_dataset`` per backend, a fresh process
-  per load (clean peak memory);
+  per load (clean peak memory); for Parquet, the same load by hand-written DuckDB SQL
+  with the same checks (:mod:`bench.load_reference`, engines ``ref-<backend>``), and
+  the ratio kit / reference of each backend;
 * ``widget-refresh`` (100,000 leads): a filter change recomputing the KPI table and
   figure of the explorer, no browser;
 * ``scorecard``: the headline scorecard of the last complete month of data/sample
@@ -237,6 +239,19 @@ def bench_loads(rec: Recorder, leads: int, runs: int, csv_max: int) -> None:
                     log(f"run {r + 1} {task} {backend} {res['seconds']:.2f} s, {res['rss']:.0f} MiB")
                 except Exception as exc:
                     rec.error(task, f"kit-{backend}", leads, exc)
+                    continue
+                if fmt != "parquet":
+                    continue
+                try:  # the reference, right after the kit: a ratio of the same run
+                    ref = child_json([sys.executable, "-m", "bench.tasks", "load_ref", str(paths[fmt]),
+                                      backend])
+                    rec.add(task, f"ref-{backend}", leads, ref["seconds"], ref["rss"])
+                    rec.extra.setdefault(("ratio", f"kit-{backend}/ref-{backend}", leads, task),
+                                         []).append(res["seconds"] / ref["seconds"])
+                    log(f"run {r + 1} {task} reference {backend} {ref['seconds']:.2f} s, "
+                        f"{ref['rss']:.0f} MiB")
+                except Exception as exc:
+                    rec.error(task, f"ref-{backend}", leads, exc)
 
 
 def bench_widget(rec: Recorder, runs: int) -> None:
@@ -320,6 +335,14 @@ def summarise(rec: Recorder, leads_list, runs, info) -> dict:
                     ratios.append({"task": ref, "ratio": f"{kit_engine}/{hand}", "leads": leads,
                                    "value": a / b,
                                    "median_of_run_ratios": statistics.median(per_run) if per_run else None})
+        for backend in ENGINES:  # load: the kit against the hand-written SQL, per backend
+            a = med.get(("load-parquet", f"kit-{backend}", leads))
+            b = med.get(("load-parquet", f"ref-{backend}", leads))
+            if a and b:
+                per_run = rec.extra.get(("ratio", f"kit-{backend}/ref-{backend}", leads, "load-parquet"))
+                ratios.append({"task": "load-parquet", "ratio": f"kit-{backend}/ref-{backend}",
+                               "leads": leads, "value": a / b,
+                               "median_of_run_ratios": statistics.median(per_run) if per_run else None})
     equal = bool(rec.equal) and all(rec.equal.values())
     return {"machine": info, "runs": runs, "leads": list(leads_list), "rows": rows, "ratios": ratios,
             "equal": equal,

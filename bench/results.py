@@ -29,6 +29,8 @@ TARGETS = (
      ("refs-8", "kit-pandas/pandas-hand", None), 1.1),
     ("DuckDB backend peak memory <= 1024 MiB (kit suite + references, Parquet)", "rss",
      ("kit-suite", "kit-duckdb", None), 1024.0),
+    ("load + check of the Parquet folder, DuckDB backend <= 2x hand-written DuckDB SQL doing the same",
+     "ratio", ("load-parquet", "kit-duckdb/ref-duckdb", None), 2.0),
     ("out of core: DuckDB load of the Parquet folder peaks at <= 0.25x the pandas load's memory",
      "rss_ratio", ("load-parquet", "kit-duckdb/kit-pandas", None), 0.25),
     ("widget refresh <= 0.2 s (100,000 leads, pandas)", "median",

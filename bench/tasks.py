@@ -1,7 +1,9 @@
 """Bench tasks that run in a fresh process each: loading, widget refresh.
 
 ``python -m bench.tasks load PATH BACKEND`` loads a dataset folder and prints one
-JSON line (seconds, peak RSS in MiB). ``python -m bench.tasks scorecard PATH BACKEND
+JSON line (seconds, peak RSS in MiB); ``python -m bench.tasks load_ref PATH BACKEND``
+does the same with the hand-written DuckDB SQL of :mod:`bench.load_reference`
+(Parquet folders). ``python -m bench.tasks scorecard PATH BACKEND
 RUNS`` times :func:`kit.scorecard.scorecard` of the last complete month as the
 dashboard redraws it on a filter change (a new team each time, after a first
 untimed call). ``python -m bench.tasks widget PATH BACKEND
@@ -26,6 +28,15 @@ def load(path: str, backend: str) -> dict:
     ds = kit.load_dataset(path, backend=backend)
     seconds = time.perf_counter() - t0
     return {"seconds": seconds, "rss": peak_rss_mib(), "rows": {t: None for t in ds.tables}}
+
+
+def load_ref(path: str, backend: str) -> dict:
+    from bench.load_reference import load_reference
+
+    t0 = time.perf_counter()
+    out = load_reference(path, backend)
+    seconds = time.perf_counter() - t0
+    return {"seconds": seconds, "rss": peak_rss_mib(), "rows": {t: None for t in out["tables"]}}
 
 
 def widget(path: str, backend: str, runs: int) -> dict:
@@ -74,6 +85,8 @@ if __name__ == "__main__":  # pragma: no cover
     what = sys.argv[1]
     if what == "load":
         res = load(sys.argv[2], sys.argv[3])
+    elif what == "load_ref":
+        res = load_ref(sys.argv[2], sys.argv[3])
     elif what == "widget":
         res = widget(sys.argv[2], sys.argv[3], int(sys.argv[4]))
     elif what == "scorecard":

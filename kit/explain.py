@@ -50,7 +50,6 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
 
 from kit import registry
 from kit.api import compute
@@ -251,6 +250,8 @@ def _group_index(frames, keys) -> pd.DataFrame:
 
 def _matrices(units: pd.DataFrame, keys, unit, groups, measures):
     """Per measure, a sparse (unit x group) matrix of the measure, and the unit count."""
+    from scipy import sparse  # scipy loaded when a change is explained, not with kit
+
     rows = units.merge(groups, on=keys, how="left")
     order = np.sort(pd.unique(rows[unit].astype(str)).astype(str))
     u = pd.Index(order).get_indexer(rows[unit].astype(str))

@@ -44,6 +44,11 @@ def test_rows_and_ratios_have_the_documented_fields(small_run):
             assert r["peak_rss_mib"] > 0
     names = {r["ratio"] for r in summary["ratios"] if r["task"] == "refs-8"}
     assert names == {"kit-duckdb/duckdb-sql", "kit-pandas/pandas-hand"}
+    for engine in ("ref-pandas", "ref-polars", "ref-duckdb"):  # the load's reference, per backend
+        assert ("load-parquet", engine) in tasks
+    loads = {r["ratio"]: r["value"] for r in summary["ratios"] if r["task"] == "load-parquet"}
+    assert set(loads) == {"kit-pandas/ref-pandas", "kit-polars/ref-polars", "kit-duckdb/ref-duckdb"}
+    assert all(v > 0 for v in loads.values())
 
 
 def test_results_page_lists_every_target(small_run):
@@ -51,6 +56,7 @@ def test_results_page_lists_every_target(small_run):
     rows = targets(summary)
     assert len(rows) >= 7 and all(v in ("met", "missed", "not measured") or v.startswith("for information") for _, _, v in rows)
     assert "## Targets" in page and "kit on DuckDB <= 1.3x DuckDB SQL" in page
+    assert "DuckDB backend <= 2x hand-written DuckDB SQL doing the same" in page
     assert "References equal to the kit: **True**" in page
 
 
@@ -58,3 +64,37 @@ def test_unknown_task_is_refused(capsys):
     with pytest.raises(SystemExit):
         main(["--only", "suite,nope"])
     assert "unknown task(s) ['nope']; allowed: suite, refs, load" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("backend", ["pandas", "duckdb"])
+def test_load_reference_keeps_and_counts_what_the_kit_does(tmp_path, backend):
+    import pandas as pd
+
+    import kit
+    from bench.load_reference import load_reference
+
+    day = pd.Timestamp("2026-01-05")
+    pd.DataFrame({"rep_id": ["R1", "R2", "R2", None], "name": ["A", "B", "B2", "C"]}).to_parquet(
+        tmp_path / "reps.parquet")
+    pd.DataFrame({"lead_id": ["L1", "L2", "L3", "L3", None, "L1"],
+                  "created_at": [day, day, pd.NaT, day, day, day],
+                  "rep_id": ["R1", "R9", "R1", "R2", "R1", "R1"],
+                  "converted_at": [day - pd.Timedelta(days=2), None, None, None, None, None]}).to_parquet(
+        tmp_path / "leads.parquet")
+    pd.DataFrame({"response_id": ["S1", "S2"], "responded_at": [day, day], "kind": ["nps", "NPS"],
+                  "score": [9, 42]}).to_parquet(tmp_path / "surveys.parquet")
+    ref = load_reference(tmp_path, backend)
+    ds = kit.load_dataset(tmp_path, backend=backend)
+    assert ref["rows_read"] == ds.rows_read
+    for t, frame in ref["tables"].items():
+        kept = frame.shape[0] if hasattr(frame, "shape") else frame.count("*").fetchone()[0]
+        got = ds.tables[t]
+        assert kept == (got.shape[0] if hasattr(got, "shape") else got.count("*").fetchone()[0]), t
+    counts = {}
+    for r in ds.issues[ds.issues["severity"] != "info"].itertuples():
+        counts.setdefault(r.table, {})
+        counts[r.table][r.rule] = counts[r.table].get(r.rule, 0) + r.count
+    assert {t: p for t, p in ref["problems"].items() if p} == counts
+    assert counts == {"reps": {"required": 1, "duplicate": 1},
+                      "leads": {"required": 2, "duplicate": 1, "orphan": 1, "order": 1},
+                      "surveys": {"range": 1}}

@@ -23,7 +23,6 @@ import re
 import zoneinfo
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
 from kit.contract import TABLE_NAMES
@@ -41,7 +40,7 @@ from kit.io.output import BACKENDS, materialise, open_store
 from kit.io.presets import discover_preset
 from kit.io.raw import is_url
 from kit.io.sources import discover
-from kit.io.validate import check_relations, stage_table
+from kit.io.validate import check_relations, release, stage_table
 
 LOCALES = ("auto", "fr", "en")
 
@@ -172,7 +171,8 @@ def load_dataset(source, *, preset=None, mapping=None, backend="pandas", strict=
     as_of = _check_as_of(as_of)
     cached = cache.read(key)
     if cached is not None:  # KIT_LOAD_CACHE: the same files loaded with the same options
-        return with_as_of(cached, as_of)
+        # stored with the default as_of (the latest timestamp): set again only when given
+        return cached if as_of is None else with_as_of(cached, as_of)
     label = source_label(source)
     notes, money, convert = [], None, None
     rates = check_rates(rates)
@@ -185,6 +185,8 @@ def load_dataset(source, *, preset=None, mapping=None, backend="pandas", strict=
                              "(its currency column says the currency of each deal); without "
                              "preset=, convert the amounts before loading.")
     currency, convert = settle(money, currency, rates)
+    import duckdb  # loaded with the first dataset, not with kit
+
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
     con.execute("SET enable_progress_bar = false")
@@ -198,10 +200,11 @@ def load_dataset(source, *, preset=None, mapping=None, backend="pandas", strict=
     stages = {}
     for table in TABLE_NAMES:
         if table in raws:
-            # in-memory backends hold every row anyway: check them once, in a table
+            # the checked rows are computed once, in a temporary table that the checks,
+            # the derived tables and the output read (for Parquet and DuckDB sources,
+            # DuckDB's memory is limited: the table spills to the temporary folder)
             st = stage_table(con, raws[table], maps.get(table), locale=locale,
-                             timezone=timezone, currency=currency,
-                             store=backend != "duckdb" or not raws[table].lazy)
+                             timezone=timezone, currency=currency, store=True)
             problems += st.structural
             stages[table] = st
     raise_structural(problems, label)
@@ -227,8 +230,11 @@ def load_dataset(source, *, preset=None, mapping=None, backend="pandas", strict=
               for t in TABLE_NAMES if t in columns}
     rejected = {t: st.rejected for t, st in stages.items()}
     if backend == "duckdb":
+        # the tables are stored by materialise: the checked rows and the frames read
+        # are not needed any more
+        release(con, stages)
         for t, raw in raws.items():
-            if not raw.lazy:  # stored in DuckDB by materialise: the frames are not needed
+            if not raw.lazy:
                 con.unregister(f"frame_{t}")
     else:
         con.close()
@@ -238,7 +244,8 @@ def load_dataset(source, *, preset=None, mapping=None, backend="pandas", strict=
                  rows_read={t: int(st.rows_read) for t, st in stages.items()})
     if key is not None and cache.cache_dir() is not None:
         cache.write(key, ds)
-    return with_as_of(ds, as_of)
+    # ds.as_of is already the latest timestamp (the default): not computed twice
+    return ds if as_of is None else with_as_of(ds, as_of)
 
 
 def _check_as_of(as_of):

@@ -44,6 +44,9 @@ MIN_DATE, MAX_DATE = "1900-01-01", "2200-12-31"
 _TZ_RE = r"\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|z|UTC|[+-]\d{2}(:?\d{2})?)$"
 _DMY_RE = r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})(\D|$)"
 _DMY_START_RE = r"^\d{1,2}[/.-]\d{1,2}[/.-]\d"
+_DMY_HEAD_RE = r"^\d{1,2}[/.-]"
+#: Code points trimmed from both ends of a cell: space, tab, line breaks, no-break spaces.
+_BLANKS = (32, 9, 10, 13, 160, 8239)
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,14 @@ def _text(col: str, dtype: str) -> str:
         raw = f"CASE WHEN {c} THEN 'true' WHEN NOT {c} THEN 'false' END"
     else:
         raw = f"CAST({c} AS VARCHAR)"
-    return f"NULLIF(trim({raw}, ' ' || chr(9) || chr(10) || chr(13) || chr(160) || chr(8239)), '')"
+    trimmed = f"NULLIF(trim({raw}, {' || '.join(f'chr({k})' for k in _BLANKS)}), '')"
+    if fam not in ("text", "other"):
+        return trimmed
+    # trimming with a set of characters is slow: only cells that start or end with
+    # one of them are trimmed (right() counts code points, as trim does)
+    blanks = literal_list(_BLANKS)
+    return (f"CASE WHEN ascii({raw}) IN {blanks} OR ascii(right({raw}, 1)) IN {blanks} "
+            f"THEN {trimmed} ELSE NULLIF({raw}, '') END")
 
 
 def _token_text(col: str, dtype: str) -> str:
@@ -105,11 +115,13 @@ def _token_text(col: str, dtype: str) -> str:
 def decide(rel, kinds: dict, dtypes: dict, locale: str = "auto", *, prepared: bool = False) -> dict:
     """Per-column reading decisions for the text columns of relation ``rel``.
 
-    Returns ``{column: {"dayfirst": bool}}`` for date columns and
+    Returns ``{column: {"dayfirst": bool, "formats": [...]}}`` for date columns and
     ``{column: {"decimal_comma": bool}}`` for number columns (``prepared``: the
     columns hold the output of :func:`prepare`). ``locale`` ``"fr"``
     or ``"en"`` settles ambiguous columns (``03/04/2025``, ``1,234``); ``"auto"``
-    reads them the French way.
+    reads them the French way. All columns are decided in one pass over ``rel``:
+    the counts that tell day-first dates and decimal commas, and the shapes of the
+    date cells (digits written as 9), from which the formats are taken.
 
     Examples
     --------
@@ -125,11 +137,17 @@ def decide(rel, kinds: dict, dtypes: dict, locale: str = "auto", *, prepared: bo
             continue
         t = ident(col) if prepared else _token_text(col, dtypes[col])
         if kind in ("datetime", "date"):
-            first = f"TRY_CAST(regexp_extract({t}, {literal(_DMY_RE)}, 1) AS INTEGER)"
-            second = f"TRY_CAST(regexp_extract({t}, {literal(_DMY_RE)}, 2) AS INTEGER)"
-            aggs += [f"count(*) FILTER (WHERE {first} > 12)", f"count(*) FILTER (WHERE {second} > 12)"]
+            # only cells starting like 31/12 or 1.2. are read further (ISO dates are not)
+            dmy = f"regexp_matches({t}, {literal(_DMY_HEAD_RE)})"
+            first = f"CASE WHEN {dmy} THEN TRY_CAST(regexp_extract({t}, {literal(_DMY_RE)}, 1) AS INTEGER) END"
+            second = f"CASE WHEN {dmy} THEN TRY_CAST(regexp_extract({t}, {literal(_DMY_RE)}, 2) AS INTEGER) END"
+            aggs += [f"count(*) FILTER (WHERE {first} > 12)", f"count(*) FILTER (WHERE {second} > 12)",
+                     f"histogram(CASE WHEN {dmy} THEN translate({t}, '0123456789', '9999999999') END)"]
             plan.append((col, "date"))
         elif kind in ("money", "number", "int"):
+            if locale in ("fr", "en"):  # settled by the locale: nothing to count
+                plan.append((col, locale))
+                continue
             c = f"regexp_replace({t}, {literal(SPACES)}, '', 'g')"
             comma = r",\d{1,2}$|,\d{4,}$|\.\d{3},|^[-+]?\d{1,3}(\.\d{3}){2,}$"
             dot = r"\.\d{1,2}$|\.\d{4,}$|,\d{3}\.|^[-+]?\d{1,3}(,\d{3}){2,}$"
@@ -138,23 +156,22 @@ def decide(rel, kinds: dict, dtypes: dict, locale: str = "auto", *, prepared: bo
             plan.append((col, "number"))
     if not plan:
         return {}
-    row = rel.aggregate(", ".join(aggs)).fetchall()[0]
+    row = rel.aggregate(", ".join(aggs)).fetchall()[0] if aggs else ()
     out, k = {}, 0
     for col, what in plan:
+        if what in ("fr", "en"):
+            out[col] = {"decimal_comma": what == "fr"}
+            continue
         a, b = row[k], row[k + 1]
         k += 2
         if what == "date":
             dayfirst = a >= b if (a or b) else locale != "en"
-            out[col] = {"dayfirst": dayfirst, **_shapes(rel, col, prepared, dtypes[col], dayfirst)}
+            out[col] = {"dayfirst": dayfirst, **_shapes(row[k] or {}, dayfirst)}
+            k += 1
+        elif a or b:
+            out[col] = {"decimal_comma": a > b}
         else:
-            if locale == "fr":
-                out[col] = {"decimal_comma": True}
-            elif locale == "en":
-                out[col] = {"decimal_comma": False}
-            elif a or b:
-                out[col] = {"decimal_comma": a > b}
-            else:
-                out[col] = {"decimal_comma": True}
+            out[col] = {"decimal_comma": True}
     return out
 
 
@@ -175,19 +192,43 @@ def prepare(col: str, kind: str, dtype: str) -> str:
     return _text(col, dtype) if kind in ("id", "str") else _token_text(col, dtype)
 
 
-def _shapes(rel, col: str, prepared: bool, dtype: str, dayfirst: bool) -> dict:
-    """The day/month/year formats a text date column uses (its cells' shapes, digits as 9)."""
-    t = ident(col) if prepared else _token_text(col, dtype)
-    sigs = rel.aggregate(f"translate({t}, '0123456789', '9999999999') AS sig, count(*) AS n",
-                         "sig").order("n DESC").limit(200).fetchall()
+def _shapes(counts: dict, dayfirst: bool) -> dict:
+    """The day/month/year formats of a text date column from ``{shape: count}`` of its cells.
+
+    The 200 most frequent shapes of the cells that start like a day/month/year date
+    are read (digits written as 9), two-digit years first: ``"%Y"`` would read 25 as
+    the year 25.
+
+    Examples
+    --------
+    >>> _shapes({"99/99/9999": 3, "9/9/99": 1, "yesterday": 1}, True)
+    {'formats': ['%d/%m/%y', '%d/%m/%Y']}
+    """
     formats = []
-    for sig, _ in sigs:
+    for sig, _ in sorted(counts.items(), key=lambda kv: -kv[1])[:200]:
         f = dmy_format(sig, dayfirst) if sig else None
         if f and f not in formats:
             formats.append(f)
-    # two-digit years first: "%Y" would read 25 as the year 25
     formats.sort(key=lambda f: "%Y" in f)
     return {"formats": formats}
+
+
+def null_tokens(col: str) -> str:
+    """SQL of the cleaned text in column ``col`` with the tokens of :data:`NULL_TOKENS` set to NULL.
+
+    ``col`` holds :func:`prepare`'s output for an ``id`` column (text trimmed, blanks
+    as NULL); the result is what :func:`prepare` gives for typed kinds, computed from it.
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> duckdb.sql(f"SELECT {null_tokens('x')} FROM (VALUES ('N/A'), ('12')) t(x)").fetchall()
+    [(None,), ('12',)]
+    """
+    c = ident(col)
+    longest = max(len(tok) for tok in NULL_TOKENS)
+    return (f"CASE WHEN length({c}) <= {longest} AND lower({c}) IN {literal_list(NULL_TOKENS)} "
+            f"THEN NULL ELSE {c} END")
 
 
 def dmy_format(shape: str, dayfirst: bool = True) -> str | None:

@@ -1,18 +1,23 @@
 """The rules of the data contract, checked in DuckDB, every problem collected at once.
 
-For each table, :func:`stage_table` builds a chain of DuckDB views::
+For each table, :func:`stage_table` makes a few set-based passes in DuckDB::
 
-    raw_<t>      the table as read (text for CSV/Excel, typed for Parquet/SQL), with _line
-    src_<t>      columns renamed (mapping, snake case), value maps applied
-    prep_<t>     the text of each cell trimmed, blanks as NULL
-    typed_<t>    every contract column read as its kind (kit.io.parse)
-    checked_<t>  _reason: why the row cannot be used (NULL when it can); a
-                 temporary table, computed once, unless the source is lazy
-    kept_<t>     the usable rows, out-of-range optional values set to missing
+    raw_<t>      view: the table as read (text for CSV/Excel, typed for Parquet/SQL), with _line
+    src_<t>      view: columns renamed (mapping, snake case), value maps applied
+    (decide)     one aggregate over the cleaned text: day-first dates, decimal
+                 commas and the shapes of the date cells (kit.io.parse)
+    checked_<t>  one pass over the source: each cell trimmed, read as its kind,
+                 every row rule computed at once and the row tagged with _r0, its
+                 reasons (NULL when usable); a temporary table, computed once,
+                 unless the source is lazy (then a view)
+    dups_<t>     the rows whose key an earlier usable row has (grouped on the
+                 keys of the usable rows; usually empty)
+    kept_<t>     view: the usable rows, out-of-range optional values set to missing
 
 and one aggregate query counts each rule's failures with example line numbers.
 Cross-table checks (:func:`check_relations`: orphan references, events out of order,
-future dates) run on the ``kept_`` views and flag rows without removing them.
+future dates) run on the ``kept_`` views, one query per table (references as
+joins on the kept keys of the other table), and flag rows without removing them.
 
 Rules, severities and what happens to the row:
 
@@ -58,7 +63,7 @@ from kit.io._sqltext import ident, literal, literal_list
 from kit.io.files import LINE
 from kit.io.issues import EXAMPLES, Issue, Structural
 from kit.io.mapping import rename_plan, value_maps
-from kit.io.parse import decide, parse_column, prepare
+from kit.io.parse import decide, family, null_tokens, parse_column, prepare
 
 FALLIBLE = ("datetime", "date", "money", "number", "int", "bool")
 
@@ -184,31 +189,43 @@ def stage_table(con, raw, spec: dict | None, *, locale="auto", timezone="Europe/
                                f"{raw.origin}: column(s) {extras} are not in the contract of {t!r} and "
                                f"are kept as they are{hints}. Known columns: {contract.names}."))
     st.columns = contract_cols + extras
-    _build_typed(con, st, contract, contract_cols, extras, dtypes, locale, timezone, currency)
-    _build_checked(con, st, contract, contract_cols, extras)
+    typed = _typed_sql(con, st, contract, contract_cols, extras, dtypes, locale, timezone, currency)
+    _build_checked(con, st, contract, contract_cols, extras, typed)
     return st
 
 
-def _build_typed(con, st, contract: Table, cols, extras, dtypes, locale, timezone, currency):
-    # two projections: the cleaned text of each cell, then its typed value, so
-    # that each expression is computed once per cell
+def _typed_sql(con, st, contract: Table, cols, extras, dtypes, locale, timezone, currency) -> str:
+    # nested projections, each expression computed once per cell: the trimmed text
+    # (blanks as NULL), then the null tokens (NA, null...) of typed kinds, then the
+    # typed value of each cell with its raw text
     t = st.table
     kinds = {c: contract.column(c).kind for c in cols}
-    prep = [f"{prepare(c, kinds[c], dtypes[c])} AS {ident('_t:' + c)}" for c in cols]
-    prep += [f"CAST({ident(c)} AS VARCHAR) AS {ident('_raw:' + c)}" for c in cols]
-    prep += [ident(e) for e in extras] + [ident(LINE)]
-    _view(con, f"prep_{t}", "SELECT " + ", ".join(prep) + f" FROM {ident('src_' + t)}")
-    prepped = con.sql(f"SELECT * FROM {ident('prep_' + t)}")
-    decisions = decide(prepped, {"_t:" + c: k for c, k in kinds.items()},
-                       {"_t:" + c: dtypes[c] for c in cols}, locale, prepared=True)
+    keep = [ident(e) for e in extras] + [ident(LINE)]
+
+    def cleaned(columns, raw=True, kept=()):
+        level1 = [f"{prepare(c, 'id', dtypes[c])} AS {ident('_t:' + c)}" for c in columns]
+        level1 += [f"CAST({ident(c)} AS VARCHAR) AS {ident('_raw:' + c)}" for c in columns if raw]
+        level2 = [f"{null_tokens('_t:' + c)} AS {ident('_t:' + c)}"
+                  if kinds[c] not in ("id", "str") and family(dtypes[c]) in ("text", "other")
+                  else ident("_t:" + c) for c in columns]
+        level2 += [ident("_raw:" + c) for c in columns if raw]
+        return (f"SELECT {', '.join(level2 + list(kept))} FROM (SELECT {', '.join(level1 + list(kept))} "
+                f"FROM {ident('src_' + t)})")
+
+    # the reading decisions (day-first dates, decimal commas) in one pass over the
+    # text of the columns that need one
+    asked = [c for c in cols if family(dtypes[c]) == "text"
+             and kinds[c] in ("datetime", "date", "money", "number", "int")]
+    decisions = decide(con.sql(cleaned(asked, raw=False)), {"_t:" + c: kinds[c] for c in asked},
+                       {"_t:" + c: dtypes[c] for c in asked}, locale, prepared=True) if asked else {}
+    level2 = cleaned(cols, kept=keep)
     select = []
     for c in cols:
         p = parse_column("_t:" + c, kinds[c], dtypes[c], decisions.get("_t:" + c),
                          timezone=timezone, currency=currency, prepared=True)
         select += [f"{p.value} AS {ident(c)}", f"{p.present} AS {ident('_present:' + c)}",
                    ident("_raw:" + c)]
-    select += [ident(e) for e in extras] + [ident(LINE)]
-    _view(con, f"typed_{t}", "SELECT " + ", ".join(select) + f" FROM {ident('prep_' + t)}")
+    return "SELECT " + ", ".join(select + keep) + f" FROM ({level2})"
 
 
 @dataclass
@@ -290,51 +307,88 @@ def _allowed_text(kind: str) -> str:
     }[kind]
 
 
-def _build_checked(con, st, contract: Table, cols, extras):
+def _build_checked(con, st, contract: Table, cols, extras, typed: str):
     t = st.table
     rules = _rules(st, contract, cols)
     reasons = [f"CASE WHEN {r.condition} THEN {r.reason} END" for r in rules if r.reason]
     r0 = f"NULLIF(concat_ws('; ', {', '.join(reasons)}), '')" if reasons else "CAST(NULL AS VARCHAR)"
-    _view(con, f"pre_{t}", f"SELECT *, {r0} AS _r0 FROM {ident('typed_' + t)}")
+    # the raw text of a cell is kept only where one of its column's rules fails (the
+    # examples of the messages)
+    failing = {}
+    for r in rules:
+        if r.example:
+            failing.setdefault(r.column, []).append(r.condition)
+    out = [x for c in cols for x in (ident(c), ident("_present:" + c))]
+    out += [f"CASE WHEN {' OR '.join(f'({cond})' for cond in conds)} THEN {ident('_raw:' + c)} END "
+            f"AS {ident('_ex:' + c)}" for c, conds in failing.items()]
+    out += [ident(e) for e in extras] + [ident(LINE), f"{r0} AS _r0"]
+    # one pass over the source: every row typed and tagged with its reasons, stored
+    # once (a view when the source is lazy)
+    checked = ident("checked_" + t)
+    _view(con, f"checked_{t}", "SELECT " + ", ".join(out) + f" FROM ({typed})", store=st.store)
     key = [k for k in contract.key if k in cols]
-    if contract.unique_key and key:
-        part = ", ".join(ident(k) for k in key) + ", (_r0 IS NULL)"
-        win = f"OVER (PARTITION BY {part} ORDER BY {ident(LINE)})"
+    unique = contract.unique_key and bool(key)
+    keys = ", ".join(ident(k) for k in key)
+    # a first, small query counts the rows, the usable ones, those breaking each rule
+    # and the duplicate keys among the usable rows: the details (lines, examples,
+    # reasons) are asked for only when something is wrong
+    counts = ["count(*)", "count(*) FILTER (WHERE _r0 IS NULL)"]
+    counts += [f"count(*) FILTER (WHERE {r.condition if r.reason else f'({r.condition}) AND _r0 IS NULL'})"
+               for r in rules]
+    if unique:
+        # a required key is never missing in a usable row: its plain values are
+        # counted (faster than rows of the key columns, where missing values count)
+        plain = len(key) == 1 and contract.column(key[0]).required
+        counts.append(f"count(*) FILTER (WHERE _r0 IS NULL) - count(DISTINCT "
+                      f"{keys if plain else f'row({keys})'}) FILTER (WHERE _r0 IS NULL)")
+    first = con.sql(f"SELECT {', '.join(counts)} FROM {checked}").fetchall()[0]
+    n_dups = int(first[-1]) if unique else 0
+    source = checked
+    reason = "_r0"
+    if n_dups:
+        # duplicates among the rows with no other problem: the first line of each key
+        # is kept, the others are kept aside (the rows of dups_<t>)
+        on = " AND ".join(f"c.{ident(k)} IS NOT DISTINCT FROM g.{ident(k)}" for k in key)
+        _view(con, f"dups_{t}", f"WITH c AS MATERIALIZED (SELECT {keys}, {ident(LINE)} FROM {checked} "
+              f"WHERE _r0 IS NULL) SELECT c.{ident(LINE)}, g._first FROM c JOIN (SELECT {keys}, "
+              f"min({ident(LINE)}) AS _first FROM c GROUP BY {keys} HAVING count(*) > 1) g ON {on} "
+              f"WHERE c.{ident(LINE)} > g._first", store=True)
         key_text = " || '/' || ".join(f"CAST({ident(k)} AS VARCHAR)" for k in key)
-        dup = (f"CASE WHEN _r0 IS NULL AND row_number() {win} > 1 THEN 'duplicate {'/'.join(key)} ' || "
-               f"{key_text} || ' (first on line ' || CAST(first_value({ident(LINE)}) {win} AS VARCHAR) "
-               "|| ')' END")
-        reason = f"coalesce(_r0, {dup})"
-    else:
-        reason = "_r0"
-    _view(con, f"checked_{t}", f"SELECT *, {reason} AS _reason FROM {ident('pre_' + t)}",
-          store=st.store)
+        reason = (f"coalesce(_r0, CASE WHEN _first IS NOT NULL THEN 'duplicate {'/'.join(key)} ' || "
+                  f"{key_text} || ' (first on line ' || CAST(_first AS VARCHAR) || ')' END)")
+        source = f"{checked} LEFT JOIN {ident('dups_' + t)} USING ({ident(LINE)})"
+    with_reason = f"(SELECT *, {reason} AS _reason FROM {source})"
     # kept rows: optional values out of range are set to missing
     nulled = {r.column: r.condition for r in rules if r.rule == "range" and r.reason is None}
-    out = []
+    kept = []
     for c in cols:
-        out.append(f"CASE WHEN {nulled[c]} THEN NULL ELSE {ident(c)} END AS {ident(c)}"
-                   if c in nulled else ident(c))
-    out += [ident(e) for e in extras] + [ident(LINE)]
-    _view(con, f"kept_{t}", "SELECT " + ", ".join(out) + f" FROM {ident('checked_' + t)} "
-          "WHERE _reason IS NULL")
-    # one aggregate query for every rule, plus duplicates and the counts
+        kept.append(f"CASE WHEN {nulled[c]} THEN NULL ELSE {ident(c)} END AS {ident(c)}"
+                    if c in nulled else ident(c))
+    kept += [ident(e) for e in extras] + [ident(LINE)]
+    where = "WHERE _r0 IS NULL" + (f" AND {ident(LINE)} NOT IN (SELECT {ident(LINE)} FROM "
+                                   f"{ident('dups_' + t)})" if n_dups else "")
+    _view(con, f"kept_{t}", "SELECT " + ", ".join(kept) + f" FROM {checked} {where}")
+    st.rows_read, st.kept_rows = int(first[0]), int(first[1]) - n_dups
+    if not n_dups and not any(first[2:2 + len(rules)]):
+        st.rejected = _no_rows(con, t)
+        return
+    # the details: one aggregate query for every rule, plus duplicates
     aggs = ["count(*)", "count(*) FILTER (WHERE _reason IS NULL)"]
     for r in rules:
         # a rule that keeps the row counts the rows kept; those rejected for another
         # reason are counted apart (they are in ds.rejected with that reason)
         cond = r.condition if r.reason else f"({r.condition}) AND _reason IS NULL"
+        example = ident("_ex:" + r.column) if r.example else None
         aggs += [f"count(*) FILTER (WHERE {cond})",
                  f"list({ident(LINE)} ORDER BY {ident(LINE)}) FILTER (WHERE {cond})[1:{EXAMPLES}]",
-                 (f"list(DISTINCT {r.example}) FILTER (WHERE {cond})[1:3]" if r.example
-                  else "NULL"),
+                 (f"list(DISTINCT {example}) FILTER (WHERE {cond})[1:3]" if example else "NULL"),
                  ("0" if r.reason else
                   f"count(*) FILTER (WHERE ({r.condition}) AND _reason IS NOT NULL)")]
     aggs += ["count(*) FILTER (WHERE _r0 IS NULL AND _reason IS NOT NULL)",
              f"list({ident(LINE)} ORDER BY {ident(LINE)}) FILTER (WHERE _r0 IS NULL AND _reason "
              f"IS NOT NULL)[1:{EXAMPLES}]",
              "list(_reason ORDER BY _line) FILTER (WHERE _r0 IS NULL AND _reason IS NOT NULL)[1:3]"]
-    row = con.sql(f"SELECT {', '.join(aggs)} FROM {ident('checked_' + t)}").fetchall()[0]
+    row = con.sql(f"SELECT {', '.join(aggs)} FROM {with_reason}").fetchall()[0]
     st.rows_read, st.kept_rows = int(row[0]), int(row[1])
     k = 2
     for r in rules:
@@ -357,15 +411,39 @@ def _build_checked(con, st, contract: Table, cols, extras):
     rejected_n = st.rows_read - st.kept_rows
     if rejected_n:
         st.rejected = con.sql(
-            f"SELECT s.*, c._reason FROM {ident('src_' + t)} s JOIN {ident('checked_' + t)} c "
+            f"SELECT s.*, c._reason FROM {ident('src_' + t)} s JOIN {with_reason} c "
             f"USING ({ident(LINE)}) WHERE c._reason IS NOT NULL ORDER BY s.{ident(LINE)}").df()
         ordered = [c for c in st.rejected.columns if c not in (LINE, "_reason")] + ["_reason", LINE]
         st.rejected = st.rejected[ordered]
     else:
-        src_cols = [c for c in _columns(con, f"src_{t}")[0] if c != LINE]
-        st.rejected = pd.DataFrame({c: pd.Series(dtype="object")
-                                    for c in src_cols + ["_reason"]}).assign(
-            **{LINE: pd.Series(dtype="int64")})
+        st.rejected = _no_rows(con, t)
+
+
+def _no_rows(con, t: str) -> pd.DataFrame:
+    # the empty ds.rejected[t]: the columns of the source, _reason and _line
+    src_cols = [c for c in _columns(con, f"src_{t}")[0] if c != LINE]
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in src_cols + ["_reason"]}).assign(
+        **{LINE: pd.Series(dtype="int64")})
+
+
+def release(con, stages: dict) -> None:
+    """Drop the views and temporary tables :func:`stage_table` left in ``con`` for ``stages``.
+
+    Examples
+    --------
+    >>> import duckdb, pandas as pd
+    >>> from kit.io.sources import RawTable, with_lines
+    >>> con = duckdb.connect()
+    >>> st = stage_table(con, RawTable("reps", "reps.csv", frame=with_lines(pd.DataFrame({"rep_id": ["R1"]}))), None)
+    >>> release(con, {"reps": st})
+    >>> con.sql("SELECT count(*) FROM duckdb_tables() WHERE temporary").fetchall()
+    [(0,)]
+    """
+    for t, st in stages.items():
+        for view in (f"kept_{t}", f"src_{t}", f"raw_{t}"):
+            con.execute(f"DROP VIEW IF EXISTS {ident(view)}")
+        con.execute(f"DROP TABLE IF EXISTS {ident('dups_' + t)}")
+        con.execute(f"DROP {'TABLE' if st.store else 'VIEW'} IF EXISTS {ident('checked_' + t)}")
 
 
 def check_relations(con, stages: dict, now=None) -> list:
@@ -388,49 +466,75 @@ def check_relations(con, stages: dict, now=None) -> list:
     """
     issues = []
     for t, st in stages.items():
-        contract = CONTRACT[t]
-        kept = ident(f"kept_{t}")
-        for c in st.columns:
-            if not contract.has(c) or not contract.column(c).references:
-                continue
-            target, key = contract.column(c).references.split(".")
-            if target not in stages:
-                continue
-            sql = (f"SELECT count(*), list(k.{ident(LINE)} ORDER BY k.{ident(LINE)})[1:{EXAMPLES}], "
-                   f"list(DISTINCT k.{ident(c)})[1:3] FROM {kept} k WHERE k.{ident(c)} IS NOT NULL "
-                   f"AND NOT EXISTS (SELECT 1 FROM {ident('kept_' + target)} r "
-                   f"WHERE r.{ident(key)} = k.{ident(c)})")
-            n, lines, ex = con.sql(sql).fetchall()[0]
-            if n:
-                issues.append(Issue(
-                    t, c, "orphan", "warning", int(n), list(lines),
-                    f"{st.origin}: {_rows(int(n))} with a {c} that is not a {key} of {target}, e.g. "
-                    f"{', '.join(repr(e) for e in ex)}; the rows are kept. Add the missing "
-                    f"{target} rows, or correct the {c} values."))
-        for later, earlier in ORDER_RULES.get(t, []):
-            if later not in st.columns or earlier not in st.columns:
-                continue
-            cond = f"{ident(later)} < {ident(earlier)}"
-            n, lines = con.sql(f"SELECT count(*), list({ident(LINE)} ORDER BY {ident(LINE)})"
-                               f"[1:{EXAMPLES}] FROM {kept} WHERE {cond}").fetchall()[0]
-            if n:
-                counted = (" They count as converted (lead conversion rate, funnel); only the "
-                           "time to convert leaves them out." if later == "converted_at" else
-                           f" Durations from {earlier} to {later} would be negative for them.")
-                issues.append(Issue(
-                    t, later, "order", "warning", int(n), list(lines),
-                    f"{st.origin}: {_rows(int(n))} with {later} before {earlier}; the rows are "
-                    f"kept.{counted} Check the dates in the source."))
-        date_col = contract.date_column
-        if now is not None and date_col in st.columns and t not in FUTURE_ALLOWED:
-            n, lines, mx = con.sql(
-                f"SELECT count(*), list({ident(LINE)} ORDER BY {ident(LINE)})[1:{EXAMPLES}], "
-                f"max({ident(date_col)}) FROM {kept} "
-                f"WHERE {ident(date_col)} > TIMESTAMP {literal(str(now))}").fetchall()[0]
-            if n:
-                issues.append(Issue(
-                    t, date_col, "future", "warning", int(n), list(lines),
-                    f"{st.origin}: {_rows(int(n))} with {date_col} after the time of loading "
-                    f"({pd.Timestamp(now):%Y-%m-%d %H:%M}), up to {pd.Timestamp(mx):%Y-%m-%d}; "
-                    "the rows are kept. Check the dates or the time zone of the export."))
+        checks = _relation_checks(t, st, stages, now)
+        if not checks:
+            continue
+        # one query per table: every check a filtered count, each reference a LEFT
+        # JOIN on the distinct kept keys of its table; a second one for the example
+        # lines of the checks that found rows
+        joins = " ".join(join for *_, join in checks if join)
+        source = f"FROM {ident('kept_' + t)} k {joins}"
+        found = con.sql("SELECT " + ", ".join(f"count(*) FILTER (WHERE {cond})" for _, _, cond, _, _ in checks)
+                        + f" {source}").fetchall()[0]
+        failed = [check for check, n in zip(checks, found) if n]
+        if not failed:
+            continue
+        aggs = []
+        for _, _, cond, extra, _ in failed:
+            aggs += [f"count(*) FILTER (WHERE {cond})",
+                     f"list(k.{ident(LINE)} ORDER BY k.{ident(LINE)}) FILTER (WHERE {cond})[1:{EXAMPLES}]",
+                     extra]
+        row = con.sql(f"SELECT {', '.join(aggs)} {source}").fetchall()[0]
+        for k, (kind, what, _, _, _) in enumerate(failed):
+            n, lines, extra = row[3 * k], row[3 * k + 1], row[3 * k + 2]
+            issues.append(_relation_issue(t, st, kind, what, int(n), list(lines), extra, now))
     return issues
+
+
+def _relation_checks(t, st, stages, now) -> list:
+    """``(kind, what, condition, extra aggregate, join)`` of each cross-table check of ``t``."""
+    contract = CONTRACT[t]
+    checks = []
+    for c in st.columns:
+        if not contract.has(c) or not contract.column(c).references:
+            continue
+        target, key = contract.column(c).references.split(".")
+        if target not in stages:
+            continue
+        alias = f"r{len(checks)}"
+        cond = f"k.{ident(c)} IS NOT NULL AND {alias}._k IS NULL"
+        checks.append(("orphan", (c, target, key), cond,
+                       f"list(DISTINCT k.{ident(c)}) FILTER (WHERE {cond})[1:3]",
+                       f"LEFT JOIN (SELECT DISTINCT {ident(key)} AS _k FROM {ident('kept_' + target)}) "
+                       f"{alias} ON {alias}._k = k.{ident(c)}"))
+    for later, earlier in ORDER_RULES.get(t, []):
+        if later in st.columns and earlier in st.columns:
+            checks.append(("order", (later, earlier), f"k.{ident(later)} < k.{ident(earlier)}",
+                           "NULL", None))
+    date_col = contract.date_column
+    if now is not None and date_col in st.columns and t not in FUTURE_ALLOWED:
+        cond = f"k.{ident(date_col)} > TIMESTAMP {literal(str(now))}"
+        checks.append(("future", date_col, cond,
+                       f"max(k.{ident(date_col)}) FILTER (WHERE {cond})", None))
+    return checks
+
+
+def _relation_issue(t, st, kind, what, n, lines, extra, now) -> Issue:
+    if kind == "orphan":
+        c, target, key = what
+        return Issue(t, c, "orphan", "warning", n, lines,
+                     f"{st.origin}: {_rows(n)} with a {c} that is not a {key} of {target}, e.g. "
+                     f"{', '.join(repr(e) for e in extra)}; the rows are kept. Add the missing "
+                     f"{target} rows, or correct the {c} values.")
+    if kind == "order":
+        later, earlier = what
+        counted = (" They count as converted (lead conversion rate, funnel); only the "
+                   "time to convert leaves them out." if later == "converted_at" else
+                   f" Durations from {earlier} to {later} would be negative for them.")
+        return Issue(t, later, "order", "warning", n, lines,
+                     f"{st.origin}: {_rows(n)} with {later} before {earlier}; the rows are "
+                     f"kept.{counted} Check the dates in the source.")
+    return Issue(t, what, "future", "warning", n, lines,
+                 f"{st.origin}: {_rows(n)} with {what} after the time of loading "
+                 f"({pd.Timestamp(now):%Y-%m-%d %H:%M}), up to {pd.Timestamp(extra):%Y-%m-%d}; "
+                 "the rows are kept. Check the dates or the time zone of the export.")

@@ -172,6 +172,10 @@ def collect(f, keys: list[str] = ()) -> pd.DataFrame:
             out[c] = out[c].dt.tz_localize(None)
         if pd.api.types.is_datetime64_dtype(out[c].dtype) and out[c].dtype != "datetime64[ns]":
             out[c] = out[c].astype("datetime64[ns]")
+        # text of the loaded pandas tables is Arrow-backed (kit.io.output.TEXT): results,
+        # small, hold Python str as on every other engine
+        if isinstance(out[c].dtype, pd.StringDtype):
+            out[c] = out[c].astype(object)
     if "period" in out.columns:
         out["period"] = pd.to_datetime(out["period"]).astype("datetime64[ns]")
     return out

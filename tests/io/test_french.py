@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 import kit
+from kit.io.output import TEXT
 from tests.io.helpers import checksums
 
 FRENCH = Path(__file__).resolve().parents[1] / "data" / "french_export"
@@ -46,10 +47,11 @@ def test_french_export_values():
 def test_pandas_types(tmp_path):
     ds = kit.load_dataset(FRENCH)
     o = ds.orders
-    assert o["order_id"].dtype == object and all(isinstance(v, str) for v in o["order_id"])
+    # text is held by Arrow (pandas' "str" dtype), each value a str
+    assert o["order_id"].dtype == TEXT and all(isinstance(v, str) for v in o["order_id"])
     assert str(o["ordered_at"].dtype) == "datetime64[ns]" and o["ordered_at"].dt.tz is None
     assert o["amount"].dtype == "float64"
-    assert o["product_category"].dtype == object
+    assert o["product_category"].dtype == TEXT
 
 
 def test_utf8_with_bom_and_narrow_spaces(tmp_path):

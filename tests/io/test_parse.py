@@ -103,3 +103,23 @@ def test_typed_columns_pass_through():
                      parse_column("b", "bool", types["b"]).value])
     assert con.sql(f"SELECT {sql} FROM rel").fetchall() == [
         ("12", pd.Timestamp("2025-12-31 14:05").to_pydatetime(), True)]
+
+
+def test_cells_are_trimmed_of_blanks_at_both_ends_only():
+    # the fast path (only cells starting or ending with a blank are trimmed) reads
+    # every cell as Python's strip() of the same characters does
+    import random
+
+    from kit.io.parse import prepare
+
+    pieces = [" ", "\t", "\n", "\r", "\xa0", "\u202f", "\u2009", "a", "0", "é", "e\u0301", "\u0600",
+              "\u0301", "€", ","]
+    rng = random.Random(7)
+    cells = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 5))) for _ in range(3000)]
+    frame = pd.DataFrame({"x": cells + [None]})
+    con = duckdb.connect()
+    con.register("frame", frame)
+    got = [v for (v,) in con.sql(f"SELECT {prepare('x', 'id', 'VARCHAR')} FROM frame").fetchall()]
+    want = [None if c is None else (c.strip(" \t\n\r\xa0\u202f") or None) for c in frame["x"]]
+    assert got == want
+    assert got[cells.index("\u2009")] == "\u2009"  # a thin space is not trimmed
