@@ -78,3 +78,35 @@ def check_choice(name: str, value, allowed: Iterable, *, what_next: str = "") ->
         f"{name}={value!r} is not allowed; allowed values: {shown}.{hint} "
         + (what_next or f"Pass one of the allowed values as {name}=.")
     )
+
+
+def check_frame(data, needed, *, func: str, expected: str, pass_frame: str, pass_columns: str):
+    """``data`` with a plain index, after checking it is a pandas DataFrame holding ``needed``.
+
+    The one check of the frames the plot and table helpers receive: the message names
+    ``func``, what it ``expected`` and what to pass instead (``pass_frame``); for a missing
+    column, the nearest names, the available columns and ``pass_columns``. ``None`` in
+    ``needed`` is skipped.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> check_frame(pd.DataFrame({"value": [1]}), ["valeu"], func="plot_kpi", expected="a KPI result",
+    ...             pass_frame="the result of kit.compute(ds, name, ...)",
+    ...             pass_columns="the column names of the KPI result")
+    Traceback (most recent call last):
+    ...
+    kit.errors.ParameterError: plot_kpi: column(s) ['valeu'] not in data (did you mean 'value'?); available columns: ['value']. Pass the column names of the KPI result.
+    """
+    import pandas as pd
+
+    if not isinstance(data, pd.DataFrame):
+        raise ParameterError(f"{func} expects a pandas DataFrame ({expected}), received "
+                             f"{type(data).__name__}. Pass {pass_frame}.")
+    cols = [str(c) for c in data.columns]
+    missing = [c for c in needed if c is not None and c not in data.columns]
+    if missing:
+        hints = "".join(did_you_mean(m, cols) for m in missing)
+        raise ParameterError(f"{func}: column(s) {missing} not in data{hints}; available columns: "
+                             f"{cols}. Pass {pass_columns}.")
+    return data.reset_index(drop=True)

@@ -36,7 +36,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, Formatter, MaxNLocator
 
 from kit import registry
-from kit.errors import ParameterError, did_you_mean
+from kit.errors import ParameterError, check_frame
 from kit.flags import flag_legend
 from kit.i18n import (
     LOCALES, axis_label, check_lang, column_label, format_date_short, format_number, format_period,
@@ -80,20 +80,9 @@ def _new_ax(ax, figsize=(8, 4.5)):
 
 
 def _check_frame(data, needed, func: str) -> pd.DataFrame:
-    if not isinstance(data, pd.DataFrame):
-        raise ParameterError(
-            f"{func} expects a pandas DataFrame (a KPI result), received {type(data).__name__}. "
-            "Pass the result of kit.compute(ds, name, ...)."
-        )
-    cols = [str(c) for c in data.columns]
-    missing = [c for c in needed if c is not None and c not in data.columns]
-    if missing:
-        hints = "".join(did_you_mean(m, cols) for m in missing)
-        raise ParameterError(
-            f"{func}: column(s) {missing} not in data{hints}; available columns: {cols}. "
-            "Pass the column names of the KPI result (x=..., y=..., hue=...)."
-        )
-    return data.reset_index(drop=True)
+    return check_frame(data, needed, func=func, expected="a KPI result",
+                       pass_frame="the result of kit.compute(ds, name, ...)",
+                       pass_columns="the column names of the KPI result (x=..., y=..., hue=...)")
 
 
 def _check_unique(df: pd.DataFrame, keys, func: str) -> None:

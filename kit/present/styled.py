@@ -19,29 +19,12 @@ import numpy as np
 import pandas as pd
 
 from kit import registry
-from kit.errors import ParameterError, did_you_mean
+from kit.errors import check_frame
 from kit.i18n import (MISSING, check_lang, column_label, format_change, format_number, format_period,
                       format_value, infer_freq, t)
 from kit.present.cells import GREYED, StatusStyler, status_css
 from kit.present.status import STATUS_COLUMNS, status_frame
 from kit.present.words import pword, status_text
-
-
-def _check_frame(data, needed) -> pd.DataFrame:
-    if not isinstance(data, pd.DataFrame):
-        raise ParameterError(
-            f"style_scorecard expects a pandas DataFrame (one row per KPI), received "
-            f"{type(data).__name__}. Pass the result of kit.scorecard.scorecard(ds, month)."
-        )
-    cols = [str(c) for c in data.columns]
-    missing = [c for c in needed if c not in data.columns]
-    if missing:
-        hints = "".join(did_you_mean(m, cols) for m in missing)
-        raise ParameterError(
-            f"style_scorecard: column(s) {missing} not in data{hints}; available columns: {cols}. "
-            "Pass one row per KPI with name, value and change (e.g. kit.scorecard.scorecard(ds, month))."
-        )
-    return data.reset_index(drop=True)
 
 
 def style_scorecard(df: pd.DataFrame, lang: str = "en", *, currency: str = "EUR",
@@ -87,7 +70,10 @@ def style_scorecard(df: pd.DataFrame, lang: str = "en", *, currency: str = "EUR"
     True
     """
     check_lang(lang)
-    df = _check_frame(df, ["name", "value", "change"])
+    df = check_frame(df, ["name", "value", "change"], func="style_scorecard", expected="one row per KPI",
+                     pass_frame="the result of kit.scorecard.scorecard(ds, month)",
+                     pass_columns="one row per KPI with name, value and change "
+                                  "(e.g. kit.scorecard.scorecard(ds, month))")
     if "status" not in df.columns:
         df = status_frame(df)
     hidden = set(STATUS_COLUMNS) | {"note", "reason", "numerator", "denominator", "low_sample",

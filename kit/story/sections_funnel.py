@@ -54,19 +54,8 @@ class FunnelSections:
         self.heading(title)
         ax, df = self.funnel_figure(window)
         _show(ax)
-        lang = self.lang
-        shown = pd.DataFrame({
-            t("stage", lang): [t(f"stage_{s}", lang) for s in df["stage"].astype(str)],
-            word("leads", lang): [format_value(v, "count", lang) for v in df["value"].astype(float)],
-            t("rate", lang): [format_value(v, "ratio", lang) for v in df["step_rate"]],
-            t("ci_note", lang): _intervals(df, "ratio", lang),
-            word("of_created", lang): [format_value(v, "ratio", lang) for v in df["rate_from_created"]],
-        })
-        grey = df["low_sample"].fillna(False).astype(bool).tolist()
-        _display(Table(shown, uid=self._uid("funnel"), caption=title, grey=grey))
-        if any(grey):
-            _display(_markdown(f"*{word('legend_grey', lang)}*"))
-        self.last = df
+        self._funnel_table(df, "funnel", title, count="leads", share="rate_from_created",
+                           share_word="of_created")
 
     def stage_funnel_figure(self, window: str = "history"):
         """Draw the funnel of the opportunity stages of ``window``; ``(ax, result)``, ``ax``
@@ -101,17 +90,24 @@ class FunnelSections:
             return
         _display(_markdown(f"*{word('stage_funnel_' + source, lang)}*"))
         _show(ax)
-        # as plot_funnel: stage names with a translation (qualified, won...) are translated
-        names = [t(f"stage_{n}", lang) if has_word(f"stage_{n}") else n for n in map(str, df["stage"])]
+        self._funnel_table(df, "stage_funnel", title, count="opportunities", share="rate_from_first",
+                           share_word="of_first")
+
+    def _funnel_table(self, df, uid: str, title: str, *, count: str, share: str, share_word: str) -> None:
+        """The table under a funnel figure: stage, count, step rate and its interval, share of the
+        first step; small samples grey. Stage names with words of their own are translated, as
+        :func:`kit.plot.plot_funnel` does."""
+        lang = self.lang
         shown = pd.DataFrame({
-            t("stage", lang): names,
-            word("opportunities", lang): [format_value(v, "count", lang) for v in df["value"].astype(float)],
+            t("stage", lang): [t(f"stage_{n}", lang) if has_word(f"stage_{n}") else n
+                               for n in map(str, df["stage"])],
+            word(count, lang): [format_value(v, "count", lang) for v in df["value"].astype(float)],
             t("rate", lang): [format_value(v, "ratio", lang) for v in df["step_rate"]],
             t("ci_note", lang): _intervals(df, "ratio", lang),
-            word("of_first", lang): [format_value(v, "ratio", lang) for v in df["rate_from_first"]],
+            word(share_word, lang): [format_value(v, "ratio", lang) for v in df[share]],
         })
         grey = df["low_sample"].fillna(False).astype(bool).tolist()
-        _display(Table(shown, uid=self._uid("stage_funnel"), caption=title, grey=grey))
+        _display(Table(shown, uid=self._uid(uid), caption=title, grey=grey))
         if any(grey):
             _display(_markdown(f"*{word('legend_grey', lang)}*"))
         self.last = df
