@@ -139,7 +139,7 @@ def test_filter_bar_coalesces_changes(ds):
 
 
 def test_filter_bar_debounces_browser_changes(ds, monkeypatch):
-    monkeypatch.setattr(kw, "_from_frontend", lambda: True)
+    monkeypatch.setattr(kw.debounce, "_from_frontend", lambda: True)
     seen = []
 
     async def scenario():

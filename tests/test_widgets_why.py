@@ -1,4 +1,4 @@
-"""The dashboard's "why" panel (kit.widgets_why), driven without a browser."""
+"""The dashboard's "why" panel (kit.widgets.why), driven without a browser."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest  # noqa: E402
 import kit  # noqa: E402
 from kit import widgets as kw  # noqa: E402
 from kit.errors import ParameterError  # noqa: E402
-from kit.widgets_why import WhyPanel, why_choices, why_panel  # noqa: E402
+from kit.widgets import WhyPanel, why_choices, why_panel  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
