@@ -1,4 +1,4 @@
-"""kit.plot_waterfall: bars where the steps say, colours by the KPI's direction, labels in en/fr."""
+"""kit.plot.waterfall: bars where the steps say, colours by the KPI's direction, labels in en/fr."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ import pandas as pd
 import pytest
 
 from kit.errors import ParameterError
-from kit.plot import BAD, GOOD
-from kit.plot_waterfall import TOTAL, plot_waterfall
+from kit.plot import BAD, GOOD, TOTAL, plot_waterfall
 from matplotlib.colors import to_hex
 
 STEPS = pd.DataFrame({"step": ["previous", "group", "group", "others", "mix", "current"],

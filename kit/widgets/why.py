@@ -41,7 +41,7 @@ from kit.explain import DECOMPOSABLE, explain_change
 from kit.explain_by import groupings
 from kit.explain_text import explain_sentence, unknown_sentence, word
 from kit.i18n import check_lang, column_label, kpi_label, t
-from kit.plot_waterfall import plot_explanation
+from kit.plot import plot_explanation
 from kit.scorecard import last_complete_month, month_bounds
 from kit.widgets.debounce import _Debounced, _Debouncing
 from kit.widgets.render import _error_html, _reason_html, png_and_close
