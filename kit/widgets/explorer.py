@@ -3,14 +3,13 @@
 Examples
 --------
 >>> import pandas as pd, kit
->>> ds = kit.Dataset({"leads": pd.DataFrame({"lead_id": ["L1", "L2", "L3"],
-...     "source": ["web", "salon", "web"],
-...     "created_at": pd.to_datetime(["2026-01-05", "2026-01-09", "2026-02-01"])})})
->>> ex = kpi_explorer(ds, kpis=["leads_generated"], filters=False)
->>> with ex.hold():
+>>> leads = pd.DataFrame({"lead_id": ["L1", "L2", "L3", "L4"], "source": ["salon", "web", "web", "web"],
+...                       "created_at": pd.to_datetime(["2026-03-02", "2026-03-03", "2026-03-04", "2026-04-01"])})
+>>> ex = kpi_explorer(kit.Dataset({"leads": leads}), kpis=["leads_generated"], filters=False)
+>>> with ex.hold():  # two changes, one recomputation
 ...     ex.breakdown.value, ex.freq.value = "source", None
 >>> ex.result[["source", "value"]].to_dict("list")
-{'source': ['salon', 'web'], 'value': [1, 2]}
+{'source': ['salon', 'web'], 'value': [1, 3]}
 """
 
 from __future__ import annotations
