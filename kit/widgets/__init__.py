@@ -42,13 +42,12 @@ from kit.widgets.explorer import BREAKDOWNS, FREQ_CHOICES, KPIExplorer, kpi_expl
 from kit.widgets.figures import kpi_figure, result_keys
 from kit.widgets.filters import ALL, FILTER_COLUMNS, FilterBar, filter_bar
 from kit.widgets.queries import column_values, month_options, rep_names
-from kit.widgets.render import (MAX_TABLE_ROWS, _reason_html, figure_png, keyed_table_html, new_figure,
-                                png_data_uri, table_html)
+from kit.widgets.render import MAX_TABLE_ROWS, figure_png, keyed_table_html, new_figure, png_data_uri, table_html
+from kit.widgets.render import _reason_html  # noqa: F401 - imported from here by kit.story.dashboard
 from kit.widgets.why import WhyPanel, explain_window, why_choices, why_panel
 
-# _reason_html: the muted "why a panel is missing" paragraph, used by kit.story.dashboard
 __all__ = ["ALL", "BREAKDOWNS", "Dashboard", "FILTER_COLUMNS", "FREQ_CHOICES", "FilterBar",
-           "KPIExplorer", "MAX_TABLE_ROWS", "WhyPanel", "_reason_html", "column_values", "dashboard",
+           "KPIExplorer", "MAX_TABLE_ROWS", "WhyPanel", "column_values", "dashboard",
            "explain_window", "figure_png", "filter_bar", "keyed_table_html", "kpi_explorer",
            "kpi_figure", "month_options", "new_figure", "png_data_uri", "rep_names", "result_keys",
            "table_html", "why_choices", "why_panel"]
