@@ -26,6 +26,8 @@ True
 Revenue vs target cannot be computed: the dataset has no table targets (columns period, revenue_target). Add targets.csv to the data folder or map it with --mapping (see docs/data-contract.md, section targets).
 >>> print(availability(ds, "gross_margin").reason("fr"))
 Impossible de calculer « Marge commerciale » : la table orders n’a pas la colonne cost. Ajoutez-la au fichier orders.csv ou faites-la correspondre avec --mapping (voir docs/data-contract.md, section orders).
+>>> print(availability(ds, "return_rate").reason("en"))
+Return rate cannot be computed: the table orders holds no return line, so the source may not record them and a rate of 0 would be a guess. Add the return lines to orders.csv (a negative amount, is_return true, or a cancelled or returned status; see docs/data-contract.md, section orders).
 """
 
 from __future__ import annotations
@@ -40,8 +42,19 @@ from kit.coverage import coverage, covers, span
 from kit.dataset import _schema_names
 from kit.errors import KitError
 from kit.i18n import check_lang, format_date_short, kpi_label
+from kit.orders import has_returns
 
 DOC = "docs/data-contract.md"
+
+#: KPIs that measure an event the source may not record at all: ``{kpi: (table, test, words)}``.
+#: ``test(frame)`` is True when the table records the event; when it is False the KPI
+#: is unknown (a rate of 0 would be a guess), with ``words`` naming the event in the reason.
+RECORDED = {
+    "return_rate": ("orders", has_returns, {
+        "en": ("return line", "a negative amount, is_return true, or a cancelled or returned status"),
+        "fr": ("ligne de retour", "un montant négatif, is_return à vrai, ou un statut annulé ou retourné"),
+    }),
+}
 
 _TEXT = {
     "en": {
@@ -60,6 +73,9 @@ _TEXT = {
         "add_columns": " Add {it} to the file {files} or map {it} with --mapping (see {doc}, section {sections}).",
         "add_rows": " Add rows to {files} (see {doc}, section {sections}).",
         "it1": "it", "itn": "them",
+        "unrecorded": "the table {table} holds no {what}, so the source may not record them "
+                      "and a rate of 0 would be a guess",
+        "add_unrecorded": " Add the {what}s to {table}.csv ({how}; see {doc}, section {table}).",
     },
     "fr": {
         "cannot": "Impossible de calculer « {label} » : {causes}.",
@@ -79,6 +95,9 @@ _TEXT = {
                        "(voir {doc}, section {sections}).",
         "add_rows": " Ajoutez des lignes à {files} (voir {doc}, section {sections}).",
         "it1": "la", "itn": "les",
+        "unrecorded": "la table {table} ne contient aucune {what} : la source ne les enregistre peut-être "
+                      "pas, et un taux de 0 serait une supposition",
+        "add_unrecorded": " Ajoutez les {what}s à {table}.csv ({how} ; voir {doc}, section {table}).",
     },
 }
 
@@ -106,6 +125,9 @@ class Availability:
     no_values : bool
         The tables cover the period but give the KPI no value in it (every row
         left out, a cohort too young...): unknown for that period.
+    unrecorded : tuple of str
+        Tables that hold none of the events the KPI measures (:data:`RECORDED`: no
+        return line for the return rate): the source may not record them.
     """
 
     name: str
@@ -117,6 +139,7 @@ class Availability:
     outside: tuple = ()
     period: dict = field(default_factory=dict)
     no_values: bool = False
+    unrecorded: tuple = ()
 
     def reason(self, lang: str = "en") -> str:
         """One plain sentence in ``lang`` naming what is missing and how to add it (empty when ``ok``).
@@ -166,6 +189,11 @@ class Availability:
             if not advice:
                 advice = w["add_rows"].format(files=", ".join(f"{t}.csv" for t in self.empty_tables),
                                               doc=DOC, sections=", ".join(self.empty_tables))
+        for t in self.unrecorded:
+            what, how = RECORDED[self.name][2][lang]
+            causes.append(w["unrecorded"].format(table=t, what=what))
+            if not advice:
+                advice = w["add_unrecorded"].format(table=t, what=what, how=how, doc=DOC)
         for t, first, last in self.outside:
             if pd.isna(first):
                 causes.append(w["no_dates"].format(table=t))
@@ -249,17 +277,20 @@ def availability(ds, name: str, *, by=None, start=None, end=None, period: dict |
         if not any(col in schemas[t] for t in present):
             missing_by = col
             break
-    empty, outside = (), ()
+    empty, outside, unrecorded = (), (), ()
     if not (missing_tables or missing_columns):
         cov = coverage(ds) if cov is None else cov
         dated = [t for t in spec.tables if span(cov, t) is not None]
         empty = tuple(t for t in dated if int(cov.loc[cov["table"] == t, "rows"].iloc[0]) == 0)
         if not empty and (start is not None or end is not None):
             outside = tuple((t, *span(cov, t)) for t in dated if not covers(cov, t, start, end))
-    ok = not (missing_tables or missing_columns or missing_by or empty or outside)
+        if not empty and name in RECORDED:
+            table, records, _ = RECORDED[name]
+            unrecorded = () if records(ds.tables[table]) else (table,)
+    ok = not (missing_tables or missing_columns or missing_by or empty or outside or unrecorded)
     return Availability(name=name, ok=ok, missing_tables=missing_tables, missing_columns=missing_columns,
                         empty_tables=empty, missing_by=missing_by, outside=outside,
-                        period=dict(period or {}))
+                        unrecorded=unrecorded, period=dict(period or {}))
 
 
 def mask_uncovered(df: pd.DataFrame, name: str, cov: pd.DataFrame, freq: str = "M",

@@ -41,7 +41,6 @@ from kit.dates import (last_complete_month, month_bounds, month_range,  # noqa: 
 from kit.errors import DataError, KitError, KitWarning, ParameterError, did_you_mean
 from kit.i18n import LANGS, check_lang, format_month
 from kit.io.options import load
-from kit.orders import has_returns
 from kit.present import decide, note
 
 #: Columns of :func:`scorecard`, in order.
@@ -170,18 +169,6 @@ def report_dataset(source, month, team: str = "", **load_kw) -> Dataset:
     return filter_team(ds, team)
 
 
-def _no_returns(ds: Dataset) -> str:
-    """Why ``return_rate`` is not shown: empty when the orders hold a return line."""
-    if "orders" in ds.tables and not has_returns(ds.tables["orders"]):
-        return "the orders have no return line"
-    return ""
-
-
-#: Headline KPIs shown only when the data has what they measure: a function of the
-#: dataset giving the reason they are not shown (empty: shown).
-SHOWN_WHEN = {"return_rate": _no_returns}
-
-
 def scorecard(ds: Dataset, month, *, lang: str = "en", team: str | None = None,
               names=None) -> pd.DataFrame:
     """One row per headline KPI of the registry for ``month``.
@@ -197,9 +184,8 @@ def scorecard(ds: Dataset, month, *, lang: str = "en", team: str | None = None,
     (:func:`kit.availability.availability`: a missing table or column, an empty
     table) has its row with every figure missing and the sentence saying why in
     ``reason``; a month outside the dates of a table the KPI needs is unknown
-    (missing), never 0. KPIs of :data:`SHOWN_WHEN` whose condition fails (the
-    return rate on data without returns) are left out, with the reason in
-    ``result.attrs["hidden"]``. KPIs that fail on the data anyway
+    (missing), never 0; so is a KPI whose event the data does not record (the return
+    rate of orders without any return line). KPIs that fail on the data anyway
     (:class:`~kit.errors.DataError`, :class:`~kit.errors.ParameterError`) get the
     same treatment as those the dataset cannot give, with a
     :class:`~kit.errors.KitWarning` naming them and the error in
@@ -255,7 +241,7 @@ def scorecard(ds: Dataset, month, *, lang: str = "en", team: str | None = None,
     cuts = _Cuts(ds)
     chosen = [s for s in registry.specs() if s.headline] if names is None else [
         registry.get(n) for n in ([names] if isinstance(names, str) else names)]
-    rows, skipped, hidden = [], {}, {}
+    rows, skipped = [], {}
     cov = coverage(ds)
     for spec in chosen:
         row = {"name": spec.name, "label": spec.label[lang], "unit": spec.unit,
@@ -263,10 +249,6 @@ def scorecard(ds: Dataset, month, *, lang: str = "en", team: str | None = None,
         av = availability(ds, spec.name, cov=cov)
         if not av.ok:  # present, unknown, with the reason
             rows.append(_unknown(row, av.reason(lang), ds, spec, team))
-            continue
-        why = SHOWN_WHEN[spec.name](ds) if spec.name in SHOWN_WHEN and names is None else ""
-        if why:
-            hidden[spec.name] = why
             continue
         try:
             values = _shared_months(cuts, spec, months)
@@ -307,7 +289,6 @@ def scorecard(ds: Dataset, month, *, lang: str = "en", team: str | None = None,
         out[col] = out[col].astype("boolean")
     out = out.reset_index(drop=True)
     out.attrs["skipped"] = skipped
-    out.attrs["hidden"] = hidden
     if skipped:
         warnings.warn(
             "scorecard: no value for " + "; ".join(f"{k} ({v})" for k, v in skipped.items()),

@@ -151,3 +151,18 @@ def test_mask_uncovered_keeps_group_keys_and_results_without_period():
     assert out["rep_code"].tolist() == [7, 8] and np.isnan(out["value"].iloc[0]) and out["value"].iloc[1] == 2.0
     plain = pd.DataFrame({"value": [3.0]})
     assert mask_uncovered(plain, "revenue", cov) is plain
+
+
+def test_orders_without_any_return_line_give_no_return_rate_in_both_languages():
+    av = availability(Dataset({"orders": _orders()}), "return_rate")
+    assert not av.ok and av.unrecorded == ("orders",)
+    assert av.reason("en").startswith("Return rate cannot be computed: the table orders holds no return line, "
+                                      "so the source may not record them and a rate of 0 would be a guess.")
+    assert "Add the return lines to orders.csv" in av.reason("en")
+    assert av.reason("fr").startswith("Impossible de calculer « Taux de retour » : la table orders ne contient "
+                                      "aucune ligne de retour")
+    # one return line (a negative amount) is enough: the source records returns
+    with_return = _orders(amount=[100.0, -50.0, 20.0])
+    assert availability(Dataset({"orders": with_return}), "return_rate").ok
+    # revenue does not depend on returns being recorded
+    assert availability(Dataset({"orders": _orders()}), "revenue").ok

@@ -351,14 +351,16 @@ def test_scorecard_months_outside_the_data_are_unknown_not_zero():
 def test_scorecard_defaults_to_the_registry_headline_kpis():
     ds = _team_dataset()
     sc = scorecard(ds, "2026-02")
-    expected = [s.name for s in registry.specs() if s.headline and s.name not in sc.attrs["hidden"]]
+    expected = [s.name for s in registry.specs() if s.headline]
     assert sc["name"].tolist() == expected
     absent = [s.name for s in registry.specs() if s.headline and any(t not in ds.tables for t in s.tables)]
     assert sc.set_index("name").loc[absent, "value"].isna().all()
     assert (sc.set_index("name").loc[absent, "reason"] != "").all()
     assert "revenue" in sc["name"].tolist()
-    # these orders have no return line: the return rate is not shown, and says why
-    assert sc.attrs["hidden"] == {"return_rate": "the orders have no return line"}
+    # these orders have no return line: the return rate is unknown (not 0 %), and says why
+    row = sc.set_index("name").loc["return_rate"]
+    assert np.isnan(row["value"]) and row["status"] == "nodata"
+    assert row["reason"].startswith("Return rate cannot be computed: the table orders holds no return line")
 
 
 # -- scorecard on real KPIs: targets and teams ------------------------------------------
@@ -461,8 +463,8 @@ def test_scorecard_shows_the_return_rate_when_the_data_has_returns():
                                 "rep_id": ["R1"], "team": ["Nord"]})
     orders = pd.concat([ds.tables["orders"], credit_note], ignore_index=True)
     sc = scorecard(Dataset({**ds.tables, "orders": orders}), "2026-02")
-    assert sc.attrs["hidden"] == {}
     row = sc.set_index("name").loc["return_rate"]
+    assert row["reason"] == ""
     # February: sold 150 + 300 = 450, returned 45 -> 0.1; January: sold 200, returned 0 -> 0
     assert row["value"] == pytest.approx(0.1) and row["previous"] == pytest.approx(0.0)
     assert row["label"] == "Return rate" and row["direction"] == "lower"

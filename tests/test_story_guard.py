@@ -152,3 +152,11 @@ def test_a_reason_is_said_once_per_report(monkeypatch):
     rep.breakdown("lead_conversion_rate", by="source")
     said = [o.data for o in shown if "Lead conversion rate" in getattr(o, "data", "")]
     assert len(said) == 1 and said[0].startswith("*– ")
+
+
+def test_returns_section_without_return_lines_says_why_once(shown):
+    rep = story.Report(Dataset({"orders": _orders()}), month="2026-10", lang="fr")
+    rep.returns(by="rep_id")
+    texts = _texts(shown)
+    assert len(texts) == 1 and "aucune ligne de retour" in texts[0] and texts[0].startswith("*– ")
+    assert "return_rate" in rep.unknown

@@ -29,7 +29,7 @@ from kit.story.display import _markdown
 from kit.story.guard import Unavailable, section
 from kit.story.figures import _overlay_last_year, _relegend
 from kit.present import not_known_yet, note, sample_note
-from kit.scorecard import SHOWN_WHEN, scorecard
+from kit.scorecard import scorecard
 from kit.story.results import flag_differences
 from kit.story.table import Table
 from kit.story.texts import word
@@ -220,12 +220,8 @@ class KpiSections:
     def returns(self, by: str = "product_category") -> None:
         """Display the return rate (:func:`kit.kpis.returns.return_rate`): its trend, then its
         breakdown by ``by`` over the history; when the orders hold no return line, one
-        sentence instead (a rate of 0 would be a guess: the source may not record returns).
+        sentence instead (:data:`kit.availability.RECORDED`: a rate of 0 would be a guess).
         """
-        if SHOWN_WHEN["return_rate"](self.ds):
-            _display(_markdown(f"*{MISSING} {word('no_returns', self.lang)}*"))
-            self.last = None
-            return
         self.trend("return_rate")
         self.breakdown("return_rate", by=by, window="history")
 

@@ -190,12 +190,6 @@ WORDS = {
               "l'entonnoir des étapes des opportunités d'après l'étape actuelle de chacune (étapes "
               "ordonnées selon l'ancienneté des affaires qui y sont). Une affaire perdue ne compte "
               "que jusqu'à son étape actuelle ; ajoutez stage_history.csv pour les étapes parcourues."},
-    "no_returns": {"en": "Return rate not shown: the orders hold no return line (a negative amount, "
-                         "is_return, or a cancelled or returned status; see docs/data-contract.md), "
-                         "so 0 % would be a guess.",
-                   "fr": "Taux de retour non affiché : les commandes ne contiennent aucune ligne de retour "
-                         "(montant négatif, is_return, ou statut annulé ou retourné ; voir "
-                         "docs/data-contract.md), 0 % serait donc une supposition."},
     "legend_grey": {"en": "Grey rows: small sample (fewer than 30), read with care.",
                     "fr": "Lignes grises : petit échantillon (moins de 30), à lire avec prudence."},
     "median_converted": {"en": "Median, converted leads", "fr": "Médiane, prospects convertis"},
