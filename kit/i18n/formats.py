@@ -6,10 +6,10 @@ A missing value is shown as an en dash.
 
 Examples
 --------
->>> format_value(0.125, "ratio", "fr")
-'12,5\\xa0%'
->>> format_value(1234.56, "currency", "en")
-'€1,234.56'
+>>> format_number(1234.5, "en"), unit_label("currency", "fr")
+('1,234.5', '€')
+>>> format_change(-0.031, "ratio", "en")
+'-3.1\\xa0pp'
 """
 
 from __future__ import annotations
