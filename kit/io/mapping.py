@@ -124,7 +124,8 @@ def preset_mapping(name: str) -> dict:
     Raises
     ------
     DataError
-        For an unknown preset, listing the presets available.
+        For an unknown preset, with a close name when there is one and the list of
+        the presets available.
 
     Examples
     --------
