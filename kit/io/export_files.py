@@ -69,7 +69,21 @@ def _footer_rows(frame: pd.DataFrame) -> list:
 
 
 def read_export(path: Path) -> tuple[list, list]:
-    """``([(origin, frame, footer lines, repeated headers)], [Structural])`` for one export file."""
+    """``([(origin, frame, footer lines, repeated headers)], [Structural])`` for one export file.
+
+    A CSV file gives one frame, a workbook one per sheet that is not empty; the
+    footer lines are left out and their numbers given. A file that cannot be read
+    gives a :class:`~kit.io.issues.Structural` problem instead.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     p = Path(d) / "deals.csv"
+    ...     _ = p.write_text("Stage,Amount\\nWon,10\\nGrand Totals,10\\n", encoding="utf-8")
+    ...     [(origin, frame["Stage"].tolist(), footer) for origin, frame, footer, _ in read_export(p)[0]]
+    [('deals.csv', ['Won'], [3])]
+    """
     kind = file_kind(path)
     try:
         if kind == "csv":
@@ -108,7 +122,17 @@ def read_export(path: Path) -> tuple[list, list]:
 
 
 def exports(source) -> tuple[list, list, Path | None]:
-    """``([(origin, frame, footer lines, repeated headers)], [Structural], folder)`` of a preset source."""
+    """``([(origin, frame, footer lines, repeated headers)], [Structural], folder)`` of a preset source.
+
+    ``source`` is an export file, a folder of export files, or a dict of frames
+    (``folder`` is then ``None``).
+
+    Examples
+    --------
+    >>> found, problems, folder = exports({"deals": pd.DataFrame({"Stage": ["Won", None]})})
+    >>> found[0][0], found[0][1]["Stage"].tolist(), problems, folder
+    ('deals (DataFrame)', ['Won', ''], [], None)
+    """
     if isinstance(source, dict):
         return [(f"{k} (DataFrame)", with_lines(pd.DataFrame(v).astype(object).where(
             pd.DataFrame(v).notna(), "")), [], {}) for k, v in source.items()], [], None
