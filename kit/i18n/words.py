@@ -64,12 +64,13 @@ def check_lang(lang: str) -> str:
     return lang
 
 
-def lookup(tables, key: str, lang: str = "en", **fields) -> str:
+def lookup(tables, key: str, lang: str = "en", /, **fields) -> str:
     """The text of ``key`` in ``lang`` from a word table or a chain of them.
 
     ``tables`` is one word table or a sequence of them: the first one holding
     ``key`` gives the text (so a layer's own words come first, the UI words of
-    :data:`WORDS` last). ``fields`` fill the ``{placeholders}`` of the text.
+    :data:`WORDS` last). ``fields`` fill the ``{placeholders}`` of the text (any
+    name, ``tables`` and ``key`` included: the first three arguments are positional).
 
     Raises
     ------
@@ -81,6 +82,8 @@ def lookup(tables, key: str, lang: str = "en", **fields) -> str:
     --------
     >>> lookup(WORDS, "rows", "fr", n=3)
     '3 lignes'
+    >>> lookup(Words({"in": {"en": "in {tables}", "fr": "dans {tables}"}}), "in", "fr", tables="leads")
+    'dans leads'
     >>> lookup(WORDS, "tem", "en")
     Traceback (most recent call last):
     ...
