@@ -80,7 +80,10 @@ def test_both_paths_read_the_same_dates(cells, locale):
     frame = pd.DataFrame({"x": list(cells)})
     normalise_dates(frame, ["x"], locale)
     _, via_pandas = sql_column(frame["x"].tolist(), "datetime", locale)
-    if cells in MIXED:  # the cells against the column's order are no date on the SQL path
-        assert sql.count(None) == 1 and via_pandas[sql.index(None) - 1] == sql[sql.index(None) - 1]
+    if cells in MIXED:
+        # the cell against the column's order is no date for the loader; on the presets path
+        # it is left as written, and the loader then reads it alone, in the other order
+        read = [i for i, v in enumerate(sql) if v is not None]
+        assert sql.count(None) == 1 and [via_pandas[i] for i in read] == [sql[i] for i in read]
     else:
         assert via_pandas == sql and None not in sql
