@@ -26,12 +26,9 @@ def read_yaml(path: Path, where: str) -> dict:
 
     Examples
     --------
-    >>> import tempfile
-    >>> with tempfile.TemporaryDirectory() as d:
-    ...     p = Path(d) / "m.yaml"
-    ...     _ = p.write_text("leads:\\n  columns: {Date: created_at}\\n", encoding="utf-8")
-    ...     read_yaml(p, "mapping file")
-    {'leads': {'columns': {'Date': 'created_at'}}}
+    >>> import kit
+    >>> read_yaml(Path(kit.__file__).parent / "presets" / "hubspot.yaml", "preset file")["name"]
+    'HubSpot'
     """
     import yaml
 
