@@ -256,3 +256,36 @@ def test_every_stage_of_the_sample_has_its_words():
     stages = pd.read_csv(SAMPLE / "opportunities.csv", usecols=["stage"])["stage"].dropna().unique()
     assert [s for s in stages if not has_word(f"stage_{s}")] == []
     assert i18n.t("stage_negotiation", "fr") == "Négociation"
+
+
+def test_the_word_tables_of_every_layer_have_both_languages_with_the_same_placeholders():
+    import string
+
+    from kit.present import words as present_words
+    from kit.story import texts
+
+    for table in (present_words.WORDS, texts.WORDS):
+        for key, words in table.items():
+            assert set(words) == {"en", "fr"} and words["en"] and words["fr"], (table.home, key)
+            fields = [{f for _, f, _, _ in string.Formatter().parse(words[lang]) if f} for lang in ("en", "fr")]
+            assert fields[0] == fields[1], (table.home, key)
+
+
+def test_one_lookup_rule_for_the_ui_the_presentation_and_the_report_words():
+    from kit.present import label, pword
+    from kit.story.texts import _label, word
+
+    # the first table of the chain that holds the key wins: report, presentation, UI words
+    assert word("count", "fr") == "Lignes" and i18n.t("count", "fr") == "Nombre"
+    assert word("too_recent", "en", n=3) == pword("too_recent", "en", n=3) == "3 too recent"
+    assert word("previous_month", "fr") == i18n.t("previous_month", "fr") == "Mois précédent"
+    assert label("orders", "fr") == _label("orders", "fr") == "Commandes"
+    assert label("win_rate", "fr") == _label("win_rate", "fr") == i18n.kpi_label("win_rate", "fr")
+    # the same error everywhere, naming the table where the word belongs
+    for call, home in ((lambda: word("team_y", "en"), "kit.story.texts.WORDS"),
+                       (lambda: pword("status_beter", "en"), "kit.present.words.WORDS"),
+                       (lambda: i18n.t("team_y", "en"), "kit.i18n.WORDS")):
+        with pytest.raises(ParameterError, match=rf"No UI word '\w+' \(did you mean .*Add it to {home} with"):
+            call()
+    with pytest.raises(ParameterError, match=r"lang='de' is not allowed"):
+        word("team_x", "de", team="Nord")

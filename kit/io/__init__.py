@@ -9,6 +9,9 @@ One module per job:
 ``sources``    finding the table files of a folder, a dict of frames or a database
 ``mapping``    column renames and value maps (dict, YAML file or preset)
 ``parse``      SQL expressions reading French/ISO numbers, dates and booleans
+``tokens``     the boolean words and the day-first rule of ``parse`` and of the presets
+``presets``    CRM exports into contract tables (``preset_spec`` reads the preset files,
+               ``export_files`` the export files)
 ``validate``   the rules of the data contract, every problem collected at once
 ``derive``     orders derived from won opportunities
 ``enrich``     team/manager/region, product category, customer source/segment

@@ -82,7 +82,8 @@ def check_rates(rates) -> dict | None:
     Raises
     ------
     ParameterError
-        For a value that is not such a dict.
+        For a value that is not such a dict: a key that is not a three-letter code,
+        or a rate that is not a positive number.
 
     Examples
     --------

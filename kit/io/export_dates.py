@@ -1,8 +1,9 @@
 """Dates of CRM exports written ``3/15/2026 2:05 PM`` (US) or ``15/03/2026 14:05`` (French).
 
-The order of day and month is decided per column from its values (a day above 12
-tells); a column that does not tell follows the other date columns of the file,
-then ``locale``. Cells are rewritten as ISO text for the loader.
+The order of day and month is decided per column from its values by the rule the
+loader uses (:func:`kit.io.tokens.day_first`: a number above 12 tells); a column
+that does not tell follows the other date columns of the file, then ``locale``.
+Cells are rewritten as ISO text for the loader.
 
 Examples
 --------
@@ -17,12 +18,16 @@ import re
 
 import pandas as pd
 
+from kit.io.tokens import LOCALE_DAY_FIRST, count_over_12, told_day_first
+
 _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?:[ ,T]+(\d{1,2}):(\d{2})(?::(\d{2}))?"
                   r"\s*([AaPp]\.?[Mm]\.?)?)?$")
 
 
 def date_order(values: pd.Series) -> bool | None:
     """``True`` when the d/m/y dates of a column are day-first, ``False`` month-first, else None.
+
+    What the cells tell by :func:`kit.io.tokens.told_day_first` (``None``: no number above 12).
 
     Examples
     --------
@@ -31,12 +36,7 @@ def date_order(values: pd.Series) -> bool | None:
     >>> date_order(pd.Series(["1/2/2026", "2026-01-05"])) is None
     True
     """
-    parts = values.astype(str).str.strip().str.extract(_DMY.pattern)
-    first, second = pd.to_numeric(parts[0]), pd.to_numeric(parts[1])
-    day_first, month_first = bool((first > 12).any()), bool((second > 12).any())
-    if day_first != month_first:
-        return day_first
-    return None
+    return told_day_first(*count_over_12(values))
 
 
 def _iso(text: str, dayfirst: bool) -> str:
@@ -82,7 +82,8 @@ def normalise_dates(frame: pd.DataFrame, columns: list, locale: str = "auto") ->
     orders = {c: date_order(frame[c]) for c in columns
               if pd.api.types.is_object_dtype(frame[c]) or pd.api.types.is_string_dtype(frame[c])}
     told = {o for o in orders.values() if o is not None}
-    fallback = told.pop() if len(told) == 1 else {"en": False, "fr": True}.get(locale)
+    # "auto": left to the loader, which reads such a column day-first (kit.io.tokens.day_first)
+    fallback = told.pop() if len(told) == 1 else None if locale == "auto" else LOCALE_DAY_FIRST.get(locale)
     out = {}
     for c, o in orders.items():
         o = fallback if o is None else o

@@ -145,6 +145,18 @@ def suffix_repeated(names: list) -> tuple[list, dict]:
     return out, {n: g for n, g in groups.items() if len(g) > 1}
 
 
+def _unique_names(names: list, repeated: str, where: str, advice: str = "") -> tuple[list, dict]:
+    """``(names, {name: repeated headers})``: repeated names suffixed (``repeated="suffix"``) or refused."""
+    groups = {}
+    if repeated == "suffix":
+        names, groups = suffix_repeated(names)
+    dupes = sorted({n for n in names if n and names.count(n) > 1})
+    if dupes:
+        raise DataError(f"{where} has duplicate column names {dupes}; each column needs its own "
+                        f"name.{advice}")
+    return names, groups
+
+
 def _read_csv_text(text: str, name: str, encoding: str, repeated: str = "refuse") -> tuple[pd.DataFrame, dict]:
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -153,13 +165,8 @@ def _read_csv_text(text: str, name: str, encoding: str, repeated: str = "refuse"
                         "is expected on line 1.")
     delimiter = detect_delimiter(text)
     header = next(csv.reader(io.StringIO(text), delimiter=delimiter))
-    names, groups = [h.strip() for h in header], {}
-    if repeated == "suffix":
-        names, groups = suffix_repeated(names)
-    dupes = sorted({n for n in names if n and names.count(n) > 1})
-    if dupes:
-        raise DataError(f"{name}: the header (line 1) has duplicate column names {dupes}; "
-                        "each column needs its own name. Rename them in the file or export again.")
+    names, groups = _unique_names([h.strip() for h in header], repeated,
+                                  f"{name}: the header (line 1)", " Rename them in the file or export again.")
     try:
         df = _read_arrow(text, delimiter, len(header))
     except Exception:  # noqa: BLE001 - pyarrow refuses some valid files; check and retry
@@ -275,13 +282,7 @@ def read_excel_file(path, sheet=None, *, repeated: str = "refuse") -> tuple[pd.D
     excel_rows = raw.index.to_numpy() + 1
     header = [str(h).strip() if not _missing(h) else "" for h in raw.iloc[0]]
     body = raw.iloc[1:]
-    groups = {}
-    if repeated == "suffix":
-        header, groups = suffix_repeated(header)
-    dupes = sorted({n for n in header if n and header.count(n) > 1})
-    if dupes:
-        raise DataError(f"{path.name}: the header row has duplicate column names {dupes}; "
-                        "each column needs its own name.")
+    header, groups = _unique_names(header, repeated, f"{path.name}: the header row")
     df = pd.DataFrame({name: [_cell_text(v) for v in body.iloc[:, k]]
                        for k, name in enumerate(header)}, index=range(len(body)))
     df = _drop_empty_unnamed(df)

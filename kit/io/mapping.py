@@ -30,7 +30,8 @@ from pathlib import Path
 from kit.contract import CONTRACT, TABLE_NAMES
 from kit.errors import DataError, ParameterError, did_you_mean
 from kit.io.headers import snake
-from kit.io.presets import PRESET_DIR, as_mapping, load_preset
+from kit.io.preset_spec import PRESET_DIR, as_mapping, load_preset
+from kit.io.yaml_spec import check_keys, read_yaml
 
 TABLE_KEYS = ("file", "sheet", "columns", "values")
 
@@ -67,14 +68,7 @@ def load_mapping(mapping) -> dict:
                 f"known tables: {', '.join(TABLE_NAMES)}. Use the table name as the key."
             )
         spec = spec or {}
-        if not isinstance(spec, dict):
-            raise ParameterError(f"{origin}: the entry of {table!r} must be a dict with keys "
-                                 f"{TABLE_KEYS}; received {spec!r}.")
-        unknown = [k for k in spec if k not in TABLE_KEYS]
-        if unknown:
-            hints = "".join(did_you_mean(str(k), TABLE_KEYS) for k in unknown)
-            raise ParameterError(f"{origin}: the entry of {table!r} has unknown key(s) {unknown}"
-                                 f"{hints}; allowed keys: {', '.join(TABLE_KEYS)}.")
+        check_keys(spec, TABLE_KEYS, f"{origin}, table {table!r}")
         columns = spec.get("columns") or {}
         values = spec.get("values") or {}
         if not isinstance(columns, dict) or not isinstance(values, dict) or not all(
@@ -102,16 +96,10 @@ def _key(value) -> str:
 
 
 def _read_yaml(path: Path) -> dict:
-    import yaml
-
     if not path.is_file():
         raise DataError(f"mapping file {str(path)!r} does not exist. Pass the path of a YAML "
                         "file, or a dict.")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise DataError(f"mapping file {str(path)!r} is not valid YAML: {exc}") from None
-    return data or {}
+    return read_yaml(path, f"mapping file {str(path)!r}")
 
 
 def presets() -> list[str]:
@@ -136,7 +124,8 @@ def preset_mapping(name: str) -> dict:
     Raises
     ------
     DataError
-        For an unknown preset, listing the presets available.
+        For an unknown preset, with a close name when there is one and the list of
+        the presets available.
 
     Examples
     --------

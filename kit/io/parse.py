@@ -32,17 +32,16 @@ import re
 from dataclasses import dataclass
 
 from kit.io._sqltext import ident, literal, literal_list
+from kit.io.tokens import DMY_RE as _DMY_RE
+from kit.io.tokens import FALSE_WORDS, TRUE_WORDS, day_first
 
 #: Text read as a missing value in typed columns (dates, numbers, booleans, enums).
 NULL_TOKENS = ("", "na", "n/a", "#n/a", "null", "none", "nan", "nat")
-TRUE_WORDS = ("true", "vrai", "oui", "yes", "y", "o", "t", "v", "1", "1.0")
-FALSE_WORDS = ("false", "faux", "non", "no", "n", "f", "0", "0.0")
 SPACES = r"[\s\x{00a0}\x{202f}\x{2009}']"
 CURRENCY_SYMBOLS = {"EUR": ("€", "EUR"), "USD": ("$", "USD", "US$"), "GBP": ("£", "GBP"),
                     "CHF": ("CHF", "Fr."), "CAD": ("$", "CAD", "CA$"), "JPY": ("¥", "JPY")}
 MIN_DATE, MAX_DATE = "1900-01-01", "2200-12-31"
 _TZ_RE = r"\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|z|UTC|[+-]\d{2}(:?\d{2})?)$"
-_DMY_RE = r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})(\D|$)"
 _DMY_START_RE = r"^\d{1,2}[/.-]\d{1,2}[/.-]\d"
 _DMY_HEAD_RE = r"^\d{1,2}[/.-]"
 #: Code points trimmed from both ends of a cell: space, tab, line breaks, no-break spaces.
@@ -165,7 +164,7 @@ def decide(rel, kinds: dict, dtypes: dict, locale: str = "auto", *, prepared: bo
         a, b = row[k], row[k + 1]
         k += 2
         if what == "date":
-            dayfirst = a >= b if (a or b) else locale != "en"
+            dayfirst = day_first(a, b, locale)
             out[col] = {"dayfirst": dayfirst, **_shapes(row[k] or {}, dayfirst)}
             k += 1
         elif a or b:

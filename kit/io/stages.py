@@ -46,11 +46,10 @@ import pandas as pd
 
 from kit.io.headers import find_header
 from kit.io.issues import EXAMPLES, Issue
+from kit.io.tokens import read_bools
 
 STATUS_KEYS = ("from", "won", "lost", "open", "otherwise", "won_flag", "closed_flag", "lost_flag",
                "probability")
-TRUE_TEXT = {"true", "1", "yes", "y", "oui", "vrai", "x", "checked", "1.0"}
-FALSE_TEXT = {"false", "0", "no", "n", "non", "faux", "unchecked", "0.0"}
 #: Words of a stage label that say the deal is won, lost, or closed (accents removed).
 WON_WORDS = {"won", "win", "gagne", "gagnee", "signed", "signe", "signee"}
 LOST_WORDS = {"lost", "perdu", "perdue"}
@@ -94,12 +93,10 @@ def label_words(label) -> str | None:
 
 
 def _flag(frame: pd.DataFrame, header: str | None) -> pd.Series:
-    """True / False / None per row of a flag column (``None`` when absent or blank)."""
+    """True / False / None per row of a flag column (``None`` when absent, blank or not a boolean word)."""
     if header is None:
         return pd.Series([None] * len(frame), index=frame.index, dtype=object)
-    text = frame[header].astype(str).str.strip().str.lower()
-    return pd.Series(np.where(text.isin(TRUE_TEXT), True, np.where(text.isin(FALSE_TEXT), False, None)),
-                     index=frame.index, dtype=object)
+    return read_bools(frame[header])
 
 
 def probability(values: pd.Series, header: str = "") -> pd.Series:

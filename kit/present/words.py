@@ -13,13 +13,14 @@ from __future__ import annotations
 import pandas as pd
 
 from kit import registry
-from kit.i18n import check_lang, format_month, has_word, kpi_label, t
+from kit.i18n import WORDS as UI_WORDS
+from kit.i18n import Words, format_month, lookup, word_or_kpi_label
 
 #: The symbol shown beside each status, so that colour is never the only sign.
 SYMBOLS = {"better": "▲", "worse": "▼", "unclear": "≈", "unknown": "…", "nodata": "–"}
 
 #: Words of the presentation (statuses, targets, notes, labels of result columns).
-WORDS = {
+WORDS = Words(home="kit.present.words.WORDS", entries={
     "status_better": {"en": "better", "fr": "en amélioration"},
     "status_worse": {"en": "worse", "fr": "en dégradation"},
     "status_unclear": {"en": "no clear change", "fr": "pas de changement net"},
@@ -87,7 +88,10 @@ WORDS = {
     "value_hunter": {"en": "hunter", "fr": "chasseur"},
     "value_farmer": {"en": "farmer", "fr": "éleveur"},
     "value_mixed": {"en": "mixed", "fr": "mixte"},
-}
+})
+
+#: Where the presentation looks a word up: its own words, then the UI words of :mod:`kit.i18n`.
+CHAIN = (WORDS, UI_WORDS)
 
 #: What the rows of each table are, ``{table: {lang: (one, many[, gender])}}``, for KPIs without a
 #: ``noun`` (the French gender, ``"f"`` or ``"m"``, chooses "aucune" or "aucun").
@@ -105,31 +109,25 @@ TABLE_NOUNS = {
 
 
 def pword(key: str, lang: str = "en", **fields) -> str:
-    """A word of :data:`WORDS` in ``lang``, its ``{fields}`` filled.
+    """A word of :data:`WORDS` in ``lang``, its ``{fields}`` filled (see :func:`kit.i18n.lookup`).
 
     Examples
     --------
     >>> pword("too_recent", "en", n=158)
     '158 too recent'
     """
-    check_lang(lang)
-    text = WORDS[key][lang]
-    return text.format(**fields) if fields else text
+    return lookup(WORDS, key, lang, **fields)
 
 
 def label(key: str, lang: str = "en") -> str:
-    """Header for ``key``: a word of :data:`WORDS`, a UI word of :mod:`kit.i18n`, or a KPI label.
+    """Header for ``key``: a word of :data:`CHAIN` (this module's, then :mod:`kit.i18n`'s), or a KPI label.
 
     Examples
     --------
     >>> label("orders", "fr"), label("target", "fr"), label("win_rate", "en")
     ('Commandes', 'Objectif', 'Win rate')
     """
-    if key in WORDS:
-        return pword(key, lang)
-    if has_word(key):
-        return t(key, lang)
-    return kpi_label(key, lang)
+    return word_or_kpi_label(CHAIN, key, lang)
 
 
 def status_text(status: str, lang: str = "en", target: str | None = None) -> str:

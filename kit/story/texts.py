@@ -16,10 +16,8 @@ Examples
 
 from __future__ import annotations
 
-from kit.i18n import check_lang, month_abbr, t
-from kit.present import WORDS as PRESENT_WORDS
-from kit.present import label as present_label
-from kit.present import pword
+from kit.i18n import Words, lookup, month_abbr, word_or_kpi_label
+from kit.present.words import CHAIN as PRESENT_CHAIN
 
 # ---------------------------------------------------------------------------
 # words of the notebooks (the UI words shared with widgets live in kit.i18n)
@@ -96,7 +94,7 @@ NOTEBOOKS = {
 }
 
 #: Words of the report sections.
-WORDS = {
+WORDS = Words(home="kit.story.texts.WORDS", entries={
     "all_teams": {"en": "all teams", "fr": "toutes les équipes"},
     "team_x": {"en": "team {team}", "fr": "équipe {team}"},
     "data_as_of": {"en": "data known on {date}", "fr": "données connues au {date}"},
@@ -248,11 +246,15 @@ WORDS = {
     "n_rejected": {"en": "{n} rows kept aside", "fr": "{n} lignes mises de côté"},
     "reason": {"en": "Reason", "fr": "Raison"},
     "not_available": {"en": "{label}: not available ({reason})", "fr": "{label} : non disponible ({reason})"},
-}
+})
+
+#: Where the report sections look a word up: their own words, then the presentation's
+#: (:mod:`kit.present.words`), then the UI words of :mod:`kit.i18n`.
+CHAIN = (WORDS, *PRESENT_CHAIN)
 
 
 def word(key: str, lang: str = "en", **fields) -> str:
-    """A word of the report sections in ``lang`` (falls back on :func:`kit.i18n.t`).
+    """A word of the report sections in ``lang``, from :data:`CHAIN` (see :func:`kit.i18n.lookup`).
 
     Examples
     --------
@@ -261,13 +263,7 @@ def word(key: str, lang: str = "en", **fields) -> str:
     >>> word("previous_month", "fr")
     'Mois précédent'
     """
-    check_lang(lang)
-    if key not in WORDS:
-        if key in PRESENT_WORDS:
-            return pword(key, lang, **fields)
-        return t(key, lang, **fields)
-    text = WORDS[key][lang]
-    return text.format(**fields) if fields else text
+    return lookup(CHAIN, key, lang, **fields)
 
 
 # ---------------------------------------------------------------------------
@@ -290,7 +286,5 @@ def month_abbr_year(ts, lang: str) -> str:
 
 
 def _label(key: str, lang: str) -> str:
-    """Header for ``key``: a word of this module, else :func:`kit.present.label`."""
-    if key in WORDS:
-        return word(key, lang)
-    return present_label(key, lang)
+    """Header for ``key``: a word of :data:`CHAIN`, else the KPI label."""
+    return word_or_kpi_label(CHAIN, key, lang)
