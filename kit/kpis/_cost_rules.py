@@ -10,7 +10,7 @@ import numpy as np
 
 from kit.contract import COST_CATEGORIES
 from kit.errors import ParameterError, did_you_mean
-from kit.kpis._common import as_list, columns
+from kit.kpis._common import absent, as_list, columns
 
 #: Cost categories counted as acquisition costs by default.
 ACQUISITION_CATEGORIES = ("marketing", "sales", "prospecting", "outsourcing")
@@ -80,14 +80,14 @@ def check_by(kpi_name: str, by, tables: dict) -> None:
     """
     for name, f in tables.items():
         cols = columns(f)
-        bad = [k for k in as_list(by) if k not in cols]
+        bad, hints = absent(as_list(by), cols)
         if bad:
             why = (" Costs without a 'source' cannot be split by channel: add a source column to "
                    "costs, or use by=None." if name == "costs" and "source" in bad else
                    f" Pass by= a column of {' and '.join(tables)}.")
             raise ParameterError(
                 f"{kpi_name}: by={by!r} needs column(s) {bad} in table {name!r}, which has "
-                f"{cols}{''.join(did_you_mean(b, cols) for b in bad)}.{why}"
+                f"{cols}{hints}.{why}"
             )
 
 

@@ -15,6 +15,7 @@ from kit.kpis._common import (
     sort_rows, window,
 )
 from kit.kpis._cost_rules import check_by, check_freq, check_horizon
+from kit.kpis._docs import fill_doc
 from kit.kpis.cost import cac
 from kit.orders import signed_cost, split_orders
 from kit.registry import kpi
@@ -170,6 +171,19 @@ def ltv(orders, customers, *, by=None, freq=None, start=None, end=None, horizon=
     return _ltv_result(out, keys)
 
 
+def _ltv_cac_params(horizon: str) -> str:
+    """The Parameters of the KPIs that set the LTV against the CAC; ``horizon`` describes that option."""
+    return ("orders, customers, costs : DataFrame-like\n    As for :func:`ltv` and :func:`cac`.\n"
+            'by : str or list of str, optional\n    A column of customers and costs, usually ``"source"``.\n'
+            'freq : {None, "M", "Q", "Y"}\n    Adds a ``period`` column: the acquisition period.\n'
+            "start, end : date-like, optional\n    Keep acquisitions and costs in ``[start, end)``.\n"
+            f"horizon : int\n    {horizon}\n"
+            "as_of : date-like, optional\n    End of the data; default the latest order or acquisition date.\n"
+            "categories : str or list of str, optional\n    Cost categories of the CAC.\n"
+            'shared : {"separate", "allocate"}\n'
+            "    Costs without a ``by`` value: own row, or spread over the groups (see :func:`cac`).")
+
+
 @kpi(
     name="ltv_cac_ratio", family="cost",
     needs={"orders": ("customer_id", "ordered_at", "amount", "cost"),
@@ -186,6 +200,7 @@ def ltv(orders, customers, *, by=None, freq=None, start=None, end=None, horizon=
              "n_customers": ("count", "customers_old_enough"),
              "new_customers": ("count", "new_customers")},
 )
+@fill_doc(params=_ltv_cac_params("Months of margin in the LTV."))
 def ltv_cac_ratio(orders, customers, costs, *, by=None, freq=None, start=None, end=None,
                   horizon=12, as_of=None, categories=None, shared="allocate"):
     """LTV / CAC: how many times the margin of a customer repays what it cost to acquire.
@@ -196,22 +211,7 @@ def ltv_cac_ratio(orders, customers, costs, *, by=None, freq=None, start=None, e
 
     Parameters
     ----------
-    orders, customers, costs : DataFrame-like
-        As for :func:`ltv` and :func:`cac`.
-    by : str or list of str, optional
-        A column of customers and costs, usually ``"source"``.
-    freq : {None, "M", "Q", "Y"}
-        Adds a ``period`` column: the acquisition period.
-    start, end : date-like, optional
-        Keep acquisitions and costs in ``[start, end)``.
-    horizon : int
-        Months of margin in the LTV.
-    as_of : date-like, optional
-        End of the data; default the latest order or acquisition date.
-    categories : str or list of str, optional
-        Cost categories of the CAC.
-    shared : {"separate", "allocate"}
-        Costs without a ``by`` value: own row, or spread over the groups (see :func:`cac`).
+    {params}
 
     Returns
     -------
@@ -268,6 +268,7 @@ def ltv_cac_ratio(orders, customers, costs, *, by=None, freq=None, start=None, e
              "n_customers": ("count", "customers_old_enough"),
              "new_customers": ("count", "new_customers")},
 )
+@fill_doc(params=_ltv_cac_params("Months over which the monthly margin is averaged."))
 def cac_payback_months(orders, customers, costs, *, by=None, freq=None, start=None, end=None,
                        horizon=12, as_of=None, categories=None, shared="allocate"):
     """Months of margin a new customer needs to repay its acquisition cost.
@@ -278,22 +279,7 @@ def cac_payback_months(orders, customers, costs, *, by=None, freq=None, start=No
 
     Parameters
     ----------
-    orders, customers, costs : DataFrame-like
-        As for :func:`ltv` and :func:`cac`.
-    by : str or list of str, optional
-        A column of customers and costs, usually ``"source"``.
-    freq : {None, "M", "Q", "Y"}
-        Adds a ``period`` column: the acquisition period.
-    start, end : date-like, optional
-        Keep acquisitions and costs in ``[start, end)``.
-    horizon : int
-        Months over which the monthly margin is averaged.
-    as_of : date-like, optional
-        End of the data; default the latest order or acquisition date.
-    categories : str or list of str, optional
-        Cost categories of the CAC.
-    shared : {"separate", "allocate"}
-        Costs without a ``by`` value: own row, or spread over the groups (see :func:`cac`).
+    {params}
 
     Returns
     -------
@@ -303,17 +289,20 @@ def cac_payback_months(orders, customers, costs, *, by=None, freq=None, start=No
 
     Examples
     --------
+    Per channel: the web customer repays its 300 in 12 months of a 25 margin, the
+    fair customer its 60 in 6 months of a 10 margin.
+
     >>> import pandas as pd
-    >>> customers = pd.DataFrame({"customer_id": ["C1", "C2"],
+    >>> customers = pd.DataFrame({"customer_id": ["C1", "C2"], "source": ["web", "fair"],
     ...     "acquired_at": pd.to_datetime(["2025-01-10", "2025-01-20"])})
-    >>> orders = pd.DataFrame({"customer_id": ["C1", "C2", "C2"], "amount": [500.0, 300.0, 400.0],
-    ...     "cost": [200.0, 100.0, 100.0],
-    ...     "ordered_at": pd.to_datetime(["2025-01-10", "2025-01-20", "2025-05-02"])})
-    >>> costs = pd.DataFrame({"period": pd.to_datetime(["2025-01-01"]), "amount": [250.0],
-    ...                       "category": ["marketing"]})
-    >>> out = cac_payback_months(orders, customers, costs, as_of="2026-02-01")
-    >>> out[["value", "cac", "monthly_margin"]].round(2).to_dict("records")
-    [{'value': 3.75, 'cac': 125.0, 'monthly_margin': 33.33}]
+    >>> orders = pd.DataFrame({"customer_id": ["C1", "C2"], "amount": [600.0, 240.0],
+    ...     "cost": [300.0, 120.0], "ordered_at": pd.to_datetime(["2025-01-10", "2025-02-03"])})
+    >>> costs = pd.DataFrame({"period": pd.to_datetime(["2025-01-01"] * 2), "amount": [300.0, 60.0],
+    ...                       "category": ["marketing"] * 2, "source": ["web", "fair"]})
+    >>> out = cac_payback_months(orders, customers, costs, by="source", as_of="2026-02-01")
+    >>> out[["source", "value", "cac", "monthly_margin"]].to_dict("records")  # doctest: +NORMALIZE_WHITESPACE
+    [{'source': 'fair', 'value': 6.0, 'cac': 60.0, 'monthly_margin': 10.0},
+     {'source': 'web', 'value': 12.0, 'cac': 300.0, 'monthly_margin': 25.0}]
     """
     check_freq("cac_payback_months", freq)
     check_horizon("cac_payback_months", horizon)

@@ -13,10 +13,9 @@ import narwhals as nw
 import numpy as np
 import pandas as pd
 
-from kit.errors import ParameterError, did_you_mean
-from kit.kpis import _common
+from kit.errors import ParameterError
 from kit.kpis._common import (
-    _order, aggregate, as_list, collect, columns, days_between, flag, floor_day, group_keys,
+    _order, absent, aggregate, as_list, collect, columns, days_between, flag, floor_day, group_keys,
     is_month_end, latest_date, lazy, month_index, proportion, resolve_as_of, window,
 )
 from kit.orders import purchase_lines
@@ -35,21 +34,32 @@ def _positive(name: str, value, unit: str, example) -> None:
 
 def _check_by_columns(by, available: list[str], tables: str) -> None:
     available = [c for c in available if not c.startswith("_")]
-    bad = [k for k in as_list(by) if k not in available]
+    bad, hints = absent(as_list(by), available)
     if bad:
-        hints = "".join(did_you_mean(b, available) for b in bad)
         raise ParameterError(
             f"by={by!r}: column(s) {bad} not found in {tables}{hints}; available columns: "
             f"{sorted(set(available))}. Pass by= one of the available columns."
         )
 
 
-def _censored(out: pd.DataFrame, keys) -> pd.DataFrame:
-    """Turn ``_n`` (all customers) into ``n_censored`` and ``n_before_data`` after :func:`proportion`.
+def _cohort_rate(cust: nw.LazyFrame, by, freq, start, end) -> pd.DataFrame:
+    """The rate of a customer cohort KPI from one row per customer.
 
-    ``n_censored`` = customers - judged customers - customers acquired before the data.
+    ``cust`` has ``_acquired`` (the acquisition day), ``_hit`` (1 when the customer
+    did it), ``_eligible`` (1 when old enough to tell and acquired within the data)
+    and ``_before`` (1 when acquired before the data). Customers acquired in
+    ``[start, end)`` are counted per ``by`` and period of ``_acquired``:
+    :func:`proportion` of hits among the eligible, with ``n_censored`` (customers -
+    eligible - acquired before the data) and ``n_before_data``.
     """
-    out = out.copy()
+    cust = window(cust, "_acquired", start, end)
+    keys, cust = group_keys(cust, by, freq, "_acquired")
+    out = proportion(collect(aggregate(cust, keys, [
+        nw.col("_hit").sum().alias("numerator"),
+        nw.col("_eligible").sum().alias("denominator"),
+        nw.len().alias("_n"),
+        nw.col("_before").sum().alias("n_before_data"),
+    ]), keys), keys)
     total = pd.to_numeric(out.pop("_n"), errors="coerce").fillna(0)
     before = pd.to_numeric(out["n_before_data"], errors="coerce").fillna(0)
     out["n_censored"] = (total - out["denominator"] - before).astype("int64")
@@ -184,15 +194,7 @@ def repeat_purchase_rate(orders, *, customers=None, by=None, freq=None, start=No
             nw.len().alias("_rows")).select("customer_id", *from_customers)
         cust = cust.join(attrs, on="customer_id", how="left")
 
-    cust = _common.window(cust, "_acquired", start, end)  # `window` is the option here
-    keys, cust = group_keys(cust, by, freq, "_acquired")
-    out = collect(aggregate(cust, keys, [
-        nw.col("_hit").sum().alias("numerator"),
-        nw.col("_eligible").sum().alias("denominator"),
-        nw.len().alias("_n"),
-        nw.col("_before").sum().alias("n_before_data"),
-    ]), keys)
-    return _censored(proportion(out, keys), keys)
+    return _cohort_rate(cust, by, freq, start, end)
 
 
 def _acquisition(customers, orders) -> nw.LazyFrame:
@@ -335,15 +337,7 @@ def referral_rate(customers, referrals, *, orders=None, by=None, freq=None, star
     c = c.join(hits, on="customer_id", how="left").with_columns(
         _hit=flag((nw.col("_eligible") == 1) & (nw.col("_referred") == 1)))
 
-    c = window(c, "_acquired", start, end)
-    keys, c = group_keys(c, by, freq, "_acquired")
-    out = collect(aggregate(c, keys, [
-        nw.col("_hit").sum().alias("numerator"),
-        nw.col("_eligible").sum().alias("denominator"),
-        nw.len().alias("_n"),
-        nw.col("_before").sum().alias("n_before_data"),
-    ]), keys)
-    return _censored(proportion(out, keys), keys)
+    return _cohort_rate(c, by, freq, start, end)
 
 
 @kpi(

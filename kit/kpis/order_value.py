@@ -13,6 +13,7 @@ from kit.kpis._common import (
     _num, aggregate, collect, columns, flag, group_keys, lazy, merge_results, ratio, safe_div,
     sort_rows, window,
 )
+from kit.kpis._docs import fill_doc, window_params
 from kit.kpis._sales import sales_by
 from kit.kpis._targets import TARGET_FREQS, TARGET_LEVELS, targets_by
 from kit.orders import return_line, signed_cost
@@ -38,6 +39,9 @@ from kit.registry import kpi
              "gap": ("currency", "gap"), "revenue_without_cost": ("currency", "revenue_without_cost")},
     target=("gross_margin", "margin_target"),
 )
+@fill_doc(window=window_params(
+    "ordered_at", "orders placed (and target months)",
+    by="Columns to break down by; nulls form their own group."))
 def gross_margin(orders, *, by=None, freq=None, start=None, end=None, targets=None):
     """Gross margin: sum of ``amount - cost``, the margin rate and the margin target.
 
@@ -53,12 +57,7 @@ def gross_margin(orders, *, by=None, freq=None, start=None, end=None, targets=No
     ----------
     orders : DataFrame-like
         Needs ``ordered_at``, ``amount`` and ``cost``.
-    by : str or list of str, optional
-        Columns to break down by; nulls form their own group.
-    freq : {None, "W", "M", "Q", "Y"}
-        Adds a ``period`` column: the start of the period of ``ordered_at``.
-    start, end : date-like, optional
-        Keep orders placed (and target months) in ``[start, end)``.
+    {window}
     targets : DataFrame-like, optional
         With a ``margin_target`` column; compared when ``by`` is None, "rep_id" or
         "team" and ``freq`` is not "W" (targets are monthly per rep or team). With
@@ -137,6 +136,9 @@ def gross_margin(orders, *, by=None, freq=None, start=None, end=None, targets=No
     headline=True, seeds=("002",),
     columns={"numerator": ("currency", "revenue"), "denominator": ("count", "orders")},
 )
+@fill_doc(window=window_params(
+    "ordered_at", "orders placed",
+    by='Columns to break down by (with ``by="product_id"`` an order holding two\nproducts counts once in each).'))
 def average_basket(orders, *, by=None, freq=None, start=None, end=None):
     """Average basket: amount of the purchase orders / number of purchase orders.
 
@@ -148,13 +150,7 @@ def average_basket(orders, *, by=None, freq=None, start=None, end=None):
     ----------
     orders : DataFrame-like
         Needs ``order_id``, ``ordered_at`` and ``amount``.
-    by : str or list of str, optional
-        Columns to break down by (with ``by="product_id"`` an order holding two
-        products counts once in each).
-    freq : {None, "W", "M", "Q", "Y"}
-        Adds a ``period`` column: the start of the period of ``ordered_at``.
-    start, end : date-like, optional
-        Keep orders placed in ``[start, end)``.
+    {window}
 
     Returns
     -------

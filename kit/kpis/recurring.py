@@ -14,6 +14,7 @@ import pandas as pd
 
 from kit.errors import ParameterError
 from kit.kpis._common import aggregate, as_list, as_ts, collect, flag, group_keys, lazy, ratio, window
+from kit.kpis._docs import fill_doc, window_params
 from kit.orders import split_orders
 from kit.registry import kpi
 
@@ -36,6 +37,7 @@ _BEFORE_ANY_DATA = datetime.datetime(1900, 1, 1)
     unit="ratio", direction="higher", tables=("orders",), date="orders.ordered_at",
     headline=False, seeds=("003",),
 )
+@fill_doc(window=window_params("ordered_at", "order lines placed", by="Columns to break down by."))
 def recurring_revenue(orders, *, by=None, freq=None, start=None, end=None, lookback=12):
     """Recurring revenue: revenue of customers who also bought in the previous ``lookback`` months.
 
@@ -55,12 +57,7 @@ def recurring_revenue(orders, *, by=None, freq=None, start=None, end=None, lookb
         Needs ``ordered_at``, ``customer_id`` and ``amount``; ``order_id`` groups
         lines into orders (without it, the lines of a customer at one time are one
         order).
-    by : str or list of str, optional
-        Columns to break down by.
-    freq : {None, "W", "M", "Q", "Y"}
-        Adds a ``period`` column: the start of the period of ``ordered_at``.
-    start, end : date-like, optional
-        Keep order lines placed in ``[start, end)``.
+    {window}
     lookback : int
         Months before an order in which an earlier purchase makes it recurring.
 

@@ -18,6 +18,7 @@ from kit.kpis._common import (
     _num, as_list, as_ts, empty_result, is_month_end, lazy, merge_results, ratio, resolve_as_of,
     sort_rows, window,
 )
+from kit.kpis._docs import fill_doc, window_params
 from kit.kpis._sales import revenue_by, sales_by, won_deals_by
 from kit.kpis._targets import check_target_options, targets_by
 from kit.registry import kpi
@@ -35,6 +36,9 @@ from kit.registry import kpi
     headline=False, seeds=("003",),
     columns={"numerator": ("currency", "amount"), "denominator": ("count", "won_deals")},
 )
+@fill_doc(window=window_params(
+    "closed_at", "opportunities closed",
+    by="Columns to break down by (``rep_id``, ``team``...); nulls form their own group."))
 def average_won_deal(opportunities, *, by=None, freq=None, start=None, end=None):
     """Mean amount of won opportunities.
 
@@ -45,12 +49,7 @@ def average_won_deal(opportunities, *, by=None, freq=None, start=None, end=None)
     ----------
     opportunities : DataFrame-like
         Needs ``status``, ``closed_at`` and ``amount``.
-    by : str or list of str, optional
-        Columns to break down by (``rep_id``, ``team``...); nulls form their own group.
-    freq : {None, "W", "M", "Q", "Y"}
-        Adds a ``period`` column: the start of the period of ``closed_at``.
-    start, end : date-like, optional
-        Keep opportunities closed in ``[start, end)``.
+    {window}
 
     Returns
     -------
@@ -83,6 +82,9 @@ def average_won_deal(opportunities, *, by=None, freq=None, start=None, end=None)
     headline=True, seeds=("002", "003"),
     target=("revenue_vs_target", "denominator"),
 )
+@fill_doc(window=window_params(
+    "ordered_at", "orders placed",
+    by="Columns to break down by (``rep_id``, ``team``, ``product_category``...)."))
 def revenue(orders, *, by=None, freq=None, start=None, end=None):
     """Revenue net of returns: the sum of ``orders.amount``, each line at its own date.
 
@@ -93,12 +95,7 @@ def revenue(orders, *, by=None, freq=None, start=None, end=None):
     ----------
     orders : DataFrame-like
         Needs ``order_id``, ``ordered_at`` and ``amount``.
-    by : str or list of str, optional
-        Columns to break down by (``rep_id``, ``team``, ``product_category``...).
-    freq : {None, "W", "M", "Q", "Y"}
-        Adds a ``period`` column: the start of the period of ``ordered_at``.
-    start, end : date-like, optional
-        Keep orders placed in ``[start, end)``.
+    {window}
 
     Returns
     -------

@@ -13,8 +13,16 @@ import pandas as pd
 
 from kit.errors import DataError
 from kit.kpis._common import _order, aggregate, collect, flag, group_keys, lazy, proportion, window
+from kit.kpis._docs import fill_doc, window_params
 from kit.registry import kpi
 from kit.stats import LOW_SAMPLE
+
+
+def _answers(surveys, kind: str, by, freq, start, end):
+    """``(keys, frame)``: the answers of ``kind`` with a score given in ``[start, end)``, grouped."""
+    f = lazy(surveys, "surveys", needs=["kind", "score", "responded_at"])
+    f = f.filter((nw.col("kind") == kind) & ~nw.col("score").is_null())
+    return group_keys(window(f, "responded_at", start, end), by, freq, "responded_at")
 
 
 @kpi(
@@ -29,6 +37,7 @@ from kit.stats import LOW_SAMPLE
     headline=True, seeds=("001", "002"),
     noun={"en": ("CSAT answer", "CSAT answers"), "fr": ("réponse CSAT", "réponses CSAT", "f")},
 )
+@fill_doc(window=window_params("responded_at", "answers given"))
 def csat(surveys, *, by=None, freq=None, start=None, end=None):
     """Share of satisfied CSAT answers (score 4 or 5 of 5).
 
@@ -37,12 +46,7 @@ def csat(surveys, *, by=None, freq=None, start=None, end=None):
     surveys : DataFrame-like
         Needs ``kind``, ``score`` and ``responded_at``; only rows with ``kind ==
         "csat"`` and a score are answers.
-    by : str or list of str, optional
-        Columns to break down by (nulls form their own group).
-    freq : {None, "W", "M", "Q", "Y"}
-        Adds a ``period`` column: the start of the period of ``responded_at``.
-    start, end : date-like, optional
-        Keep answers given in ``[start, end)``.
+    {window}
 
     Returns
     -------
@@ -64,10 +68,7 @@ def csat(surveys, *, by=None, freq=None, start=None, end=None):
     >>> csat(s)[["value", "numerator", "denominator", "mean_score", "n"]].to_dict("records")
     [{'value': 0.5, 'numerator': 1.0, 'denominator': 2.0, 'mean_score': 3.5, 'n': 2}]
     """
-    f = lazy(surveys, "surveys", needs=["kind", "score", "responded_at"])
-    f = f.filter((nw.col("kind") == "csat") & ~nw.col("score").is_null())
-    f = window(f, "responded_at", start, end)
-    keys, f = group_keys(f, by, freq, "responded_at")
+    keys, f = _answers(surveys, "csat", by, freq, start, end)
     f = f.with_columns(
         _score=nw.col("score").cast(nw.Float64),
         _satisfied=flag(nw.col("score") >= 4),
@@ -140,6 +141,7 @@ def nps_interval(promoters, detractors, n, alpha: float = 0.05):
     headline=True, seeds=("001", "002"),
     noun={"en": ("NPS answer", "NPS answers"), "fr": ("réponse NPS", "réponses NPS", "f")},
 )
+@fill_doc(window=window_params("responded_at", "answers given"))
 def nps(surveys, *, by=None, freq=None, start=None, end=None):
     """Net Promoter Score: % promoters (9-10) minus % detractors (0-6), in points.
 
@@ -148,12 +150,7 @@ def nps(surveys, *, by=None, freq=None, start=None, end=None):
     surveys : DataFrame-like
         Needs ``kind``, ``score`` and ``responded_at``; only rows with ``kind ==
         "nps"`` and a score are answers.
-    by : str or list of str, optional
-        Columns to break down by (nulls form their own group).
-    freq : {None, "W", "M", "Q", "Y"}
-        Adds a ``period`` column: the start of the period of ``responded_at``.
-    start, end : date-like, optional
-        Keep answers given in ``[start, end)``.
+    {window}
 
     Returns
     -------
@@ -171,10 +168,7 @@ def nps(surveys, *, by=None, freq=None, start=None, end=None):
     >>> nps(s)[["value", "promoters", "passives", "detractors", "n"]].to_dict("records")
     [{'value': 0.0, 'promoters': 1, 'passives': 1, 'detractors': 1, 'n': 3}]
     """
-    f = lazy(surveys, "surveys", needs=["kind", "score", "responded_at"])
-    f = f.filter((nw.col("kind") == "nps") & ~nw.col("score").is_null())
-    f = window(f, "responded_at", start, end)
-    keys, f = group_keys(f, by, freq, "responded_at")
+    keys, f = _answers(surveys, "nps", by, freq, start, end)
     f = f.with_columns(
         _promoter=flag(nw.col("score") >= 9),
         _detractor=flag(nw.col("score") <= 6),
