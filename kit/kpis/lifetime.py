@@ -171,9 +171,17 @@ def ltv(orders, customers, *, by=None, freq=None, start=None, end=None, horizon=
     return _ltv_result(out, keys)
 
 
+#: What the KPIs setting the LTV against the CAC read: the tables and columns of both.
+_LTV_AND_CAC = {"needs": {"orders": ltv.kpi.needs["orders"], "customers": ltv.kpi.needs["customers"],
+                          "costs": cac.kpi.needs["costs"]},
+                "tables": ("orders", "customers", "costs"), "date": "customers.acquired_at"}
+#: The counts behind the two parts, columns of those KPIs' results (``columns`` of :func:`kit.registry.kpi`).
+_PART_COUNTS = {"n_customers": ("count", "customers_old_enough"), "new_customers": ("count", "new_customers")}
+
+
 def _ltv_cac_params(horizon: str) -> str:
     """The Parameters of the KPIs that set the LTV against the CAC; ``horizon`` describes that option."""
-    return ("orders, customers, costs : DataFrame-like\n    As for :func:`ltv` and :func:`cac`.\n"
+    return ("Parameters\n----------\norders, customers, costs : DataFrame-like\n    As for :func:`ltv` and :func:`cac`.\n"
             'by : str or list of str, optional\n    A column of customers and costs, usually ``"source"``.\n'
             'freq : {None, "M", "Q", "Y"}\n    Adds a ``period`` column: the acquisition period.\n'
             "start, end : date-like, optional\n    Keep acquisitions and costs in ``[start, end)``.\n"
@@ -186,19 +194,13 @@ def _ltv_cac_params(horizon: str) -> str:
 
 @kpi(
     name="ltv_cac_ratio", family="cost",
-    needs={"orders": ("customer_id", "ordered_at", "amount", "cost"),
-           "customers": ("customer_id", "acquired_at"),
-           "costs": ("period", "amount", "category")},
     label={"en": "LTV / CAC ratio", "fr": "Ratio valeur vie client / coût d'acquisition"},
     definition={
         "en": "Lifetime value of the customers of a channel divided by their acquisition cost.",
         "fr": "Valeur vie des clients d'un canal divisée par leur coût d'acquisition.",
     },
-    unit="multiple", direction="higher", tables=("orders", "customers", "costs"),
-    date="customers.acquired_at", headline=False, seeds=("001",),
-    columns={"numerator": ("currency", "ltv"), "denominator": ("currency", "cac"),
-             "n_customers": ("count", "customers_old_enough"),
-             "new_customers": ("count", "new_customers")},
+    unit="multiple", direction="higher", **_LTV_AND_CAC, headline=False, seeds=("001",),
+    columns={"numerator": ("currency", "ltv"), "denominator": ("currency", "cac"), **_PART_COUNTS},
 )
 @fill_doc(params=_ltv_cac_params("Months of margin in the LTV."))
 def ltv_cac_ratio(orders, customers, costs, *, by=None, freq=None, start=None, end=None,
@@ -209,8 +211,6 @@ def ltv_cac_ratio(orders, customers, costs, *, by=None, freq=None, start=None, e
     ``cac`` is :func:`cac` (costs and acquisitions of the window), per ``by`` group
     and period.
 
-    Parameters
-    ----------
     {params}
 
     Returns
@@ -252,9 +252,6 @@ def ltv_cac_ratio(orders, customers, costs, *, by=None, freq=None, start=None, e
 
 @kpi(
     name="cac_payback_months", family="cost",
-    needs={"orders": ("customer_id", "ordered_at", "amount", "cost"),
-           "customers": ("customer_id", "acquired_at"),
-           "costs": ("period", "amount", "category")},
     label={"en": "CAC payback", "fr": "Délai de récupération du coût d'acquisition"},
     definition={
         "en": "Acquisition cost divided by the mean monthly gross margin of a new customer over its "
@@ -262,11 +259,9 @@ def ltv_cac_ratio(orders, customers, costs, *, by=None, freq=None, start=None, e
         "fr": "Coût d'acquisition divisé par la marge brute mensuelle moyenne d'un nouveau client sur ses "
               "12 premiers mois.",
     },
-    unit="months", direction="lower", tables=("orders", "customers", "costs"),
-    date="customers.acquired_at", headline=False, seeds=(),
+    unit="months", direction="lower", **_LTV_AND_CAC, headline=False, seeds=(),
     columns={"cac": ("currency", "cac"), "monthly_margin": ("currency", "monthly_margin"),
-             "n_customers": ("count", "customers_old_enough"),
-             "new_customers": ("count", "new_customers")},
+             **_PART_COUNTS},
 )
 @fill_doc(params=_ltv_cac_params("Months over which the monthly margin is averaged."))
 def cac_payback_months(orders, customers, costs, *, by=None, freq=None, start=None, end=None,
@@ -277,8 +272,6 @@ def cac_payback_months(orders, customers, costs, *, by=None, freq=None, start=No
     customer in its first ``horizon`` months (censored as in :func:`ltv`). A zero or
     negative monthly margin never pays back: the value is missing.
 
-    Parameters
-    ----------
     {params}
 
     Returns

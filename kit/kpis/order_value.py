@@ -149,7 +149,8 @@ def average_basket(orders, *, by=None, freq=None, start=None, end=None):
     Parameters
     ----------
     orders : DataFrame-like
-        Needs ``order_id``, ``ordered_at`` and ``amount``.
+        Needs ``order_id`` (an order is the lines of one ``order_id``), ``ordered_at``
+        and ``amount``.
     {window}
 
     Returns
