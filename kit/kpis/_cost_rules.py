@@ -6,11 +6,11 @@ what it repays (:mod:`kit.kpis.lifetime`).
 
 from __future__ import annotations
 
-import numpy as np
 
 from kit.contract import COST_CATEGORIES
 from kit.errors import ParameterError, did_you_mean
 from kit.kpis._common import absent, as_list, columns
+from kit.kpis._options import is_count
 
 #: Cost categories counted as acquisition costs by default.
 ACQUISITION_CATEGORIES = ("marketing", "sales", "prospecting", "outsourcing")
@@ -102,7 +102,7 @@ def check_horizon(kpi_name: str, horizon) -> None:
     ...
     kit.errors.ParameterError: ltv: horizon=0 is not allowed; it is the number of months ...
     """
-    if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or horizon < 1:
+    if not is_count(horizon):
         raise ParameterError(
             f"{kpi_name}: horizon={horizon!r} is not allowed; it is the number of months after "
             "acquisition over which margin is summed, a whole number >= 1 (default 12)."

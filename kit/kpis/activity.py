@@ -25,6 +25,7 @@ from kit.kpis._common import (
     _order, aggregate, collect, columns, flag, group_keys, lazy, period_expr, proportion,
     ratio, window,
 )
+from kit.kpis._options import is_number
 from kit.kpis._docs import fill_doc, window_params
 from kit.registry import kpi
 from kit.stats import correlation
@@ -416,9 +417,7 @@ def activity_profile(activities, *, leads=None, by="rep_id", freq=None, start=No
     >>> activity_profile(a)[["rep_id", "value", "profile"]].to_dict("records")
     [{'rep_id': 'R1', 'value': 1.0, 'profile': 'hunter'}, {'rep_id': 'R2', 'value': 0.0, 'profile': 'farmer'}]
     """
-    ok = all(isinstance(t, (int, float, np.integer, np.floating)) and not isinstance(t, bool)
-             for t in (hunter, farmer))
-    if not ok or not 0 <= farmer < hunter <= 1:
+    if not (is_number(hunter) and is_number(farmer)) or not 0 <= farmer < hunter <= 1:
         raise ParameterError(
             f"hunter={hunter!r}, farmer={farmer!r} are not allowed: the thresholds are shares with "
             "0 <= farmer < hunter <= 1. Pass e.g. hunter=0.6, farmer=0.4."

@@ -13,6 +13,7 @@ import pandas as pd
 
 from kit.errors import ParameterError
 from kit.kpis._common import _num, as_list, empty_result, merge_results, resolve_as_of, safe_div, sort_rows
+from kit.kpis._options import is_count
 from kit.kpis._sales import revenue_by
 from kit.kpis._targets import check_target_options, targets_by
 from kit.kpis.funnel import win_rate
@@ -101,7 +102,7 @@ def deals_needed(orders, targets, opportunities, *, by=None, freq="M", as_of=Non
             "deals_needed: freq=None is not allowed; the remaining target is that of the current "
             "period. Allowed values: 'M', 'Q', 'Y'."
         )
-    if isinstance(history, bool) or not isinstance(history, (int, np.integer)) or history < 1:
+    if not is_count(history):
         raise ParameterError(
             f"deals_needed: history={history!r} is not allowed; it is the number of months of closed "
             "deals used for the average deal and the win rate, a whole number >= 1 (default 12)."

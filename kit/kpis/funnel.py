@@ -18,6 +18,7 @@ from kit.kpis._activity_rules import (
 from kit.kpis._common import (aggregate, collect, columns, counts, days_between, flag, group_keys,
                               lazy, proportion, resolve_as_of, window, with_trend)
 from kit.kpis._docs import fill_doc, window_params
+from kit.kpis._options import is_count, is_number
 from kit.registry import kpi
 
 
@@ -76,8 +77,7 @@ STAGES = ("created", "engaged", "qualified", "opportunity", "proposal", "won")
 
 def _check_days(name: str, value) -> float:
     """Validate a positive number of days (``days=``, ``horizons=``)."""
-    ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
-    if not ok or not np.isfinite(value) or value <= 0:
+    if not is_number(value) or not np.isfinite(value) or value <= 0:
         raise ParameterError(
             f"{name}={value!r} is not allowed; it must be a positive number of days "
             f"(received {type(value).__name__}). Pass e.g. {name}=30."
@@ -189,7 +189,7 @@ def lead_conversion_rate(leads, *, by=None, freq=None, start=None, end=None, wit
     >>> lead_conversion_rate(leads)[["value", "numerator", "denominator", "n_inconsistent"]].round(3).to_dict("records")
     [{'value': 0.667, 'numerator': 2.0, 'denominator': 3.0, 'n_inconsistent': 1.0}]
     """
-    if within is not None and (isinstance(within, bool) or not isinstance(within, int) or within < 1):
+    if within is not None and not is_count(within):
         raise ParameterError(
             f"within={within!r} is not allowed; pass a whole number of days >= 1 (e.g. within=90) "
             "or None to count every conversion.")

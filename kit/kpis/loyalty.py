@@ -18,14 +18,14 @@ from kit.kpis._common import (
     _order, absent, aggregate, as_list, collect, columns, days_between, flag, floor_day, group_keys,
     is_month_end, latest_date, lazy, month_index, proportion, resolve_as_of, window,
 )
+from kit.kpis._options import is_count, is_number
 from kit.orders import purchase_lines
 from kit.registry import kpi
 
 
 def _positive(name: str, value, unit: str, example) -> None:
     """Raise ParameterError unless ``value`` is a positive number."""
-    ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
-    if not ok or not value > 0:
+    if not is_number(value) or not value > 0:
         raise ParameterError(
             f"{name}={value!r} is not allowed: {name} is a number of {unit} and must be positive "
             f"(received {value!r}). Pass e.g. {name}={example}."
@@ -285,7 +285,7 @@ def referral_rate(customers, referrals, *, orders=None, by=None, freq=None, star
     >>> referral_rate(c, r, as_of="2026-01-31")[["value", "numerator", "denominator", "n_censored"]].to_dict("records")
     [{'value': 0.5, 'numerator': 1.0, 'denominator': 2.0, 'n_censored': 1}]
     """
-    if not (isinstance(months, (int, np.integer)) and not isinstance(months, bool) and months > 0):
+    if not is_count(months):
         raise ParameterError(
             f"months={months!r} is not allowed: months is a whole number of calendar months and must "
             f"be positive (received {months!r}). Pass e.g. months=6."

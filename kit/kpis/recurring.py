@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime
 
 import narwhals as nw
-import numpy as np
 import pandas as pd
 
 from kit.errors import ParameterError
 from kit.kpis._common import aggregate, as_list, as_ts, collect, flag, group_keys, lazy, ratio, window
 from kit.kpis._docs import fill_doc, window_params
+from kit.kpis._options import is_count
 from kit.orders import split_orders
 from kit.registry import kpi
 
@@ -78,7 +78,7 @@ def recurring_revenue(orders, *, by=None, freq=None, start=None, end=None, lookb
     >>> out[["value", "numerator", "denominator"]].to_dict("records")
     [{'value': 0.75, 'numerator': 300.0, 'denominator': 400.0}]
     """
-    if isinstance(lookback, bool) or not isinstance(lookback, (int, np.integer)) or lookback < 1:
+    if not is_count(lookback):
         raise ParameterError(
             f"recurring_revenue: lookback={lookback!r} is not allowed; it is a whole number of months "
             ">= 1 (default 12)."
