@@ -84,3 +84,8 @@ def wilson(k, n, z=1.959963984540054):
 
 def dt(values):
     return pd.to_datetime(pd.Series(values, dtype="object"), format="ISO8601")
+
+
+def records(df, cols):
+    """The rows of ``df[cols]`` as dicts."""
+    return df[cols].to_dict("records")

@@ -18,13 +18,9 @@ from kit.kpis.loyalty import referral_rate, repeat_purchase_rate, returning_cust
 from kit.kpis.satisfaction import csat, nps, nps_interval
 from kit.stats import wilson_interval
 from tests.conftest import to_engine
-from tests.kpis.helpers import convert
+from tests.kpis.helpers import convert, records
 
 D = pd.Timestamp
-
-
-def records(df, cols):
-    return df[cols].to_dict("records")
 
 
 # --------------------------------------------------------------------------- surveys
