@@ -55,7 +55,8 @@ def _count(f: nw.LazyFrame, hit: nw.Expr, by, freq) -> pd.DataFrame:
 
 
 #: The parameters of the activity counts and rates besides ``activities`` (:func:`fill_doc`).
-_COMMON_PARAMS = "leads : DataFrame-like, optional\n    Used to derive a missing purpose (see :func:`with_purpose`).\n" \
+_COMMON_PARAMS = ("leads : DataFrame-like, optional\n"
+                  "    Used to derive a missing purpose (see :func:`with_purpose`).\n") \
     + window_params("occurred_at", "activities", by='Columns to break down by, e.g. ``"rep_id"`` or '
                     '``"team"`` (nulls form their\nown group). Every group with an activity in the window '
                     'gets a row.')

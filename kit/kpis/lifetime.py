@@ -181,12 +181,14 @@ _PART_COUNTS = {"n_customers": ("count", "customers_old_enough"), "new_customers
 
 def _ltv_cac_params(horizon: str) -> str:
     """The Parameters of the KPIs that set the LTV against the CAC; ``horizon`` describes that option."""
-    return ("Parameters\n----------\norders, customers, costs : DataFrame-like\n    As for :func:`ltv` and :func:`cac`.\n"
+    return ("Parameters\n----------\n"
+            "orders, customers, costs : DataFrame-like\n    As for :func:`ltv` and :func:`cac`.\n"
             'by : str or list of str, optional\n    A column of customers and costs, usually ``"source"``.\n'
             'freq : {None, "M", "Q", "Y"}\n    Adds a ``period`` column: the acquisition period.\n'
             "start, end : date-like, optional\n    Keep acquisitions and costs in ``[start, end)``.\n"
             f"horizon : int\n    {horizon}\n"
-            "as_of : date-like, optional\n    End of the data; default the latest order or acquisition date.\n"
+            "as_of : date-like, optional\n"
+            "    End of the data; default the latest order or acquisition date.\n"
             "categories : str or list of str, optional\n    Cost categories of the CAC.\n"
             'shared : {"separate", "allocate"}\n'
             "    Costs without a ``by`` value: own row, or spread over the groups (see :func:`cac`).")

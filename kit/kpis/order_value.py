@@ -138,7 +138,8 @@ def gross_margin(orders, *, by=None, freq=None, start=None, end=None, targets=No
 )
 @fill_doc(window=window_params(
     "ordered_at", "orders placed",
-    by='Columns to break down by (with ``by="product_id"`` an order holding two\nproducts counts once in each).'))
+    by='Columns to break down by (with ``by="product_id"`` an order holding two\n'
+       "products counts once in each)."))
 def average_basket(orders, *, by=None, freq=None, start=None, end=None):
     """Average basket: amount of the purchase orders / number of purchase orders.
 
