@@ -23,6 +23,10 @@ CONVERSATION_TYPES = ("meeting", "video_call")
 CONNECTED_OUTCOMES = ("connected", "appointment_set")
 #: meeting outcomes meaning it did not take place
 MISSED_OUTCOMES = ("no_show", "cancelled", "canceled")
+#: Where every KPI on activities reads (``tables``, ``optional_tables`` and ``date`` of
+#: :func:`kit.registry.kpi`): the activities, dated when they occurred, and the leads
+#: when the dataset has them, to derive a missing purpose (:func:`with_purpose`).
+ON_ACTIVITIES = {"tables": ("activities",), "optional_tables": ("leads",), "date": "activities.occurred_at"}
 
 
 def with_purpose(activities, leads=None) -> nw.LazyFrame:

@@ -58,14 +58,25 @@ def lazy(native, table: str, needs: Sequence[str] = ()) -> nw.LazyFrame:
     if isinstance(f, nw.DataFrame):
         f = f.lazy()
     cols = f.collect_schema().names()
-    missing = [c for c in needs if c not in cols]
+    missing, hints = absent(needs, cols)
     if missing:
-        hints = "".join(did_you_mean(m, cols) for m in missing)
         raise ParameterError(
             f"table {table!r} lacks column(s) {missing}{hints}; available columns: {cols}. "
             "Rename the column with a mapping at load (kit.load_dataset(..., mapping=...))."
         )
     return f
+
+
+def absent(wanted: Sequence[str], available: Sequence[str]) -> tuple[list[str], str]:
+    """The ``wanted`` columns not in ``available``, and the "did you mean" hints for them.
+
+    Examples
+    --------
+    >>> absent(["rep_id", "amount"], ["rep", "amount"])
+    (['rep_id'], " (did you mean 'rep'?)")
+    """
+    missing = [c for c in wanted if c not in available]
+    return missing, "".join(did_you_mean(m, list(available)) for m in missing)
 
 
 def columns(f: nw.LazyFrame) -> list[str]:
@@ -141,9 +152,8 @@ def group_keys(f: nw.LazyFrame, by, freq, date_col: str | None):
         )
     keys = as_list(by)
     cols = columns(f)
-    bad = [k for k in keys if k not in cols]
+    bad, hints = absent(keys, cols)
     if bad:
-        hints = "".join(did_you_mean(b, cols) for b in bad)
         raise ParameterError(
             f"by={by!r}: column(s) {bad} not found{hints}; available columns: {cols}. "
             "Pass by= one of the available columns."

@@ -2,8 +2,10 @@
 
 :func:`sales_by` sums order lines, every line read at its own date
 (``orders.ordered_at``), with the purchase/return split of the data contract
-(:func:`kit.orders.split_orders`). :func:`won_deals_by` averages the amounts of won
-opportunities: the average won deal, which the revenue and funnel KPIs share.
+(:func:`kit.orders.split_orders`); :func:`revenue_by` only sums the amounts, for the
+KPIs that compare revenue with a target, a total or a mean month. :func:`won_deals_by`
+averages the amounts of won opportunities: the average won deal, which the revenue
+and funnel KPIs share.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import datetime as _dt
 
 import narwhals as nw
-import pandas as pd  # noqa: F401  (the examples use it)
+import pandas as pd
 
 from kit.kpis._common import (_num, aggregate, as_list, as_ts, collect, group_keys, lazy, ratio,
                               window)
@@ -111,6 +113,39 @@ def sales_by(orders, by=None, freq=None, start=None, end=None, *, costed_only=Fa
     return keys, out[keys + cols]
 
 
+def revenue_by(orders, by=None, freq=None, start=None, end=None, *, name="revenue") -> pd.DataFrame:
+    """The sum of ``orders.amount`` (net of returns) in ``[start, end)`` per ``by`` group and period.
+
+    Parameters
+    ----------
+    orders : DataFrame-like
+        Needs ``ordered_at`` and ``amount``.
+    by, freq, start, end
+        As for :func:`kit.kpis.revenue.revenue`.
+    name : str
+        Name of the column of sums (0 where a group has no amount).
+
+    Returns
+    -------
+    DataFrame
+        The keys (``by`` columns, ``period``) and ``name``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> lines = pd.DataFrame({"amount": [100.0, 50.0, -30.0],
+    ...                       "ordered_at": pd.to_datetime(["2026-01-05", "2026-02-01", "2026-02-09"])})
+    >>> revenue_by(lines, freq="M")["revenue"].tolist()
+    [100.0, 20.0]
+    """
+    f = lazy(orders, "orders", needs=["ordered_at", "amount"])
+    f = window(f, "ordered_at", start, end)
+    keys, f = group_keys(f, by, freq, "ordered_at")
+    out = collect(aggregate(f, keys, [nw.col("amount").sum().alias(name)]), keys)
+    out[name] = _num(out[name]).fillna(0.0)
+    return out
+
+
 def won_deals_by(opportunities, by=None, freq=None, start=None, end=None):
     """Mean amount of the opportunities won in ``[start, end)``, per ``by`` group and period.
 
@@ -137,4 +172,4 @@ def won_deals_by(opportunities, by=None, freq=None, start=None, end=None):
     return ratio(out.drop(columns="_n"), keys)
 
 
-__all__ = ["ORDER_SPAN", "SALES_COLUMNS", "sales_by", "split_window", "won_deals_by"]
+__all__ = ["ORDER_SPAN", "SALES_COLUMNS", "revenue_by", "sales_by", "split_window", "won_deals_by"]

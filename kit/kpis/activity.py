@@ -19,12 +19,14 @@ import pandas as pd
 
 from kit.errors import ParameterError
 from kit.kpis._activity_rules import (  # noqa: F401 (with_purpose is part of this module's API)
-    CALL_TYPES, CUSTOMER_SERVICE, PROSPECTING, SALES, is_conversation, with_purpose,
+    CALL_TYPES, CUSTOMER_SERVICE, ON_ACTIVITIES, PROSPECTING, SALES, is_conversation, with_purpose,
 )
 from kit.kpis._common import (
     _order, aggregate, collect, columns, flag, group_keys, lazy, period_expr, proportion,
     ratio, window,
 )
+from kit.kpis._options import is_number
+from kit.kpis._docs import fill_doc, window_params
 from kit.registry import kpi
 from kit.stats import correlation
 
@@ -52,16 +54,18 @@ def _count(f: nw.LazyFrame, hit: nw.Expr, by, freq) -> pd.DataFrame:
     return _order(out, keys, ["value"])
 
 
-_COMMON_PARAMS = """
-    leads : DataFrame-like, optional
-        Used to derive a missing purpose (see :func:`with_purpose`).
-    by : str or list of str, optional
-        Columns to break down by, e.g. ``"rep_id"`` or ``"team"`` (nulls form their
-        own group). Every group with an activity in the window gets a row.
-    freq : {None, "W", "M", "Q", "Y"}
-        Adds a ``period`` column: the start of the period of ``occurred_at``.
-    start, end : date-like, optional
-        Keep activities in ``[start, end)``."""
+#: The parameters of the activity counts and rates besides ``activities`` (:func:`fill_doc`).
+_COMMON_PARAMS = ("leads : DataFrame-like, optional\n"
+                  "    Used to derive a missing purpose (see :func:`with_purpose`).\n") \
+    + window_params("occurred_at", "activities", by='Columns to break down by, e.g. ``"rep_id"`` or '
+                    '``"team"`` (nulls form their\nown group). Every group with an activity in the window '
+                    'gets a row.')
+
+
+def _count_doc(needs: str) -> str:
+    """The Parameters and Returns sections of an activity count that needs ``needs``."""
+    return (f"Parameters\n----------\nactivities : DataFrame-like\n    Needs {needs}.\n{_COMMON_PARAMS}\n\n"
+            "Returns\n-------\nDataFrame\n    ``by`` columns, ``period``, ``value`` (count).")
 
 
 @kpi(
@@ -74,9 +78,9 @@ _COMMON_PARAMS = """
         "fr": "Nombre d’appels aboutis et de rendez-vous et visioconférences tenus avec des prospects "
               "ou des clients, hors service client.",
     },
-    unit="count", direction="higher", tables=("activities",), optional_tables=("leads",),
-    date="activities.occurred_at", headline=True, seeds=("004",),
+    unit="count", direction="higher", **ON_ACTIVITIES, headline=True, seeds=("004",),
 )
+@fill_doc(count=_count_doc("``occurred_at``, ``type`` and ``outcome``"))
 def conversations(activities, *, leads=None, by=None, freq=None, start=None, end=None):
     """Number of real sales conversations.
 
@@ -86,16 +90,7 @@ def conversations(activities, *, leads=None, by=None, freq=None, start=None, end
     except those whose purpose is ``customer_service``. Outcomes are compared
     without regard to case.
 
-    Parameters
-    ----------
-    activities : DataFrame-like
-        Needs ``occurred_at``, ``type`` and ``outcome``.
-    {common}
-
-    Returns
-    -------
-    DataFrame
-        ``by`` columns, ``period``, ``value`` (count).
+    {count}
 
     Examples
     --------
@@ -118,22 +113,13 @@ def conversations(activities, *, leads=None, by=None, freq=None, start=None, end
         "en": "Number of outbound calls and voicemails made to prospects (purpose prospecting).",
         "fr": "Nombre d’appels sortants et de messages vocaux adressés à des prospects (objet prospection).",
     },
-    unit="count", direction="higher", tables=("activities",), optional_tables=("leads",),
-    date="activities.occurred_at", seeds=("004",),
+    unit="count", direction="higher", **ON_ACTIVITIES, seeds=("004",),
 )
+@fill_doc(count=_count_doc("``occurred_at`` and ``type``"))
 def prospect_calls(activities, *, leads=None, by=None, freq=None, start=None, end=None):
     """Number of calls placed to prospects, voicemails included.
 
-    Parameters
-    ----------
-    activities : DataFrame-like
-        Needs ``occurred_at`` and ``type``.
-    {common}
-
-    Returns
-    -------
-    DataFrame
-        ``by`` columns, ``period``, ``value`` (count).
+    {count}
 
     Examples
     --------
@@ -157,22 +143,13 @@ def prospect_calls(activities, *, leads=None, by=None, freq=None, start=None, en
         "en": "Number of outbound emails sent to prospects (purpose prospecting).",
         "fr": "Nombre d’e-mails sortants envoyés à des prospects (objet prospection).",
     },
-    unit="count", direction="higher", tables=("activities",), optional_tables=("leads",),
-    date="activities.occurred_at", seeds=("004",),
+    unit="count", direction="higher", **ON_ACTIVITIES, seeds=("004",),
 )
+@fill_doc(count=_count_doc("``occurred_at`` and ``type``"))
 def prospecting_emails(activities, *, leads=None, by=None, freq=None, start=None, end=None):
     """Number of prospecting emails sent.
 
-    Parameters
-    ----------
-    activities : DataFrame-like
-        Needs ``occurred_at`` and ``type``.
-    {common}
-
-    Returns
-    -------
-    DataFrame
-        ``by`` columns, ``period``, ``value`` (count).
+    {count}
 
     Examples
     --------
@@ -198,8 +175,7 @@ def prospecting_emails(activities, *, leads=None, by=None, freq=None, start=None
         "fr": "E-mails de prospection divisés par les appels de prospection par commercial, avec la "
               "corrélation de leurs nombres hebdomadaires.",
     },
-    unit="multiple", direction="neutral", tables=("activities",), optional_tables=("leads",),
-    date="activities.occurred_at", seeds=("004",),
+    unit="multiple", direction="neutral", **ON_ACTIVITIES, seeds=("004",),
     columns={"numerator": ("count", "emails"), "denominator": ("count", "calls"),
              "r": ("number", "correlation"), "p_value": ("pvalue", "p_value"),
              "n_weeks": ("count", "n_weeks")},
@@ -276,9 +252,9 @@ def email_call_balance(activities, *, leads=None, by="rep_id", start=None, end=N
         "fr": "E-mails de prospection ayant reçu une réponse divisés par les e-mails de prospection "
               "envoyés.",
     },
-    unit="ratio", direction="higher", tables=("activities",), optional_tables=("leads",),
-    date="activities.occurred_at", headline=True, seeds=("002",),
+    unit="ratio", direction="higher", **ON_ACTIVITIES, headline=True, seeds=("002",),
 )
+@fill_doc(common=_COMMON_PARAMS)
 def email_response_rate(activities, *, leads=None, by=None, freq=None, start=None, end=None):
     """Share of sent prospecting emails that were replied to.
 
@@ -327,6 +303,9 @@ def email_response_rate(activities, *, leads=None, by=None, freq=None, start=Non
     },
     unit="ratio", direction="higher", tables=("social",), date="social.published_at", seeds=("002",),
 )
+@fill_doc(window=window_params(
+    "published_at", "posts published",
+    by='Columns to break down by, e.g. ``"network"`` (nulls form their own group).'))
 def social_engagement_rate(social, *, by=None, freq=None, start=None, end=None):
     """Interactions per impression on the company's social-media posts.
 
@@ -339,12 +318,7 @@ def social_engagement_rate(social, *, by=None, freq=None, start=None, end=None):
     social : DataFrame-like
         Needs ``published_at``, ``impressions`` and at least one of the interaction
         columns.
-    by : str or list of str, optional
-        Columns to break down by, e.g. ``"network"`` (nulls form their own group).
-    freq : {None, "W", "M", "Q", "Y"}
-        Adds a ``period`` column: the start of the period of ``published_at``.
-    start, end : date-like, optional
-        Keep posts published in ``[start, end)``.
+    {window}
 
     Returns
     -------
@@ -396,8 +370,7 @@ def social_engagement_rate(social, *, by=None, freq=None, start=None, end=None):
         "fr": "Part des activités de prospection et de vente d’un commercial tournées vers les prospects : "
               "chasseur à partir de 60 %, éleveur jusqu’à 40 %, mixte entre les deux.",
     },
-    unit="ratio", direction="neutral", tables=("activities",), optional_tables=("leads",),
-    date="activities.occurred_at", seeds=("003",),
+    unit="ratio", direction="neutral", **ON_ACTIVITIES, seeds=("003",),
     columns={"numerator": ("count", "prospecting_activities"),
              "denominator": ("count", "activities"), "profile": ("text", "profile"),
              "n_customer_service": ("count", "n_customer_service")},
@@ -445,9 +418,7 @@ def activity_profile(activities, *, leads=None, by="rep_id", freq=None, start=No
     >>> activity_profile(a)[["rep_id", "value", "profile"]].to_dict("records")
     [{'rep_id': 'R1', 'value': 1.0, 'profile': 'hunter'}, {'rep_id': 'R2', 'value': 0.0, 'profile': 'farmer'}]
     """
-    ok = all(isinstance(t, (int, float, np.integer, np.floating)) and not isinstance(t, bool)
-             for t in (hunter, farmer))
-    if not ok or not 0 <= farmer < hunter <= 1:
+    if not (is_number(hunter) and is_number(farmer)) or not 0 <= farmer < hunter <= 1:
         raise ParameterError(
             f"hunter={hunter!r}, farmer={farmer!r} are not allowed: the thresholds are shares with "
             "0 <= farmer < hunter <= 1. Pass e.g. hunter=0.6, farmer=0.4."
@@ -470,6 +441,3 @@ def activity_profile(activities, *, leads=None, by="rep_id", freq=None, start=No
     return _order(out, keys, ["value", "numerator", "denominator", "ci_low", "ci_high", "low_sample",
                               "profile", "n_customer_service"])
 
-
-for _f in (conversations, prospect_calls, prospecting_emails, email_response_rate):
-    _f.__doc__ = _f.__doc__.replace("    {common}", _COMMON_PARAMS.strip("\n"))

@@ -12,9 +12,13 @@ import numpy as np
 import pandas as pd
 
 from kit.errors import ParameterError
-from kit.kpis._activity_rules import CALL_TYPES, PROSPECTING, require_purpose_source, with_purpose
+from kit.kpis._activity_rules import (
+    CALL_TYPES, ON_ACTIVITIES, PROSPECTING, require_purpose_source, with_purpose,
+)
 from kit.kpis._common import (aggregate, collect, columns, counts, days_between, flag, group_keys,
                               lazy, proportion, resolve_as_of, window, with_trend)
+from kit.kpis._docs import fill_doc, window_params
+from kit.kpis._options import is_count, is_number
 from kit.registry import kpi
 
 
@@ -30,6 +34,7 @@ from kit.registry import kpi
     unit="ratio", direction="higher", tables=("opportunities",), date="opportunities.closed_at",
     headline=True, seeds=("003",),
 )
+@fill_doc(window=window_params("closed_at", "opportunities closed"))
 def win_rate(opportunities, *, by=None, freq=None, start=None, end=None):
     """Share of closed opportunities that were won.
 
@@ -37,12 +42,7 @@ def win_rate(opportunities, *, by=None, freq=None, start=None, end=None):
     ----------
     opportunities : DataFrame-like
         Needs ``status`` and ``closed_at``.
-    by : str or list of str, optional
-        Columns to break down by (nulls form their own group).
-    freq : {None, "W", "M", "Q", "Y"}
-        Adds a ``period`` column: the start of the period of ``closed_at``.
-    start, end : date-like, optional
-        Keep opportunities closed in ``[start, end)``.
+    {window}
 
     Returns
     -------
@@ -77,8 +77,7 @@ STAGES = ("created", "engaged", "qualified", "opportunity", "proposal", "won")
 
 def _check_days(name: str, value) -> float:
     """Validate a positive number of days (``days=``, ``horizons=``)."""
-    ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
-    if not ok or not np.isfinite(value) or value <= 0:
+    if not is_number(value) or not np.isfinite(value) or value <= 0:
         raise ParameterError(
             f"{name}={value!r} is not allowed; it must be a positive number of days "
             f"(received {type(value).__name__}). Pass e.g. {name}=30."
@@ -101,6 +100,9 @@ def _check_days(name: str, value) -> float:
     unit="count", direction="higher", tables=("leads",), date="leads.created_at",
     headline=True, seeds=("002",),
 )
+@fill_doc(window=window_params(
+    "created_at", "leads created",
+    by='Columns to break down by, e.g. ``"source"`` (nulls form their own group).'))
 def leads_generated(leads, *, by=None, freq=None, start=None, end=None):
     """Number of new leads.
 
@@ -108,12 +110,7 @@ def leads_generated(leads, *, by=None, freq=None, start=None, end=None):
     ----------
     leads : DataFrame-like
         Needs ``created_at``.
-    by : str or list of str, optional
-        Columns to break down by, e.g. ``"source"`` (nulls form their own group).
-    freq : {None, "W", "M", "Q", "Y"}
-        Adds a ``period`` column: the start of the period of ``created_at``.
-    start, end : date-like, optional
-        Keep leads created in ``[start, end)``.
+    {window}
 
     Returns
     -------
@@ -148,6 +145,7 @@ def leads_generated(leads, *, by=None, freq=None, start=None, end=None):
     unit="ratio", direction="higher", tables=("leads",), date="leads.created_at",
     seeds=("000", "001", "002", "004"),
 )
+@fill_doc(window=window_params("created_at", "leads created", cohort=True))
 def lead_conversion_rate(leads, *, by=None, freq=None, start=None, end=None, within=None,
                          as_of=None):
     """Share of leads that converted, attributed to the period the lead was created.
@@ -167,12 +165,7 @@ def lead_conversion_rate(leads, *, by=None, freq=None, start=None, end=None, wit
     ----------
     leads : DataFrame-like
         Needs ``created_at`` and ``converted_at`` (missing when not converted).
-    by : str or list of str, optional
-        Columns to break down by (nulls form their own group).
-    freq : {None, "W", "M", "Q", "Y"}
-        Adds a ``period`` column: the start of the period of ``created_at`` (cohort).
-    start, end : date-like, optional
-        Keep leads created in ``[start, end)``.
+    {window}
     within : int, optional
         Days after creation within which a conversion counts (e.g. 90); None
         counts every conversion up to ``as_of``.
@@ -196,7 +189,7 @@ def lead_conversion_rate(leads, *, by=None, freq=None, start=None, end=None, wit
     >>> lead_conversion_rate(leads)[["value", "numerator", "denominator", "n_inconsistent"]].round(3).to_dict("records")
     [{'value': 0.667, 'numerator': 2.0, 'denominator': 3.0, 'n_inconsistent': 1.0}]
     """
-    if within is not None and (isinstance(within, bool) or not isinstance(within, int) or within < 1):
+    if within is not None and not is_count(within):
         raise ParameterError(
             f"within={within!r} is not allowed; pass a whole number of days >= 1 (e.g. within=90) "
             "or None to count every conversion.")
@@ -359,9 +352,11 @@ def _stage_rows(out: pd.DataFrame, keys) -> pd.DataFrame:
         "fr": "Appels de prospection ayant obtenu un rendez-vous divisés par les appels de "
               "prospection.",
     },
-    unit="ratio", direction="higher", tables=("activities",), optional_tables=("leads",),
-    date="activities.occurred_at", seeds=("000",),
+    unit="ratio", direction="higher", **ON_ACTIVITIES, seeds=("000",),
 )
+@fill_doc(window=window_params(
+    "occurred_at", "activities",
+    by='Activity columns to break down by, e.g. ``"rep_id"``.'))
 def call_to_meeting_rate(activities, *, leads=None, by=None, freq=None, start=None, end=None,
                          types=CALL_TYPES):
     """Share of prospecting calls whose outcome is ``appointment_set``.
@@ -380,12 +375,7 @@ def call_to_meeting_rate(activities, *, leads=None, by=None, freq=None, start=No
         Needs ``occurred_at``, ``type``, ``outcome``, and ``purpose`` or ``lead_id``.
     leads : DataFrame-like, optional
         ``lead_id`` and ``converted_at``, to derive the purpose.
-    by : str or list of str, optional
-        Activity columns to break down by, e.g. ``"rep_id"``.
-    freq : {None, "W", "M", "Q", "Y"}
-        Adds a ``period`` column: the start of the period of ``occurred_at``.
-    start, end : date-like, optional
-        Keep activities in ``[start, end)``.
+    {window}
     types : tuple of str
         Activity types counted as calls; a voicemail is an attempt to reach the
         prospect, as in ``prospect_calls``.
@@ -399,7 +389,8 @@ def call_to_meeting_rate(activities, *, leads=None, by=None, freq=None, start=No
     Raises
     ------
     ParameterError
-        When ``activities`` has neither ``purpose`` nor ``lead_id``.
+        When ``activities`` has neither ``purpose`` nor ``lead_id``, so prospecting calls
+        cannot be told apart (:func:`~kit.kpis._activity_rules.require_purpose_source`).
 
     Examples
     --------

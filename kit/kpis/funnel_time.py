@@ -18,6 +18,7 @@ import pandas as pd
 from kit.kpis._activity_rules import is_conversation
 from kit.kpis._common import (aggregate, collect, columns, counts, days_between, flag, group_keys,
                               lazy, merge_results, proportion, resolve_as_of, window, with_trend)
+from kit.kpis._docs import fill_doc, window_params
 from kit.kpis._sales import won_deals_by
 from kit.kpis.funnel import _check_days, win_rate
 from kit.registry import kpi
@@ -42,6 +43,9 @@ def _as_of_lit(as_of) -> nw.Expr:
     unit="ratio", direction="lower", tables=("leads",), date="leads.created_at", seeds=("004",),
     headline_form="month",
 )
+@fill_doc(window=window_params(
+    "created_at", "leads created",
+    by='Columns to break down by, e.g. ``"source"`` (nulls form their own group).', cohort=True))
 def never_engaged_rate(leads, *, days=30, as_of=None, by=None, freq=None, start=None, end=None):
     """Share of leads that did not engage within ``days`` days of their creation.
 
@@ -60,12 +64,7 @@ def never_engaged_rate(leads, *, days=30, as_of=None, by=None, freq=None, start=
     as_of : date-like, optional
         End of the data (``kit.compute`` passes ``ds.as_of``); by default the
         latest ``created_at`` or ``engaged_at`` of the input.
-    by : str or list of str, optional
-        Columns to break down by, e.g. ``"source"`` (nulls form their own group).
-    freq : {None, "W", "M", "Q", "Y"}
-        Adds a ``period`` column: the start of the period of ``created_at`` (cohort).
-    start, end : date-like, optional
-        Keep leads created in ``[start, end)``.
+    {window}
 
     Returns
     -------
@@ -121,6 +120,7 @@ def never_engaged_rate(leads, *, days=30, as_of=None, by=None, freq=None, start=
     },
     unit="days", direction="lower", tables=("leads",), date="leads.created_at", seeds=("004",),
 )
+@fill_doc(window=window_params("created_at", "leads created", cohort=True))
 def time_to_convert(leads, *, by=None, freq=None, start=None, end=None, as_of=None,
                     horizons=(30, 90)):
     """Days from lead creation to conversion, with censoring-aware companions.
@@ -138,12 +138,7 @@ def time_to_convert(leads, *, by=None, freq=None, start=None, end=None, as_of=No
     ----------
     leads : DataFrame-like
         Needs ``created_at`` and ``converted_at`` (missing while open).
-    by : str or list of str, optional
-        Columns to break down by (nulls form their own group).
-    freq : {None, "W", "M", "Q", "Y"}
-        Adds a ``period`` column: the start of the period of ``created_at`` (cohort).
-    start, end : date-like, optional
-        Keep leads created in ``[start, end)``.
+    {window}
     as_of : date-like, optional
         End of the data (``kit.compute`` passes ``ds.as_of``); by default the
         latest ``created_at`` or ``converted_at`` of the input.
@@ -257,6 +252,9 @@ def _km_by_group(km: pd.DataFrame, keys) -> pd.DataFrame:
     unit="days", direction="lower", tables=("opportunities",), date="opportunities.closed_at",
     headline=True, seeds=("003",),
 )
+@fill_doc(window=window_params(
+    "closed_at", "opportunities closed",
+    by='Columns to break down by; ``by="status"`` compares won and lost deals.'))
 def sales_cycle(opportunities, *, by=None, freq=None, start=None, end=None):
     """Days from opportunity creation to close, for won and lost opportunities.
 
@@ -267,12 +265,7 @@ def sales_cycle(opportunities, *, by=None, freq=None, start=None, end=None):
     ----------
     opportunities : DataFrame-like
         Needs ``status``, ``created_at`` and ``closed_at``.
-    by : str or list of str, optional
-        Columns to break down by; ``by="status"`` compares won and lost deals.
-    freq : {None, "W", "M", "Q", "Y"}
-        Adds a ``period`` column: the start of the period of ``closed_at``.
-    start, end : date-like, optional
-        Keep opportunities closed in ``[start, end)``.
+    {window}
 
     Returns
     -------
@@ -322,6 +315,9 @@ def sales_cycle(opportunities, *, by=None, freq=None, start=None, end=None):
     unit="count", direction="lower", tables=("opportunities", "activities"),
     date="opportunities.closed_at", seeds=("004",),
 )
+@fill_doc(window=window_params(
+    "closed_at", "deals closed",
+    by='Opportunity columns to break down by, e.g. ``"rep_id"``.'))
 def conversations_to_close(opportunities, activities, *, by=None, freq=None, start=None,
                            end=None):
     """Conversations needed to close a deal once the prospect is qualified, with its trend.
@@ -343,12 +339,7 @@ def conversations_to_close(opportunities, activities, *, by=None, freq=None, sta
     activities : DataFrame-like
         Needs ``opportunity_id``, ``occurred_at``, ``type``, ``outcome``;
         ``purpose`` when present.
-    by : str or list of str, optional
-        Opportunity columns to break down by, e.g. ``"rep_id"``.
-    freq : {None, "W", "M", "Q", "Y"}
-        Adds a ``period`` column: the start of the period of ``closed_at``.
-    start, end : date-like, optional
-        Keep deals closed in ``[start, end)``.
+    {window}
 
     Returns
     -------

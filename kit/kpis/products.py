@@ -8,6 +8,7 @@ import pandas as pd
 
 from kit.errors import ParameterError
 from kit.kpis._common import _num, collect, columns, lazy, month_index, resolve_as_of, sort_rows
+from kit.kpis._options import is_count
 from kit.registry import kpi
 
 #: Values of the ``status`` column of :func:`product_lifetime`.
@@ -77,8 +78,7 @@ def product_lifetime(orders, *, products=None, as_of=None, recent_months=3):
     [{'product_id': 'P1', 'value': 12, 'months_with_sales': 2, 'status': 'active'},
      {'product_id': 'P2', 'value': 1, 'months_with_sales': 1, 'status': 'dormant'}]
     """
-    if isinstance(recent_months, bool) or not isinstance(recent_months, (int, np.integer)) \
-            or recent_months < 1:
+    if not is_count(recent_months):
         raise ParameterError(
             f"product_lifetime: recent_months={recent_months!r} is not allowed; it is the number of "
             "months before as_of in which a sale keeps a product active, a whole number >= 1 (default 3)."

@@ -7,6 +7,7 @@ source flags as a return); :func:`kit.orders.split_orders` holds the rule.
 from __future__ import annotations
 
 from kit.kpis._common import ratio
+from kit.kpis._docs import fill_doc, window_params
 from kit.kpis._sales import sales_by
 from kit.registry import kpi
 
@@ -25,6 +26,9 @@ from kit.registry import kpi
     headline=True, seeds=("002",),
     columns={"numerator": ("currency", "returned"), "denominator": ("currency", "sold")},
 )
+@fill_doc(window=window_params(
+    "ordered_at", "order lines placed",
+    by="Columns to break down by (``product_id``, ``product_category``...); nulls\nform their own group."))
 def return_rate(orders, *, by=None, freq=None, start=None, end=None):
     """Return rate: amount returned / amount sold, each line at its own date.
 
@@ -39,13 +43,7 @@ def return_rate(orders, *, by=None, freq=None, start=None, end=None):
     orders : DataFrame-like
         Needs ``order_id``, ``ordered_at`` and ``amount``; ``is_return`` and
         ``status`` flag returns when present.
-    by : str or list of str, optional
-        Columns to break down by (``product_id``, ``product_category``...); nulls
-        form their own group.
-    freq : {None, "W", "M", "Q", "Y"}
-        Adds a ``period`` column: the start of the period of ``ordered_at``.
-    start, end : date-like, optional
-        Keep order lines placed in ``[start, end)``.
+    {window}
 
     Returns
     -------

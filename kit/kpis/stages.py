@@ -27,6 +27,7 @@ import pandas as pd
 
 from kit.errors import ParameterError
 from kit.kpis._common import as_ts, collect, columns, group_keys, lazy, proportion, resolve_as_of
+from kit.kpis._docs import fill_doc, window_params
 from kit.registry import kpi
 
 #: Name of the last step: the opportunities won (``status == "won"``).
@@ -49,6 +50,9 @@ RESULT_COLUMNS = ["stage", "value", "step_rate", "numerator", "denominator", "ci
     unit="count", direction="higher", tables=("opportunities",),
     optional_tables=("stage_history",), date="opportunities.created_at",
 )
+@fill_doc(window=window_params(
+    "created_at", "opportunities created",
+    by="Opportunity columns to break down by (nulls form their own group).", cohort=True))
 def stage_funnel(opportunities, *, stage_history=None, stages=None, by=None, freq=None, start=None,
                  end=None, as_of=None):
     """Opportunities reaching each stage, then won, with step rates and Wilson intervals.
@@ -79,12 +83,7 @@ def stage_funnel(opportunities, *, stage_history=None, stages=None, by=None, fre
         the dataset has it).
     stages : list of str, optional
         The stages in pipeline order; default: from the data, as above.
-    by : str or list of str, optional
-        Opportunity columns to break down by (nulls form their own group).
-    freq : {None, "W", "M", "Q", "Y"}
-        Adds a ``period`` column: the start of the period of ``created_at`` (cohort).
-    start, end : date-like, optional
-        Keep opportunities created in ``[start, end)``.
+    {window}
     as_of : date-like, optional
         End of the data, for the age of open opportunities (``kit.compute`` passes
         ``ds.as_of``); default the latest ``created_at`` or ``closed_at``.

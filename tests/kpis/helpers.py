@@ -1,10 +1,11 @@
-"""Helpers shared by the KPI tests: engine conversion and row-by-row comparison."""
+"""Helpers shared by the KPI tests: engine conversion, row-by-row comparison, records, intervals."""
 
 from __future__ import annotations
 
 import math
 from numbers import Number
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -42,3 +43,49 @@ def assert_rows(out: pd.DataFrame, expected: dict) -> None:
                 assert pd.Timestamp(got) == want, f"{col}[{i}]: {got!r} != {want!r}"
             else:
                 assert got == want, f"{col}[{i}]: {got!r} != {want!r}\n{out}"
+
+
+def tables(engine, **frames):
+    """The frames of one KPI call converted to ``engine``, in order (see :func:`convert`)."""
+    return list(convert(engine, **frames).values())
+
+
+def one(engine, df):
+    return tables(engine, t=df)[0]
+
+
+def rec(out, cols):
+    """Records with floats rounded to 6 places and every kind of null as None."""
+    rows = []
+    for row in out[cols].to_dict("records"):
+        clean = {}
+        for k, v in row.items():
+            if v is None or (not isinstance(v, str) and pd.isna(v)):
+                clean[k] = None
+            elif isinstance(v, (float, np.floating)):
+                clean[k] = round(float(v), 6) if math.isfinite(v) else float(v)
+            elif isinstance(v, (bool, np.bool_)):
+                clean[k] = bool(v)
+            elif isinstance(v, (int, np.integer)):
+                clean[k] = float(v)
+            else:
+                clean[k] = v
+        rows.append(clean)
+    return rows
+
+
+def wilson(k, n, z=1.959963984540054):
+    """Independent Wilson score interval (textbook formula)."""
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return centre - half, centre + half
+
+
+def dt(values):
+    return pd.to_datetime(pd.Series(values, dtype="object"), format="ISO8601")
+
+
+def records(df, cols):
+    """The rows of ``df[cols]`` as dicts."""
+    return df[cols].to_dict("records")

@@ -18,13 +18,9 @@ from kit.kpis.activity import (
     prospecting_emails, social_engagement_rate, with_purpose,
 )
 from tests.conftest import to_engine
-from tests.kpis.helpers import convert
+from tests.kpis.helpers import convert, records
 
 D = pd.Timestamp
-
-
-def records(df, cols):
-    return df[cols].to_dict("records")
 
 
 def _acts(rows):

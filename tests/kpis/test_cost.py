@@ -10,7 +10,8 @@ import pytest
 
 import kit
 from kit.errors import ParameterError
-from kit.kpis.cost import cac, cac_payback_months, ltv, ltv_cac_ratio
+from kit.kpis.cost import cac
+from kit.kpis.lifetime import cac_payback_months, ltv, ltv_cac_ratio
 from tests.kpis.helpers import assert_rows, convert
 
 D = pd.Timestamp

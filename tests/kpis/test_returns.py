@@ -11,10 +11,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kit.kpis.cost import ltv
+from kit.kpis.lifetime import ltv
+from kit.kpis.loyalty import repeat_purchase_rate, returning_customer_rate
+from kit.kpis.order_value import average_basket, gross_margin
+from kit.kpis.recurring import recurring_revenue
 from kit.kpis.returns import return_rate
-from kit.kpis.revenue import average_basket, gross_margin, recurring_revenue, revenue
-from kit.kpis.satisfaction import repeat_purchase_rate, returning_customer_rate
+from kit.kpis.revenue import revenue
 from tests.kpis.helpers import assert_rows, convert
 
 D = pd.Timestamp

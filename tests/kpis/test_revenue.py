@@ -13,10 +13,10 @@ import pytest
 
 import kit
 from kit.errors import ParameterError
-from kit.kpis.revenue import (
-    average_basket, average_won_deal, deals_needed, gross_margin, recurring_revenue, revenue,
-    revenue_share, revenue_vs_target, seasonality_index,
-)
+from kit.kpis.deals import deals_needed
+from kit.kpis.order_value import average_basket, gross_margin
+from kit.kpis.recurring import recurring_revenue
+from kit.kpis.revenue import average_won_deal, revenue, revenue_share, revenue_vs_target, seasonality_index
 from tests.kpis.helpers import assert_rows, convert
 
 D = pd.Timestamp

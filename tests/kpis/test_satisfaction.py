@@ -14,18 +14,13 @@ import pytest
 
 import kit
 from kit.errors import DataError, ParameterError
-from kit.kpis.satisfaction import (
-    csat, nps, nps_interval, referral_rate, repeat_purchase_rate, returning_customer_rate,
-)
+from kit.kpis.loyalty import referral_rate, repeat_purchase_rate, returning_customer_rate
+from kit.kpis.satisfaction import csat, nps, nps_interval
 from kit.stats import wilson_interval
 from tests.conftest import to_engine
-from tests.kpis.helpers import convert
+from tests.kpis.helpers import convert, records
 
 D = pd.Timestamp
-
-
-def records(df, cols):
-    return df[cols].to_dict("records")
 
 
 # --------------------------------------------------------------------------- surveys
