@@ -95,8 +95,8 @@ def scorecard(ctx: ReportContext) -> None:
 
 
 def window_report(ctx: ReportContext, ds, first, last) -> ReportContext:
-    """The report context of a dashboard window, in the language and on the display of
-    ``ctx``: its month is ``last`` (the To month, or the last complete month of ``ds`` when
+    """The report context of a dashboard window, of the class of ``ctx`` (a
+    :class:`~kit.story.report.Report` gives a report), in its language and on its display: its month is ``last`` (the To month, or the last complete month of ``ds`` when
     earlier), its trends start at ``first`` (the From month; at least two months are shown;
     None: the history of ``ctx``).
 
@@ -116,8 +116,7 @@ def window_report(ctx: ReportContext, ds, first, last) -> ReportContext:
     if first is not None:
         first = pd.Timestamp(first)
         history = max(2, (month.year - first.year) * 12 + month.month - first.month + 1)
-    return ReportContext(ds, month=month, history=history, lang=ctx.lang, key="dashboard",
-                         display=ctx.display)
+    return type(ctx)(ds, month=month, history=history, lang=ctx.lang, key="dashboard", display=ctx.display)
 
 
 def explorer(ctx: ReportContext, names=None):
