@@ -10,8 +10,7 @@ Examples
 --------
 >>> import pandas as pd
 >>> from kit.dataset import Dataset
->>> from kit.story.context import ReportContext
->>> from kit.story.display import Collector
+>>> from kit.story import Collector, ReportContext
 >>> opps = pd.DataFrame({"opportunity_id": ["O1", "O2", "O3"], "status": ["won", "lost", "won"],
 ...     "closed_at": pd.to_datetime(["2026-09-05", "2026-10-09", "2026-10-20"])})
 >>> ctx = ReportContext(Dataset({"opportunities": opps}), month="2026-10", display=Collector())

@@ -11,8 +11,7 @@ Examples
 --------
 >>> import pandas as pd
 >>> from kit.dataset import Dataset
->>> from kit.story.context import ReportContext
->>> from kit.story.display import Collector
+>>> from kit.story import Collector, ReportContext
 >>> @section
 ... def demo(ctx):
 ...     ctx.compute("revenue")

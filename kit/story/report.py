@@ -36,24 +36,9 @@ from kit.story.context import ReportContext
 
 class Report(ReportContext):
     """One month of one dataset, restricted to a team, told in ``lang``: a
-    :class:`~kit.story.context.ReportContext` (same parameters) whose sections are methods.
-
-    Parameters
-    ----------
-    ds : Dataset
-        The dataset, loaded as known at the end of the month (``as_of``).
-    month : str or Timestamp, optional
-        Report month; empty: the last complete month before ``ds.as_of``.
-    history : int
-        Months shown in trends (the report month included).
-    team : str
-        Team shown in titles (the dataset is expected to be filtered already).
-    lang : {"en", "fr"}
-    key : str
-        The notebook, for table ids.
-    display : Display
-        Where the sections show their text, tables and figures: the notebook by
-        default; a :class:`~kit.story.display.Collector` keeps them instead.
+    :class:`~kit.story.context.ReportContext` (the same parameters: ``ds``, ``month``,
+    ``history``, ``team``, ``lang``, ``key``, ``display``) whose sections are methods.
+    See the module example.
     """
 
     # the KPI sections (kit.story.sections_kpi)

@@ -1,15 +1,13 @@
 """Customers and products over their life: cohort KPIs by month of acquisition, the second
 purchase of satisfied customers, the life of each product.
 
-Each section is a function of a :class:`~kit.story.context.ReportContext`;
-:class:`~kit.story.report.Report` has them as methods.
+Functions of a :class:`~kit.story.context.ReportContext`, methods of a :class:`~kit.story.report.Report`.
 
 Examples
 --------
 >>> import pandas as pd
 >>> from kit.dataset import Dataset
->>> from kit.story.context import ReportContext
->>> from kit.story.display import Collector
+>>> from kit.story import Collector, ReportContext
 >>> ctx = ReportContext(Dataset({}), month="2026-10", display=Collector())
 >>> product_timeline(ctx)
 >>> ctx.display.objects[0].data[:60]

@@ -1,8 +1,8 @@
 """The sections of the funnel notebook: the funnel from lead to won deal (or of the opportunity
 stages when there are no leads), the time to convert.
 
-Each section is a function of a :class:`~kit.story.context.ReportContext`;
-:class:`~kit.story.report.Report` has them as methods.
+The sections take the report context first (``funnel(ctx)`` is ``rep.funnel()`` on a
+:class:`~kit.story.report.Report`).
 
 Examples
 --------
@@ -10,8 +10,7 @@ Examples
 >>> matplotlib.use("Agg")
 >>> import pandas as pd
 >>> from kit.dataset import Dataset
->>> from kit.story.context import ReportContext
->>> from kit.story.display import Collector
+>>> from kit.story import Collector, ReportContext
 >>> leads = pd.DataFrame({"lead_id": ["L1", "L2"], "created_at": pd.to_datetime(["2026-10-02", "2026-10-03"]),
 ...     "converted_at": pd.to_datetime(["2026-10-12", None])})
 >>> ctx = ReportContext(Dataset({"leads": leads}, as_of="2026-10-31"), month="2026-10", display=Collector())

@@ -1,7 +1,6 @@
 """A KPI by two keys: one line per group over the months, or grouped bars (e.g. activity by rep and type).
 
-Each section is a function of a :class:`~kit.story.context.ReportContext`;
-:class:`~kit.story.report.Report` has them as methods.
+``matrix(ctx, name, by=...)`` is ``rep.matrix(name, by=...)`` on a :class:`~kit.story.report.Report`.
 
 Examples
 --------
@@ -9,8 +8,7 @@ Examples
 >>> matplotlib.use("Agg")
 >>> import pandas as pd
 >>> from kit.dataset import Dataset
->>> from kit.story.context import ReportContext
->>> from kit.story.display import Collector
+>>> from kit.story import Collector, ReportContext
 >>> opps = pd.DataFrame({"opportunity_id": ["O1", "O2", "O3"], "status": ["won", "lost", "won"],
 ...     "team": ["A", "B", "A"], "closed_at": pd.to_datetime(["2026-09-05", "2026-10-09", "2026-10-20"])})
 >>> ctx = ReportContext(Dataset({"opportunities": opps}), month="2026-10", history=2, display=Collector())

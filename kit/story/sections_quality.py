@@ -1,14 +1,13 @@
 """The data-quality sections: warnings on the tables used, the load's problems, rows kept aside.
 
-Each section is a function of a :class:`~kit.story.context.ReportContext`;
-:class:`~kit.story.report.Report` has them as methods.
+The report context comes first (``quality(ctx)``, or ``rep.quality()`` on a
+:class:`~kit.story.report.Report`); the tables used so far are ``ctx.used``.
 
 Examples
 --------
 >>> import pandas as pd
 >>> from kit.dataset import Dataset
->>> from kit.story.context import ReportContext
->>> from kit.story.display import Collector
+>>> from kit.story import Collector, ReportContext
 >>> ctx = ReportContext(Dataset({}), month="2026-10", display=Collector())
 >>> warnings(ctx, ["orders"])
 >>> [o.data for o in ctx.display.objects]
