@@ -134,8 +134,7 @@ def open_report(data, *, month: str = "", history: int = 12, team: str = "", lan
     else:
         month = month_start(month).strftime("%Y-%m")
     ds = report_dataset(data, month, team or "", **load_kw)
-    return Report(ds, month=month, history=history, team=team or "", lang=lang,
-                  display=Display() if display is None else display)
+    return Report(ds, month=month, history=history, team=team or "", lang=lang, display=display)
 
 
 __all__ = ["DASHBOARD_DEBOUNCE", "HIDDEN_WHEN_ZERO", "NOTEBOOKS", "Collector", "Display", "Report",

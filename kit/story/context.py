@@ -66,7 +66,7 @@ class ReportContext:
         The notebook, for table ids.
     display : Display
         Where the sections show their text, tables and figures: the notebook by
-        default (:class:`~kit.story.display.Display`); a
+        default (:class:`~kit.story.display.Display`, also for None); a
         :class:`~kit.story.display.Collector` keeps them instead.
     """
 
@@ -77,17 +77,21 @@ class ReportContext:
     lang: str = "en"
     key: str = "report"
     display: Display = field(default_factory=Display, repr=False, compare=False)
+    #: The tables the sections used so far (the warnings section lists their issues).
     used: set = field(default_factory=set)
     #: The KPI result behind the last section displayed.
     last: object = field(default=None, repr=False)
     #: ``{KPI name: reason}`` of the KPIs a section could not compute.
     unknown: dict = field(default_factory=dict)
+    #: Tables shown so far (numbers the table ids, :meth:`uid`).
     _n: int = 0
     #: Cache of :attr:`coverage`, computed once per context.
     _cov: object = field(default=None, repr=False)
 
     def __post_init__(self):
         check_lang(self.lang)
+        if self.display is None:
+            self.display = Display()
         if isinstance(self.history, bool) or not isinstance(self.history, (int, np.integer)) or self.history < 2:
             raise ParameterError(
                 f"history={self.history!r} is not allowed; it must be a whole number of months, 2 or "
@@ -209,7 +213,8 @@ class ReportContext:
     def compute(self, name: str, window: str = "month", *, start=None, end=None, **options) -> pd.DataFrame:
         """Run KPI ``name`` on the report's dataset over ``window`` (or ``start``/``end``).
 
-        Remembers the tables used, for :meth:`warnings`. Raises
+        Remembers the tables used, for the warnings section
+        (:func:`kit.story.sections_quality.warnings`). Raises
         :class:`~kit.story.guard.Unavailable` when the KPI cannot be computed on the
         dataset or when the period lies outside the dates of a table it needs; the
         figures of the periods of the result outside those dates are missing
