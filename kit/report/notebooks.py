@@ -196,22 +196,31 @@ def check_parameters(path, passed=()) -> dict:
     Traceback (most recent call last):
     ...
     kit.errors.ReportError: notebook 01-demo.ipynb does not declare the parameter(s) ['data', 'month'] ...
+    >>> cell = new_code_cell('data: str = ""' + chr(10) + 'month: str = ""')
+    >>> cell.metadata["tags"] = ["parameters"]
+    >>> nbformat.write(new_notebook(cells=[cell]), str(path))
+    >>> sorted(check_parameters(path))
+    ['data', 'month']
+    >>> check_parameters(path, passed=["currency"])
+    Traceback (most recent call last):
+    ...
+    kit.errors.ReportError: notebook 01-demo.ipynb does not declare the parameter(s) ['currency'] ...
     """
     found = parameters(path)
     missing = [p for p in REQUIRED_PARAMETERS if p not in found]
     if missing:
         why = "a report notebook needs at least data and month"
-        example = ' e.g. month: str = ""  # report month YYYY-MM.'
+        example = ', e.g. month: str = ""  # report month YYYY-MM.'
     else:
         missing = [p for p in passed if p not in found]
         why = "this report passes them to load the data"
-        example = (" python -m notebooks._build writes the notebooks of kit with them; or run the "
+        example = (" (python -m notebooks._build writes the notebooks of kit with them), or run the "
                    "report without these options.")
     if missing:
         raise ReportError(
             f"notebook {Path(path).name} does not declare the parameter(s) {missing} in a cell "
             f"tagged 'parameters' (it declares {sorted(found) or 'none'}); {why}. Add them to its "
-            f"parameters cell,{example}"
+            f"parameters cell{example}"
         )
     return found
 
