@@ -28,6 +28,7 @@ from kit import load_dataset, story  # noqa: E402
 from kit.dataset import Dataset  # noqa: E402
 from kit.errors import ParameterError  # noqa: E402
 from kit.scorecard import report_dataset  # noqa: E402
+from kit.story import Collector  # noqa: E402
 from tests.conftest import SAMPLE  # noqa: E402
 from notebooks import _build  # noqa: E402
 
@@ -255,11 +256,10 @@ def test_empty_month_is_the_last_complete_month():
     assert _report(month="").month == pd.Timestamp("2026-10-01")
 
 
-def test_breakdown_flags_the_rep_that_differs_and_names_reps(monkeypatch):
-    shown = []
-    monkeypatch.setattr(story.display, "_display", lambda *objs: shown.extend(objs))
-    monkeypatch.setattr(story.display, "_show", lambda ax: None)
-    rep = _report()
+def test_breakdown_flags_the_rep_that_differs_and_names_reps():
+    sink = Collector()
+    shown = sink.objects
+    rep = _report(display=sink)
     rep.breakdown("win_rate", by="rep_id")
     df = rep.last
     assert df[["rep_id", "name", "numerator", "denominator"]].to_dict("records") == [
@@ -276,14 +276,14 @@ def test_breakdown_flags_the_rep_that_differs_and_names_reps(monkeypatch):
                      "Grey: small sample (under 30), never bold on its own.*"]
 
 
-def _seven_reps(lang):
+def _seven_reps(lang, **kw):
     """Seven reps in October: R1 wins 4 of 40, R2-R6 16 of 40, R7 (a small sample) 1 of 10."""
     won = {"R1": 4, "R2": 16, "R3": 16, "R4": 16, "R5": 16, "R6": 16, "R7": 1}
     rows = [(r, "won" if i < w else "lost") for r, w in won.items() for i in range(10 if r == "R7" else 40)]
     opps = pd.DataFrame({"opportunity_id": [f"O{i}" for i in range(len(rows))],
                          "rep_id": [r for r, _ in rows], "status": [s for _, s in rows],
                          "created_at": pd.Timestamp("2026-09-01"), "closed_at": pd.Timestamp("2026-10-15")})
-    return story.Report(Dataset({"opportunities": opps}), month="2026-10", lang=lang)
+    return story.Report(Dataset({"opportunities": opps}), month="2026-10", lang=lang, **kw)
 
 
 @pytest.mark.parametrize(("lang", "note"), [
@@ -292,11 +292,10 @@ def _seven_reps(lang):
     ("fr", "*En gras : diffère du reste, p < 0,05 après correction de Holm pour 7 groupes. "
            "En gris : petit échantillon (moins de 30), jamais en gras à lui seul.*"),
 ])
-def test_breakdown_footnote_says_the_correction_and_the_number_of_groups(monkeypatch, lang, note):
-    shown = []
-    monkeypatch.setattr(story.display, "_display", lambda *objs: shown.extend(objs))
-    monkeypatch.setattr(story.display, "_show", lambda ax: None)
-    rep = _seven_reps(lang)
+def test_breakdown_footnote_says_the_correction_and_the_number_of_groups(lang, note):
+    sink = Collector()
+    shown = sink.objects
+    rep = _seven_reps(lang, display=sink)
     rep.breakdown("win_rate", by="rep_id")
     # R1: 4/40 against 81/210, p = 0.00047 alone, 7 x that = 0.0033 after Holm's correction;
     # R7: 1/10 against 84/240 is tested (it counts in the 7) but a small sample
@@ -333,10 +332,10 @@ def test_trend_sentence_in_both_languages():
         "Too few months with data to tell a trend (2)."
 
 
-def test_warnings_show_only_the_tables_used(monkeypatch):
-    shown = []
-    monkeypatch.setattr(story.display, "_display", lambda *objs: shown.extend(objs))
-    rep = _report("fr")
+def test_warnings_show_only_the_tables_used():
+    sink = Collector()
+    shown = sink.objects
+    rep = _report("fr", display=sink)
     rep.compute("win_rate")
     rep.warnings()
     table = [o for o in shown if isinstance(o, story.Table)][0]
@@ -345,10 +344,10 @@ def test_warnings_show_only_the_tables_used(monkeypatch):
         "Lignes": "2", "Lignes d'exemple": "4, 9", "Ce que cela signifie": "2 negative amounts kept and flagged."}]
 
 
-def test_warnings_say_when_there_is_none(monkeypatch):
-    shown = []
-    monkeypatch.setattr(story.display, "_display", lambda *objs: shown.extend(objs))
-    rep = _report()
+def test_warnings_say_when_there_is_none():
+    sink = Collector()
+    shown = sink.objects
+    rep = _report(display=sink)
     rep.warnings(tables=["surveys"])
     assert shown[-1].data == "No data-quality problem on the tables used here (surveys)."
 
@@ -378,13 +377,13 @@ def test_bad_window_raises():
         _report().compute("win_rate", "year")
 
 
-def test_quality_shows_rows_read_kept_and_kept_aside_per_table(monkeypatch):
-    shown = []
-    monkeypatch.setattr(story.display, "_display", lambda *objs: shown.extend(objs))
+def test_quality_shows_rows_read_kept_and_kept_aside_per_table():
+    sink = Collector()
+    shown = sink.objects
     ds = load_dataset({"reps": pd.DataFrame({"rep_id": ["R1", "R1", "R2"], "team": ["Nord"] * 3}),
                            "orders": pd.DataFrame({"order_id": ["A", "B", "C"], "amount": [10, 20, 30], "customer_id": ["C1"] * 3,
                                                    "ordered_at": ["2026-09-03", "2026-10-04", "2026-11-05"]})})
-    rep = story.Report(report_dataset(ds, "2026-10"), month="2026-10", lang="fr")
+    rep = story.Report(report_dataset(ds, "2026-10"), month="2026-10", lang="fr", display=sink)
     rows = rep.rows_frame().set_index("table")
     assert rows.loc["reps", ["read", "kept", "rejected"]].tolist() == [3, 2, 1]
     assert rows.loc["orders", ["read", "kept", "rejected", "in_report"]].tolist() == [3, 3, 0, 2]
@@ -395,17 +394,17 @@ def test_quality_shows_rows_read_kept_and_kept_aside_per_table(monkeypatch):
     assert table.frame.set_index("Table").loc["orders", "Au"] == "4 oct. 2026"
 
 
-def test_a_team_report_says_which_kpis_cover_every_team(monkeypatch):
-    shown = []
-    monkeypatch.setattr(story.display, "_display", lambda *objs: shown.extend(objs))
-    rep = story.open_report(SAMPLE, month="2026-10", team="Nord", lang="fr")
+def test_a_team_report_says_which_kpis_cover_every_team():
+    sink = Collector()
+    shown = sink.objects
+    rep = story.open_report(SAMPLE, month="2026-10", team="Nord", lang="fr", display=sink)
     rep.headline(["revenue", "csat", "nps"])
     notes = [o.data for o in shown if "Toutes équipes" in str(getattr(o, "data", ""))]
     assert notes == ["*Toutes équipes* : Satisfaction client (CSAT), Net Promoter Score (NPS) — "
                      "la table surveys n'a pas de colonne d'équipe : ces indicateurs portent "
                      "sur toutes les équipes."]
     shown.clear()
-    story.open_report(SAMPLE, month="2026-10", lang="fr").headline(["revenue", "csat"])
+    story.open_report(SAMPLE, month="2026-10", lang="fr", display=sink).headline(["revenue", "csat"])
     assert not any("Toutes équipes" in str(getattr(o, "data", "")) for o in shown)
 
 

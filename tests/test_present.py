@@ -18,6 +18,7 @@ from kit.dataset import Dataset  # noqa: E402
 from kit.plot import style_scorecard  # noqa: E402
 from kit.report.index import index_html  # noqa: E402
 from kit.scorecard import report_dataset, scorecard  # noqa: E402
+from kit.story import Collector  # noqa: E402
 from tests.conftest import SAMPLE  # noqa: E402
 
 NAN = float("nan")
@@ -163,13 +164,12 @@ def test_an_empty_month_says_why_in_both_languages(october):
         assert math.isnan(row["value"]) and row["status"] == "nodata" and row["note"] == text
 
 
-def test_trends_do_not_draw_mostly_censored_cohorts(october, monkeypatch):
+def test_trends_do_not_draw_mostly_censored_cohorts(october):
     from kit import story
 
-    shown = []
-    monkeypatch.setattr(story.sections_kpi, "_display", lambda obj: shown.append(obj))
-    monkeypatch.setattr(story.sections_kpi, "_show", lambda ax: None)
-    rep = story.Report(october, month="2026-10", lang="en")
+    sink = Collector()
+    shown = sink.objects
+    rep = story.Report(october, month="2026-10", lang="en", display=sink)
     _, data, df = rep.trend_figure("never_engaged_rate")
     last = df.iloc[-1]
     assert (last["denominator"], last["n_censored"]) == (3, 158)
@@ -192,7 +192,7 @@ def _targets_dataset():
     return Dataset({"orders": orders, "targets": targets})
 
 
-def test_the_revenue_vs_target_numerator_is_money_on_every_surface(monkeypatch):
+def test_the_revenue_vs_target_numerator_is_money_on_every_surface():
     from kit import story, widgets
 
     ds = _targets_dataset()
@@ -200,9 +200,9 @@ def test_the_revenue_vs_target_numerator_is_money_on_every_surface(monkeypatch):
     res = kit.compute(ds, "revenue_vs_target", start="2026-10-01", end="2026-11-01")
     assert present.format_result(res, "revenue_vs_target", "en")["Revenue"].tolist() == [money]
     # the notebooks' tables
-    shown = []
-    monkeypatch.setattr(story.report, "_display", lambda obj: shown.append(obj))
-    rep = story.Report(ds, month="2026-10", lang="en")
+    sink = Collector()
+    shown = sink.objects
+    rep = story.Report(ds, month="2026-10", lang="en", display=sink)
     rep.table("revenue_vs_target")
     tables = [o for o in shown if isinstance(o, story.Table)]
     assert tables[0].frame["Revenue"].tolist() == [money]

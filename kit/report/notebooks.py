@@ -176,8 +176,10 @@ def parameters(path) -> dict:
                    "help": p.get("help", "")} for name, p in found.items()}
 
 
-def check_parameters(path) -> dict:
-    """:func:`parameters` of ``path``, checking it declares :data:`REQUIRED_PARAMETERS`.
+def check_parameters(path, passed=()) -> dict:
+    """:func:`parameters` of ``path``, checking it declares :data:`REQUIRED_PARAMETERS` and
+    every name of ``passed`` (the load options a report passes: a notebook that does not
+    take one would load other data).
 
     Raises
     ------
@@ -194,15 +196,31 @@ def check_parameters(path) -> dict:
     Traceback (most recent call last):
     ...
     kit.errors.ReportError: notebook 01-demo.ipynb does not declare the parameter(s) ['data', 'month'] ...
+    >>> cell = new_code_cell('data: str = ""' + chr(10) + 'month: str = ""')
+    >>> cell.metadata["tags"] = ["parameters"]
+    >>> nbformat.write(new_notebook(cells=[cell]), str(path))
+    >>> sorted(check_parameters(path))
+    ['data', 'month']
+    >>> check_parameters(path, passed=["currency"])
+    Traceback (most recent call last):
+    ...
+    kit.errors.ReportError: notebook 01-demo.ipynb does not declare the parameter(s) ['currency'] ...
     """
     found = parameters(path)
     missing = [p for p in REQUIRED_PARAMETERS if p not in found]
     if missing:
+        why = "a report notebook needs at least data and month"
+        example = ', e.g. month: str = ""  # report month YYYY-MM.'
+    else:
+        missing = [p for p in passed if p not in found]
+        why = "this report passes them to load the data"
+        example = (" (python -m notebooks._build writes the notebooks of kit with them), or run the "
+                   "report without these options.")
+    if missing:
         raise ReportError(
             f"notebook {Path(path).name} does not declare the parameter(s) {missing} in a cell "
-            f"tagged 'parameters' (it declares {sorted(found) or 'none'}); a report notebook needs "
-            "at least data and month. Add them to its parameters cell, e.g. "
-            "month: str = \"\"  # report month YYYY-MM."
+            f"tagged 'parameters' (it declares {sorted(found) or 'none'}); {why}. Add them to its "
+            f"parameters cell{example}"
         )
     return found
 

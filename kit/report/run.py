@@ -149,11 +149,10 @@ def run_report(month=None, to=None, data="data/sample", preset=None, out="report
             f"no notebook to run: {folder} holds no numbered notebook (00-....ipynb). "
             "Name the notebooks to run with notebooks= / --notebooks."
         )
-    declared = {p: nbs.check_parameters(p) for p in chosen}
     source = _absolute_source(data)
     options = absolute_paths(load_options(preset=preset, mapping=mapping, currency=currency,
                                           as_of=as_of, locale=locale))
-    _check_declared(declared, options)
+    declared = {p: nbs.check_parameters(p, passed=options) for p in chosen}
     ds = _load(source, options)
     months = months_given or [last_complete_month(ds)]
     _check_months(ds, months, source)
@@ -256,18 +255,6 @@ def _absolute_source(data) -> str:
 
 def _load(source: str, options: dict):
     return load(source, **options)
-
-
-def _check_declared(declared: dict, options: dict) -> None:
-    """Every chosen notebook declares each load option given (else it would load other data)."""
-    for path, found in declared.items():
-        missing = [name for name in options if name not in found]
-        if missing:
-            raise ReportError(
-                f"notebook {path.name} does not declare the parameter(s) {missing} that this "
-                f"report passes to load the data (it declares {sorted(found)}). Add them to its "
-                "parameters cell (python -m notebooks._build writes the notebooks of kit with "
-                "them), or run the report without these options.")
 
 
 def _date_span(ds):

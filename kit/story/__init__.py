@@ -16,10 +16,12 @@ The package, one module per job (the months of a report are :mod:`kit.dates`):
 ``table``             :class:`Table` (HTML and plain text), :func:`issue_table`, cell formats
 ``results``           :func:`flag_differences`, frames in pandas
 ``figures``           drawing helpers (:func:`tidy`, last year's line, product timelines)
-``display``           Markdown, objects and figures into the notebook
+``display``           where sections show things: :class:`Display` (the notebook), :class:`Collector`
 ``guard``             :func:`~kit.story.guard.section`: a KPI the data cannot give becomes one sentence
-``report``            :class:`Report`: periods, computing, titles, KPI tables
-``sections_kpi``      headline, trend and breakdown of a KPI
+``context``           :class:`ReportContext`: periods, computing, titles, KPI tables
+``sections_why``      why a KPI moved: a sentence and a waterfall
+``report``            :class:`Report`: a report context with the sections below as methods
+``sections_kpi``      headline, trend, breakdown and table of a KPI
 ``sections_funnel``   the funnel and the time to convert
 ``sections_matrix``   a KPI by two keys
 ``sections_cohorts``  cohorts, satisfaction against repeat purchase, product lives
@@ -47,13 +49,14 @@ from kit.dates import last_complete_month, month_start, shift
 from kit.i18n import check_lang
 from kit.io.options import load, load_options
 from kit.scorecard import report_dataset
+from kit.story.context import ReportContext
 from kit.story.dashboard import DASHBOARD_DEBOUNCE
-from kit.story.display import _markdown
-from kit.story.figures import _draw_timeline, _overlay_last_year, _relegend, mdates_num, tidy
+from kit.story.display import Collector, Display
+from kit.story.figures import mdates_num, tidy
 from kit.story.report import Report
-from kit.story.results import _pandas, flag_differences
-from kit.story.table import Table, _cells, _ci_columns, _intervals, _rows_text, issue_table
-from kit.story.texts import HIDDEN_WHEN_ZERO, NOTEBOOKS, WORDS, _label, month_abbr_year, word
+from kit.story.results import flag_differences
+from kit.story.table import Table, issue_table
+from kit.story.texts import HIDDEN_WHEN_ZERO, NOTEBOOKS, WORDS, month_abbr_year, word
 
 
 def in_voila() -> bool:
@@ -77,7 +80,7 @@ def in_voila() -> bool:
 
 def open_report(data, *, month: str = "", history: int = 12, team: str = "", lang: str = "en",
                 preset: str = "", mapping: str = "", currency: str = "", as_of: str = "",
-                locale: str = "", **load_kw) -> Report:
+                locale: str = "", display: Display | None = None, **load_kw) -> Report:
     """Load ``data`` as known at the end of ``month``, for ``team``, and open its :class:`Report`.
 
     Parameters
@@ -100,6 +103,8 @@ def open_report(data, *, month: str = "", history: int = 12, team: str = "", lan
         the amounts' currency, the end of the data, how to read numbers and dates);
         empty: its defaults. Every notebook and ``kit report`` load through here
         (:func:`kit.io.options.load`).
+    display : Display, optional
+        Where the sections show their results; default: the notebook (:class:`Display`).
     **load_kw
         Passed to :func:`kit.load_dataset`.
 
@@ -129,13 +134,9 @@ def open_report(data, *, month: str = "", history: int = 12, team: str = "", lan
     else:
         month = month_start(month).strftime("%Y-%m")
     ds = report_dataset(data, month, team or "", **load_kw)
-    return Report(ds, month=month, history=history, team=team or "", lang=lang)
+    return Report(ds, month=month, history=history, team=team or "", lang=lang, display=display)
 
 
-__all__ = ["DASHBOARD_DEBOUNCE", "HIDDEN_WHEN_ZERO", "NOTEBOOKS", "Report",
-           "Table", "WORDS", "flag_differences", "in_voila", "issue_table",
+__all__ = ["DASHBOARD_DEBOUNCE", "HIDDEN_WHEN_ZERO", "NOTEBOOKS", "Collector", "Display", "Report",
+           "ReportContext", "Table", "WORDS", "flag_differences", "in_voila", "issue_table",
            "mdates_num", "month_abbr_year", "month_start", "open_report", "shift", "tidy", "word"]
-# Helpers kept importable as kit.story.X, as when kit.story was one module (tests replace
-# kit.story.display._display and kit.story.display._show to collect what a section shows).
-__all__ += ["_cells", "_ci_columns", "_draw_timeline", "_intervals",
-            "_label", "_markdown", "_overlay_last_year", "_pandas", "_relegend", "_rows_text"]

@@ -1,14 +1,22 @@
 """The month's scorecard, the KPI explorer and the dashboard (static figures and interactive filters).
 
-:class:`DashboardSections` is one of the classes :class:`~kit.story.report.Report`
-inherits from; :data:`DASHBOARD_DEBOUNCE` is how long the dashboard waits for more
-filter changes.
+Each section is a function of a :class:`~kit.story.context.ReportContext`;
+:class:`~kit.story.report.Report` has them as methods. The static scorecard and the
+dashboard's scorecard are one table (:func:`scorecard_parts`, :func:`styled_scorecard`);
+the dashboard's windows are report contexts of their own (:func:`window_report`).
+:data:`DASHBOARD_DEBOUNCE` is how long the dashboard waits for more filter changes.
 
 Examples
 --------
->>> from kit.story import Report
->>> issubclass(Report, DashboardSections), [m for m in vars(DashboardSections) if not m.startswith("_")]
-(True, ['scorecard', 'window_report', 'explorer', 'dashboard_figures', 'dashboard'])
+>>> import pandas as pd
+>>> from kit.dataset import Dataset
+>>> from kit.story import Collector, ReportContext
+>>> opps = pd.DataFrame({"opportunity_id": ["O1", "O2", "O3"], "status": ["won", "lost", "won"],
+...     "closed_at": pd.to_datetime(["2026-09-05", "2026-10-09", "2026-10-20"])})
+>>> ctx = ReportContext(Dataset({"opportunities": opps}), month="2026-10", display=Collector())
+>>> scorecard(ctx)
+>>> ctx.display.objects[0].frame.iloc[:, :2].values.tolist()
+[['Win rate', '50.0%']]
 """
 
 from __future__ import annotations
@@ -18,190 +26,207 @@ import warnings
 import pandas as pd
 
 from kit import registry
-from kit.errors import DataError
 from kit.availability import availability
+from kit.errors import DataError
 from kit.i18n import MISSING, format_month, format_value, kpi_label, t
-from kit.scorecard import last_complete_month, month_bounds, scorecard
-from kit.story.display import _late_display as _display
-from kit.story.display import _late_show as _show
+from kit.scorecard import last_complete_month, month_bounds
+from kit.scorecard import scorecard as month_scorecard
+from kit.story.context import ReportContext
 from kit.story.guard import section
-from kit.story.display import _markdown
+from kit.story.sections_funnel import funnel_figure, stage_funnel_figure
+from kit.story.sections_kpi import trend_figure
+from kit.story.sections_matrix import matrix_figure
+from kit.story.sections_why import explanation, why_unknown
 from kit.story.table import Table
 from kit.story.texts import word
 
+#: Seconds the dashboard waits for more filter changes before redrawing.
+DASHBOARD_DEBOUNCE = 0.1
 
-class DashboardSections:
-    """Scorecard, explorer and dashboard: a mixin of :class:`~kit.story.report.Report`."""
 
-    @section
-    def scorecard(self) -> None:
-        """Display every headline KPI of the month (:func:`kit.scorecard.scorecard`) with its
-        status; a KPI the data cannot give is not in the table, and one sentence says why."""
+def scorecard_parts(ds, month, lang: str) -> tuple:
+    """The scorecard of ``month`` (:func:`kit.scorecard.scorecard`) as ``(full, known, unknown)``:
+    every row, the rows with a value or no reason (the table), and the rows of the KPIs the
+    data cannot give (one sentence each).
 
-        lang = self.lang
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            full = scorecard(self.ds, self.month.strftime("%Y-%m"), lang=lang)
-        for spec in registry.specs():
-            if spec.headline:
-                self.used.update(t_ for t_ in spec.tables if t_ in self.ds.tables)
-        unknown = full[(full["reason"] != "") & full["value"].isna()]
-        sc = full.drop(index=unknown.index).reset_index(drop=True)
-        if len(sc):
-            self._scorecard_table(sc)
-        for name, reason in zip(unknown["name"], unknown["reason"]):  # one sentence each
-            self.unknown[name] = reason
-            _display(_markdown(f"*{MISSING} {reason}*"))
-        self.last = full
+    Examples
+    --------
+    >>> from kit.dataset import Dataset
+    >>> full, known, unknown = scorecard_parts(Dataset({}), pd.Timestamp("2026-10-01"), "en")
+    >>> len(full) == len(unknown), len(known)
+    (True, 0)
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        full = month_scorecard(ds, pd.Timestamp(month).strftime("%Y-%m"), lang=lang)
+    unknown = full[(full["reason"] != "") & full["value"].isna()]
+    return full, full.drop(index=unknown.index).reset_index(drop=True), unknown
 
-    def _scorecard_table(self, sc: pd.DataFrame) -> None:
-        from kit.plot import style_scorecard
 
-        lang, cur = self.lang, self.currency
-        styler = style_scorecard(_card_frame(sc, lang, cur, interval=True), lang, currency=cur,
-                                 caption=f"{t('scorecard', lang)} — {format_month(self.month, lang)}")
-        _display(Table(styler.data, uid=self._uid("scorecard"), caption=styler.caption, styler=styler))
-        note = self.team_note(sc["name"].tolist())
+def styled_scorecard(known: pd.DataFrame, month, lang: str, currency: str, *, interval: bool = False):
+    """The styled table of the scorecard rows ``known`` (:func:`kit.plot.style_scorecard`): with
+    ``interval``, the 95 % interval and last year's value too (the notebook's table; the
+    dashboard's is narrower). See the module example."""
+    from kit.plot import style_scorecard
+
+    return style_scorecard(_card_frame(known, lang, currency, interval=interval), lang, currency=currency,
+                           caption=f"{t('scorecard', lang)} — {format_month(month, lang)}")
+
+
+@section
+def scorecard(ctx: ReportContext) -> None:
+    """Display every headline KPI of the month (:func:`kit.scorecard.scorecard`) with its
+    status; a KPI the data cannot give is not in the table, and one sentence says why."""
+    full, sc, unknown = scorecard_parts(ctx.ds, ctx.month, ctx.lang)
+    for spec in registry.specs():
+        if spec.headline:
+            ctx.used.update(t_ for t_ in spec.tables if t_ in ctx.ds.tables)
+    if len(sc):
+        styler = styled_scorecard(sc, ctx.month, ctx.lang, ctx.currency, interval=True)
+        ctx.display.show(Table(styler.data, uid=ctx.uid("scorecard"), caption=styler.caption, styler=styler))
+        note = ctx.team_note(sc["name"].tolist())
         if note:
-            _display(_markdown(note))
+            ctx.display.markdown(note)
+    for name, reason in zip(unknown["name"], unknown["reason"]):  # one sentence each
+        ctx.unknown[name] = reason
+        ctx.display.markdown(f"*{MISSING} {reason}*")
+    ctx.last = full
 
-    def window_report(self, ds, first, last):
-        """The report of a dashboard window, of the same class and language as this one: its
-        month is ``last`` (the To month, or the last complete month of ``ds`` when earlier),
-        its trends start at ``first`` (the From month; at least two months are shown; None:
-        this report's history).
 
-        Examples
-        --------
-        >>> import pandas as pd
-        >>> from kit.dataset import Dataset
-        >>> from kit.story import Report
-        >>> ds = Dataset({"opportunities": pd.DataFrame({"opportunity_id": ["O1"], "status": ["won"],
-        ...     "closed_at": pd.to_datetime(["2026-10-05"])})}, as_of="2026-11-30")
-        >>> r = Report(ds).window_report(ds, pd.Timestamp("2026-04-01"), pd.Timestamp("2026-09-01"))
-        >>> r.period_text("month"), r.period_text("history")
-        ('September 2026', 'April 2026 to September 2026')
-        """
-        month = month_bounds(last_complete_month(ds))[0]
-        if last is not None and pd.Timestamp(last) < month:
-            month = pd.Timestamp(last)
-        history = self.history
-        if first is not None:
-            first = pd.Timestamp(first)
-            history = max(2, (month.year - first.year) * 12 + month.month - first.month + 1)
-        return type(self)(ds, month=month, history=history, lang=self.lang, key="dashboard")
+def window_report(ctx: ReportContext, ds, first, last) -> ReportContext:
+    """The report context of a dashboard window, of the class of ``ctx`` (a
+    :class:`~kit.story.report.Report` gives a report), in its language and on its display: its month is ``last`` (the To month, or the last complete month of ``ds`` when
+    earlier), its trends start at ``first`` (the From month; at least two months are shown;
+    None: the history of ``ctx``).
 
-    # -- interactive ----------------------------------------------------------
-    def explorer(self, names=None):
-        """The KPI explorer of :mod:`kit.widgets` (filter bar, KPI, breakdown, frequency) over the
-        KPIs of ``names`` the dataset can give; when it can give none, the reason of each instead."""
-        from kit.widgets import kpi_explorer
+    Examples
+    --------
+    >>> from kit.dataset import Dataset
+    >>> ds = Dataset({"opportunities": pd.DataFrame({"opportunity_id": ["O1"], "status": ["won"],
+    ...     "closed_at": pd.to_datetime(["2026-10-05"])})}, as_of="2026-11-30")
+    >>> r = window_report(ReportContext(ds), ds, pd.Timestamp("2026-04-01"), pd.Timestamp("2026-09-01"))
+    >>> r.period_text("month"), r.period_text("history")
+    ('September 2026', 'April 2026 to September 2026')
+    """
+    month = month_bounds(last_complete_month(ds))[0]
+    if last is not None and pd.Timestamp(last) < month:
+        month = pd.Timestamp(last)
+    history = ctx.history
+    if first is not None:
+        first = pd.Timestamp(first)
+        history = max(2, (month.year - first.year) * 12 + month.month - first.month + 1)
+    return type(ctx)(ds, month=month, history=history, lang=ctx.lang, key="dashboard", display=ctx.display)
 
-        wanted = list(names) if names is not None else registry.names()
-        usable = [n for n in wanted if self.availability(n).ok]
-        if not usable:  # the reasons not said yet in this notebook
-            for n in wanted:
-                if n not in self.unknown:
-                    self.unavailable(self.availability(n))
-            return None
-        return kpi_explorer(self.ds, lang=self.lang, kpis=usable)
 
-    def dashboard_figures(self) -> None:
-        """Display the dashboard's four figures for the report: revenue against target, funnel,
-        CAC by channel, satisfaction. A figure the data cannot give is replaced by the
-        sentence saying why (once: not again when the scorecard above already said it)."""
-        for name, draw in self._panels(every=True).items():
-            if name not in self.unknown:
-                self._panel(name, draw)
+def explorer(ctx: ReportContext, names=None):
+    """The KPI explorer of :mod:`kit.widgets` (filter bar, KPI, breakdown, frequency) over the
+    KPIs of ``names`` the dataset can give; when it can give none, the reason of each instead."""
+    from kit.widgets import kpi_explorer
 
-    @section
-    def _panel(self, name, draw) -> None:
-        """Draw one dashboard panel (the reason instead when it cannot be computed)."""
-        self.require(name, by="source" if name == "cac" else None)
-        ax = draw(self)
-        if ax is not None:  # the stage funnel of a window without opportunities: no figure
-            _show(ax)
+    wanted = list(names) if names is not None else registry.names()
+    usable = [n for n in wanted if ctx.availability(n).ok]
+    if not usable:  # the reasons not said yet in this notebook
+        for n in wanted:
+            if n not in ctx.unknown:
+                ctx.unavailable(ctx.availability(n))
+        return None
+    return kpi_explorer(ctx.ds, lang=ctx.lang, kpis=usable)
 
-    def _panels(self, every: bool = False) -> dict:
-        """``{title: function(report) -> Axes}`` of the dashboard figures the dataset allows
-        (:func:`kit.availability.availability`); with ``every``, ``{KPI name: function}`` of all four."""
-        lang = self.lang
-        wanted = {
-            "revenue": lambda r: r.trend_figure("revenue")[0],
-            "funnel": lambda r: r.funnel_figure("history")[0],
-            "cac": lambda r: r.matrix_figure("cac", by="source"),
-            "csat": lambda r: r.trend_figure("csat")[0],
-        }
-        if "leads" not in self.ds.tables and "opportunities" in self.ds.tables:
-            # deals only: the funnel of the opportunity stages takes the funnel's place
-            wanted = {("stage_funnel" if k == "funnel" else k):
-                      ((lambda r: r.stage_funnel_figure("history")[0]) if k == "funnel" else v)
-                      for k, v in wanted.items()}
-        if every:
-            return wanted
-        panels = {}
-        for name, draw in wanted.items():
-            if availability(self.ds, name, by="source" if name == "cac" else None).ok:
-                title = t("funnel_title", lang) if name == "funnel" else kpi_label(name, lang)
-                panels[title] = draw
-        return panels
 
-    def dashboard(self):
-        """The interactive dashboard: a filter bar (From, To, team, rep, source) redrawing the
-        scorecard, the four figures (:func:`kit.widgets.dashboard`) and the "why" panel
-        (:func:`kit.widgets_why.why_panel`): why the KPI chosen moved in the To month, over
-        the groups chosen (:meth:`explanation`, as under the headline).
+def dashboard_figures(ctx: ReportContext) -> None:
+    """Display the dashboard's four figures for the report: revenue against target, funnel,
+    CAC by channel, satisfaction. A figure the data cannot give is replaced by the
+    sentence saying why (once: not again when the scorecard above already said it)."""
+    for name, draw in _panels(ctx, every=True).items():
+        if name not in ctx.unknown:
+            _panel(ctx, name, draw)
 
-        From/To is the window shown, not a cut of the data: the scorecard compares the
-        To month (or the last complete month, when To is the last month of the data)
-        with the month before, and the figures span From to To, as their titles say.
-        The rows before From are kept, so that cohorts and lifetime value stay
-        measurable; a KPI the window leaves without data says why in the scorecard.
-        The KPIs run on polars copies of the tables (same results, about twice as fast
-        as pandas on the sample). Each scorecard cell carries ``data-row`` (the KPI's
-        name) and ``data-column`` attributes, e.g.
-        ``td[data-row="revenue"][data-column="value"]``, and the change cell
-        ``data-kpi`` and ``data-status``. The "why" panel offers the headline KPIs that
-        split over groups (:data:`kit.explain.DECOMPOSABLE`) with a grouping in the data;
-        it is left out when there is none.
-        """
-        from kit.plot import style_scorecard
-        from kit.widgets import _reason_html, dashboard, keyed_table_html
-        from kit.widgets_why import WhyPanel, why_choices
 
-        lang = self.lang
+@section
+def _panel(ctx: ReportContext, name, draw) -> None:
+    """Draw one dashboard panel (the reason instead when it cannot be computed)."""
+    ctx.require(name, by="source" if name == "cac" else None)
+    ax = draw(ctx)
+    if ax is not None:  # the stage funnel of a window without opportunities: no figure
+        ctx.display.figure(ax)
 
-        def card(ds, first, last):
-            r = self.window_report(ds, first, last)
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                sc = scorecard(ds, r.month.strftime("%Y-%m"), lang=lang)
-            unknown = sc[(sc["reason"] != "") & sc["value"].isna()]
-            notes = "".join(_reason_html(reason) for reason in unknown["reason"])
-            sc = sc.drop(index=unknown.index).reset_index(drop=True)
-            if not len(sc):
-                return notes
-            shown = _card_frame(sc, lang, r.currency)
-            styler = style_scorecard(shown, lang, currency=r.currency,
-                                     caption=f"{t('scorecard', lang)} — {format_month(r.month, lang)}")
-            keys = ["name", "value", "previous", "change", "target", "status", "note"]
-            return keyed_table_html(styler, sc["name"], keys[:styler.data.shape[1]]) + notes
 
-        renderers = {t("scorecard", lang): card}
-        for title, draw in self._panels().items():
-            renderers[title] = (lambda d: lambda ds, first, last: d(
-                self.window_report(ds, first, last)))(draw)
-        def explain(ds, first, last, name, by):
-            r = self.window_report(ds, first, last)
-            try:
-                return r.explanation(name, by)[1:]
-            except DataError:  # a month without units: unknown, said so
-                return r.why_unknown(name), None
+def _panels(ctx: ReportContext, every: bool = False) -> dict:
+    """``{title: function(report) -> Axes}`` of the dashboard figures the dataset allows
+    (:func:`kit.availability.availability`); with ``every``, ``{KPI name: function}`` of all four."""
+    lang = ctx.lang
+    wanted = {
+        "revenue": lambda r: trend_figure(r, "revenue")[0],
+        "funnel": lambda r: funnel_figure(r, "history")[0],
+        "cac": lambda r: matrix_figure(r, "cac", by="source"),
+        "csat": lambda r: trend_figure(r, "csat")[0],
+    }
+    if "leads" not in ctx.ds.tables and "opportunities" in ctx.ds.tables:
+        # deals only: the funnel of the opportunity stages takes the funnel's place
+        wanted = {("stage_funnel" if k == "funnel" else k):
+                  ((lambda r: stage_funnel_figure(r, "history")[0]) if k == "funnel" else v)
+                  for k, v in wanted.items()}
+    if every:
+        return wanted
+    panels = {}
+    for name, draw in wanted.items():
+        if availability(ctx.ds, name, by="source" if name == "cac" else None).ok:
+            title = t("funnel_title", lang) if name == "funnel" else kpi_label(name, lang)
+            panels[title] = draw
+    return panels
 
-        choices = why_choices(self.ds)
-        extras = [WhyPanel(choices, lang=lang, explain=explain, debounce=DASHBOARD_DEBOUNCE)] if choices else []
-        return dashboard(self.ds.to_polars(), renderers, lang=lang, debounce=DASHBOARD_DEBOUNCE,
-                         windowed=True, extras=extras)
+
+def dashboard(ctx: ReportContext):
+    """The interactive dashboard: a filter bar (From, To, team, rep, source) redrawing the
+    scorecard, the four figures (:func:`kit.widgets.dashboard`) and the "why" panel
+    (:func:`kit.widgets_why.why_panel`): why the KPI chosen moved in the To month, over
+    the groups chosen (:func:`kit.story.sections_why.explanation`, as under the headline).
+
+    From/To is the window shown, not a cut of the data: the scorecard compares the
+    To month (or the last complete month, when To is the last month of the data)
+    with the month before, and the figures span From to To, as their titles say.
+    The rows before From are kept, so that cohorts and lifetime value stay
+    measurable; a KPI the window leaves without data says why in the scorecard.
+    The KPIs run on polars copies of the tables (same results, about twice as fast
+    as pandas on the sample). Each scorecard cell carries ``data-row`` (the KPI's
+    name) and ``data-column`` attributes, e.g.
+    ``td[data-row="revenue"][data-column="value"]``, and the change cell
+    ``data-kpi`` and ``data-status``. The "why" panel offers the headline KPIs that
+    split over groups (:data:`kit.explain.DECOMPOSABLE`) with a grouping in the data;
+    it is left out when there is none.
+    """
+    from kit.widgets import _reason_html, keyed_table_html
+    from kit.widgets import dashboard as filtered_dashboard
+    from kit.widgets_why import WhyPanel, why_choices
+
+    lang = ctx.lang
+
+    def card(ds, first, last):
+        r = window_report(ctx, ds, first, last)
+        _full, sc, unknown = scorecard_parts(ds, r.month, lang)
+        notes = "".join(_reason_html(reason) for reason in unknown["reason"])
+        if not len(sc):
+            return notes
+        styler = styled_scorecard(sc, r.month, lang, r.currency)
+        keys = ["name", "value", "previous", "change", "target", "status", "note"]
+        return keyed_table_html(styler, sc["name"], keys[:styler.data.shape[1]]) + notes
+
+    renderers = {t("scorecard", lang): card}
+    for title, draw in _panels(ctx).items():
+        renderers[title] = (lambda d: lambda ds, first, last: d(
+            window_report(ctx, ds, first, last)))(draw)
+
+    def explain(ds, first, last, name, by):
+        r = window_report(ctx, ds, first, last)
+        try:
+            return explanation(r, name, by)[1:]
+        except DataError:  # a month without units: unknown, said so
+            return why_unknown(r, name), None
+
+    choices = why_choices(ctx.ds)
+    extras = [WhyPanel(choices, lang=lang, explain=explain, debounce=DASHBOARD_DEBOUNCE)] if choices else []
+    return filtered_dashboard(ctx.ds.to_polars(), renderers, lang=lang, debounce=DASHBOARD_DEBOUNCE,
+                     windowed=True, extras=extras)
 
 
 def _card_frame(sc: pd.DataFrame, lang: str, currency: str, interval: bool = False) -> pd.DataFrame:
@@ -224,6 +249,3 @@ def _card_frame(sc: pd.DataFrame, lang: str, currency: str, interval: bool = Fal
             shown[col] = sc[col]
     return shown
 
-
-#: Seconds the dashboard waits for more filter changes before redrawing.
-DASHBOARD_DEBOUNCE = 0.1

@@ -1,13 +1,17 @@
-"""What a section puts in the notebook: Markdown, displayable objects, finished figures.
+"""Where a section puts what it shows: the display sink of a :class:`~kit.story.report.Report`.
 
-The sections call ``_display`` and ``_show`` through ``_late_display`` and
-``_late_show``, which look them up in this module at each call: tests replace
-``kit.story.display._display`` and ``kit.story.display._show`` to collect what a
-section shows instead of drawing it.
+A section shows three kinds of things: Markdown text (:meth:`Display.markdown`),
+displayable objects such as a :class:`~kit.story.table.Table` (:meth:`Display.show`)
+and finished figures (:meth:`Display.figure`). :class:`Display`, the default sink,
+puts them in the notebook through IPython and matplotlib; :class:`Collector` keeps
+them in lists instead, for tests and for code that wants the objects a section
+shows (``Report(ds, display=Collector())``).
 
 Examples
 --------
->>> _markdown("**bold**").data
+>>> sink = Collector()
+>>> sink.markdown("**bold**")
+>>> sink.objects[0].data
 '**bold**'
 """
 
@@ -16,33 +20,75 @@ from __future__ import annotations
 from kit.story.figures import tidy
 
 
-def _markdown(text: str):
-    from IPython.display import Markdown
+class Display:
+    """The notebook: Markdown and objects through ``IPython.display``, figures through ``plt.show()``.
 
-    return Markdown(text)
+    Examples
+    --------
+    >>> Display().show  # doctest: +ELLIPSIS
+    <bound method Display.show of <kit.story.display.Display object at ...>>
+    """
+
+    def markdown(self, text: str) -> None:
+        """Show ``text`` as Markdown (an ``IPython.display.Markdown`` object, through :meth:`show`)."""
+        from IPython.display import Markdown
+
+        self.show(Markdown(text))
+
+    def show(self, obj) -> None:
+        """Show a displayable object (a table, a widget) with ``IPython.display.display``."""
+        from IPython.display import display
+
+        display(obj)
+
+    def figure(self, ax) -> None:
+        """Finish the figure of ``ax`` and show it: long labels wrapped, tight layout, ``plt.show()``
+        (no Axes repr in the output)."""
+        import matplotlib.pyplot as plt
+
+        tidy(ax)
+        if ax.figure.get_layout_engine() is None:
+            ax.figure.tight_layout()
+        plt.show()
 
 
-def _display(*objs) -> None:
-    from IPython.display import display
+class Collector(Display):
+    """A sink that keeps what a section shows instead of displaying it.
 
-    display(*objs)
+    Attributes
+    ----------
+    objects : list
+        The objects shown (Markdown as ``IPython.display.Markdown``, tables...), in order.
+    figures : list
+        The matplotlib Axes of the figures shown, in order.
+    shown : list
+        Both, in the order they were shown.
 
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> sink = Collector()
+    >>> sink.markdown("*note*")
+    >>> ax = plt.figure().add_subplot()
+    >>> sink.figure(ax)
+    >>> [o.data for o in sink.objects], sink.figures == [ax], len(sink.shown)
+    (['*note*'], True, 2)
+    >>> plt.close("all")
+    """
 
-def _show(ax) -> None:
-    """Finish a figure: wrap long labels, tight layout, ``plt.show()`` (no Axes repr in the output)."""
-    import matplotlib.pyplot as plt
+    def __init__(self):
+        self.objects: list = []
+        self.figures: list = []
+        self.shown: list = []
 
-    tidy(ax)
-    if ax.figure.get_layout_engine() is None:
-        ax.figure.tight_layout()
-    plt.show()
+    def show(self, obj) -> None:
+        """Keep ``obj`` in :attr:`objects`."""
+        self.objects.append(obj)
+        self.shown.append(obj)
 
-
-def _late_display(*objs) -> None:
-    """Display ``objs`` with this module's ``_display`` as it is at the time of the call."""
-    _display(*objs)
-
-
-def _late_show(ax) -> None:
-    """Finish and show ``ax`` with this module's ``_show`` as it is at the time of the call."""
-    _show(ax)
+    def figure(self, ax) -> None:
+        """Keep ``ax`` in :attr:`figures` (the figure is neither finished nor closed)."""
+        self.figures.append(ax)
+        self.shown.append(ax)

@@ -1,6 +1,6 @@
 """One guard for every section: what cannot be computed becomes one plain sentence.
 
-:meth:`Report.compute <kit.story.report.Report.compute>` raises :class:`Unavailable`
+:meth:`ReportContext.compute <kit.story.context.ReportContext.compute>` raises :class:`Unavailable`
 when :func:`kit.availability.availability` says a KPI cannot be computed on the
 report's dataset (a missing table or column, an empty table, a period outside the
 dates the tables cover). The :func:`section` decorator, put on every section of
@@ -11,19 +11,14 @@ Examples
 --------
 >>> import pandas as pd
 >>> from kit.dataset import Dataset
->>> from kit.story import Report
->>> shown = []
->>> class Demo(Report):
-...     @section
-...     def demo(self):
-...         self.compute("revenue")
->>> rep = Demo(Dataset({"leads": pd.DataFrame({"lead_id": ["L1"],
-...     "created_at": pd.to_datetime(["2026-10-02"])})}), month="2026-10")
->>> import kit.story
->>> saved, kit.story.display._display = kit.story.display._display, lambda *objs: shown.extend(objs)
->>> rep.demo()
->>> kit.story.display._display = saved
->>> print(shown[0].data)
+>>> from kit.story import Collector, ReportContext
+>>> @section
+... def demo(ctx):
+...     ctx.compute("revenue")
+>>> ctx = ReportContext(Dataset({"leads": pd.DataFrame({"lead_id": ["L1"],
+...     "created_at": pd.to_datetime(["2026-10-02"])})}), month="2026-10", display=Collector())
+>>> demo(ctx)
+>>> print(ctx.display.objects[0].data)
 *– Revenue cannot be computed: the dataset has no table orders (columns order_id, ordered_at, amount). Add orders.csv to the data folder or map it with --mapping (see docs/data-contract.md, section orders).*
 """
 
@@ -36,20 +31,22 @@ from kit.availability import Unavailable
 __all__ = ["Unavailable", "section"]
 
 
-def section(method):
-    """Decorator of a section method: an :class:`Unavailable` raised inside shows its reason.
+def section(function):
+    """Decorator of a section, a function of a report context (or a method of a report):
+    an :class:`Unavailable` raised inside shows its reason.
 
     The section then displays one Markdown line, ``*– reason*``, in the report's
-    language (through :meth:`~kit.story.report.Report.unavailable`) and returns
-    ``None``. Any other error is left to propagate. See the module example.
+    language (through :meth:`~kit.story.context.ReportContext.unavailable` of its
+    first argument) and returns ``None``. Any other error is left to propagate. See
+    the module example.
     """
 
-    @functools.wraps(method)
-    def guarded(self, *args, **kwargs):
+    @functools.wraps(function)
+    def guarded(ctx, *args, **kwargs):
         try:
-            return method(self, *args, **kwargs)
+            return function(ctx, *args, **kwargs)
         except Unavailable as exc:
-            self.unavailable(exc.availability)
+            ctx.unavailable(exc.availability)
             return None
 
     guarded.guarded = True

@@ -1,21 +1,22 @@
 """The "why it moved" section: one sentence and a waterfall of the largest contributions.
 
-:class:`WhySections` is one of the classes :class:`~kit.story.report.Report`
-inherits from. ``rep.why("win_rate", by="method")`` splits the change of the KPI
-between the month before and the report month over the groups of ``by``
-(:func:`kit.explain.explain_change`), says it in a sentence in the report's language
-(:func:`kit.explain_text.explain_sentence`) and draws the waterfall of the largest
-contributions (:func:`kit.plot_waterfall.plot_waterfall`), with the table of those
-contributions. :meth:`~WhySections.explanation` is the one code path of that sentence
-and waterfall: the headline (:meth:`~kit.story.sections_kpi.KpiSections.headline`)
-shows them under its table for each KPI whose change is beyond noise, and the
-dashboard's "why" panel for the KPI and grouping chosen.
+``why(ctx, "win_rate", by="method")`` (``rep.why(...)`` on a
+:class:`~kit.story.report.Report`) splits the change of the KPI between the month
+before and the report month over the groups of ``by`` (:func:`kit.explain.explain_change`),
+says it in a sentence in the report's language (:func:`kit.explain_text.explain_sentence`)
+and draws the waterfall of the largest contributions
+(:func:`kit.plot_waterfall.plot_waterfall`), with the table of those contributions.
+:func:`explanation` is the one code path of that sentence and waterfall: the headline
+(:func:`kit.story.sections_kpi.headline`, through :func:`why_under_headline`) shows them
+under its table for each KPI whose change is beyond noise, and the dashboard's "why"
+panel for the KPI and grouping chosen.
 
 Examples
 --------
->>> from kit.story import Report
->>> issubclass(Report, WhySections), [m for m in vars(WhySections) if not m.startswith("_")]
-(True, ['why', 'explanation', 'why_unknown'])
+>>> from kit.dataset import Dataset
+>>> from kit.story.context import ReportContext
+>>> why_unknown(ReportContext(Dataset({}), month="2026-10", lang="fr"), "win_rate")[:40]
+"Pas d'opportunités dans l'un des deux mo"
 """
 
 from __future__ import annotations
@@ -30,127 +31,125 @@ from kit.explain import check_decomposable, DECOMPOSABLE, explain_change, group_
 from kit.explain_by import default_grouping
 from kit.explain_text import explain_sentence, groups_word, unit_word, unknown_sentence, word
 from kit.i18n import MISSING, column_label, format_change, format_value, kpi_label, month_abbr, t
-from kit.story.display import _late_display as _display
-from kit.story.display import _late_show as _show
-from kit.story.display import _markdown
+from kit.story.context import ReportContext
 from kit.story.guard import section
 from kit.story.table import Table
 
 
-class WhySections:
-    """Why a KPI moved: a mixin of :class:`~kit.story.report.Report`."""
+@section
+def why(ctx: ReportContext, name: str, by, *, against: str = "previous", top: int = 5, **options) -> None:
+    """Display why KPI ``name`` moved in the report month: a sentence and a waterfall.
 
-    @section
-    def why(self, name: str, by, *, against: str = "previous", top: int = 5, **options) -> None:
-        """Display why KPI ``name`` moved in the report month: a sentence and a waterfall.
+    Parameters
+    ----------
+    name : str
+        A KPI of :func:`kit.explain.decomposable`.
+    by : str or list of str
+        The column(s) whose groups share the change.
+    against : {"previous", "last_year"}
+    top : int
+        Groups drawn by name in the waterfall; the others are summed.
+    **options
+        Passed to the KPI.
+    """
+    lang = ctx.lang
+    check_decomposable(name)  # a KPI that does not decompose is the caller's error
+    ctx.require(name, by=by)  # a missing table or grouping column: one sentence says so
+    ctx.heading(word("why_heading", lang, kpi=kpi_label(name, lang), groups=groups_word(by, lang)))
+    try:
+        res, sentence, ax = explanation(ctx, name, by, against=against, top=top, **options)
+    except DataError:  # a month without units (a team, a partial dataset): unknown, said so
+        ctx.display.markdown(f"*{why_unknown(ctx, name, against)}*")
+        ctx.last = None
+        return
+    ctx.display.markdown(sentence)
+    ctx.display.figure(ax)
+    from kit.plot_waterfall import waterfall_title
 
-        Parameters
-        ----------
-        name : str
-            A KPI of :func:`kit.explain.decomposable`.
-        by : str or list of str
-            The column(s) whose groups share the change.
-        against : {"previous", "last_year"}
-        top : int
-            Groups drawn by name in the waterfall; the others are summed.
-        **options
-            Passed to the KPI.
-        """
-        lang = self.lang
-        check_decomposable(name)  # a KPI that does not decompose is the caller's error
-        self.require(name, by=by)  # a missing table or grouping column: one sentence says so
-        self.heading(word("why_heading", lang, kpi=kpi_label(name, lang), groups=groups_word(by, lang)))
+    title = waterfall_title(res, lang)
+    shown = contributions_table(res, lang, top=top, currency=ctx.currency)
+    ctx.display.show(Table(shown, uid=ctx.uid(f"why_{name}"), caption=title))
+    level = format_value(res.attrs["level"], "ratio", lang, decimals=0)
+    note = "why_note" if res.attrs["kind"] == "ratio" else (
+        "why_note_volume" if "volume_effect" in res.columns else "why_note_sum")
+    ctx.display.markdown("*" + word(note, lang, level=level, units=unit_word(name, lang)) + "*")
+    ctx.last = res
+
+
+def explanation(ctx: ReportContext, name: str, by, *, against: str = "previous", top: int = 5, **options):
+    """Why KPI ``name`` moved in the report month, over the groups of ``by``: the
+    :func:`kit.explain.explain_change` result, its sentence in the report's language
+    and the waterfall of its ``top`` largest contributions (a matplotlib Axes).
+
+    The one code path of :func:`why`, of the explanations under the headline (:func:`why_under_headline`)
+    and of the dashboard's "why" panel.
+
+    Raises
+    ------
+    DataError
+        When a month has no unit of the KPI (:func:`why_unknown` says so).
+    KitError
+        For a KPI that does not decompose, or groups that overlap.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import pandas as pd
+    >>> from kit.dataset import Dataset
+    >>> from kit.story.context import ReportContext
+    >>> opps = pd.DataFrame({"opportunity_id": ["O1", "O2", "O3", "O4"],
+    ...     "status": ["won", "lost", "won", "won"], "team": ["A", "B", "A", "B"],
+    ...     "closed_at": pd.to_datetime(["2026-09-03", "2026-09-04", "2026-10-05", "2026-10-06"])})
+    >>> res, sentence, ax = explanation(ReportContext(Dataset({"opportunities": opps}), month="2026-10"),
+    ...     "win_rate", "team")
+    >>> sentence.split(":")[0], ax.get_title()
+    ('Win rate rose 50.0\xa0pp (50.0% to 100.0%)', 'Win rate, Sep 2026 to Oct 2026: contributions of the teams')
+    """
+    lang = ctx.lang
+    ctx.used.update(registry.get(name).tables)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        res = explain_change(ctx.ds, name, by=by, month=ctx.month, against=against, **options)
+    sentence = explain_sentence(res, lang, currency=ctx.currency)
+    from kit.plot_waterfall import plot_explanation
+
+    return res, sentence, plot_explanation(res, lang=lang, currency=ctx.currency, top=top)
+
+
+def why_unknown(ctx: ReportContext, name: str, against: str = "previous") -> str:
+    """The sentence saying why KPI ``name`` moved in the report month is unknown
+    (:func:`kit.explain_text.unknown_sentence`).
+
+    Examples
+    --------
+    >>> from kit.dataset import Dataset
+    >>> from kit.story.context import ReportContext
+    >>> why_unknown(ReportContext(Dataset({}), month="2026-10"), "win_rate")
+    'No opportunities in one of the two months (Sep 2026, Oct 2026): why Win rate moved is unknown.'
+    """
+    return unknown_sentence(name, ctx.month, ctx.lang, against)
+
+
+def why_under_headline(ctx: ReportContext, frame: pd.DataFrame) -> None:
+    """Under the headline table: why each KPI of ``frame`` whose change is beyond noise
+    (status ``better`` or ``worse``) moved, over its default grouping
+    (:func:`kit.explain_by.default_grouping`): the sentence and the waterfall. A KPI
+    that does not decompose, has no grouping in the data or cannot be split (a month
+    without units, overlapping groups) is left without one; a change within noise is
+    never explained."""
+    for name, status in zip(frame["name"], frame["status"]):
+        if status not in ("better", "worse") or name not in DECOMPOSABLE:
+            continue
+        by = default_grouping(ctx.ds, name)
+        if by is None:
+            continue
         try:
-            res, sentence, ax = self.explanation(name, by, against=against, top=top, **options)
-        except DataError:  # a month without units (a team, a partial dataset): unknown, said so
-            _display(_markdown(f"*{self.why_unknown(name, against)}*"))
-            self.last = None
-            return
-        _display(_markdown(sentence))
-        _show(ax)
-        from kit.plot_waterfall import waterfall_title
-
-        title = waterfall_title(res, lang)
-        shown = contributions_table(res, lang, top=top, currency=self.currency)
-        _display(Table(shown, uid=self._uid(f"why_{name}"), caption=title))
-        level = format_value(res.attrs["level"], "ratio", lang, decimals=0)
-        note = "why_note" if res.attrs["kind"] == "ratio" else (
-            "why_note_volume" if "volume_effect" in res.columns else "why_note_sum")
-        _display(_markdown("*" + word(note, lang, level=level, units=unit_word(name, lang)) + "*"))
-        self.last = res
-
-    def explanation(self, name: str, by, *, against: str = "previous", top: int = 5, **options):
-        """Why KPI ``name`` moved in the report month, over the groups of ``by``: the
-        :func:`kit.explain.explain_change` result, its sentence in the report's language
-        and the waterfall of its ``top`` largest contributions (a matplotlib Axes).
-
-        The one code path of :meth:`why`, of the explanations under :meth:`headline`
-        and of the dashboard's "why" panel.
-
-        Raises
-        ------
-        DataError
-            When a month has no unit of the KPI (:meth:`why_unknown` says so).
-        KitError
-            For a KPI that does not decompose, or groups that overlap.
-
-        Examples
-        --------
-        >>> import matplotlib
-        >>> matplotlib.use("Agg")
-        >>> import pandas as pd
-        >>> from kit.dataset import Dataset
-        >>> from kit.story import Report
-        >>> opps = pd.DataFrame({"opportunity_id": ["O1", "O2", "O3", "O4"],
-        ...     "status": ["won", "lost", "won", "won"], "team": ["A", "B", "A", "B"],
-        ...     "closed_at": pd.to_datetime(["2026-09-03", "2026-09-04", "2026-10-05", "2026-10-06"])})
-        >>> res, sentence, ax = Report(Dataset({"opportunities": opps}), month="2026-10").explanation(
-        ...     "win_rate", "team")
-        >>> sentence.split(":")[0], ax.get_title()
-        ('Win rate rose 50.0\xa0pp (50.0% to 100.0%)', 'Win rate, Sep 2026 to Oct 2026: contributions of the teams')
-        """
-        lang = self.lang
-        self.used.update(registry.get(name).tables)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            res = explain_change(self.ds, name, by=by, month=self.month, against=against, **options)
-        sentence = explain_sentence(res, lang, currency=self.currency)
-        from kit.plot_waterfall import plot_explanation
-
-        return res, sentence, plot_explanation(res, lang=lang, currency=self.currency, top=top)
-
-    def why_unknown(self, name: str, against: str = "previous") -> str:
-        """The sentence saying why KPI ``name`` moved in the report month is unknown
-        (:func:`kit.explain_text.unknown_sentence`).
-
-        Examples
-        --------
-        >>> from kit.dataset import Dataset
-        >>> from kit.story import Report
-        >>> Report(Dataset({}), month="2026-10").why_unknown("win_rate")
-        'No opportunities in one of the two months (Sep 2026, Oct 2026): why Win rate moved is unknown.'
-        """
-        return unknown_sentence(name, self.month, self.lang, against)
-
-    def _why_under_headline(self, frame: pd.DataFrame) -> None:
-        """Under the headline table: why each KPI of ``frame`` whose change is beyond noise
-        (status ``better`` or ``worse``) moved, over its default grouping
-        (:func:`kit.explain_by.default_grouping`): the sentence and the waterfall. A KPI
-        that does not decompose, has no grouping in the data or cannot be split (a month
-        without units, overlapping groups) is left without one; a change within noise is
-        never explained."""
-        for name, status in zip(frame["name"], frame["status"]):
-            if status not in ("better", "worse") or name not in DECOMPOSABLE:
-                continue
-            by = default_grouping(self.ds, name)
-            if by is None:
-                continue
-            try:
-                _res, sentence, ax = self.explanation(name, by)
-            except (DataError, KitError):
-                continue
-            _display(_markdown(sentence))
-            _show(ax)
+            _res, sentence, ax = explanation(ctx, name, by)
+        except (DataError, KitError):
+            continue
+        ctx.display.markdown(sentence)
+        ctx.display.figure(ax)
 
 
 def contributions_table(res, lang: str, *, top: int = 5, currency: str = "EUR") -> pd.DataFrame:

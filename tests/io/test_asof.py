@@ -72,18 +72,12 @@ def test_events_after_a_given_as_of_are_counted_in_an_info_note(backend):
 
 
 def test_the_note_is_shown_by_the_data_quality_section():
-    from kit.story import Report
+    from kit.story import Collector, Report
 
     ds = kit.load_dataset({"leads": LEADS}, as_of="2026-02-28")
-    shown = []
-    import kit.story.sections_quality as sq
-
-    orig = sq._display
-    sq._display = shown.append
-    try:
-        Report(ds, month="2026-01").quality()
-    finally:
-        sq._display = orig
+    sink = Collector()
+    shown = sink.objects
+    Report(ds, month="2026-01", display=sink).quality()
     tables = [o.frame for o in shown if hasattr(o, "frame")]
     rows = [r for f in tables if "Rule" in f.columns for r in f.to_dict("records")]
     assert [(r["Table"], r["Rule"], r["Severity"]) for r in rows if r["Rule"] == "after_as_of"] == [

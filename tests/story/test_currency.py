@@ -8,21 +8,21 @@ import shutil
 import pytest
 
 from kit import story
+from kit.story import Collector
 from tests.conftest import ROOT
 
 SHAPES = ROOT / "tests" / "data" / "shapes"
 
 
 @pytest.mark.parametrize("lang, money", [("en", "$21,000.00"), ("fr", "21 000,00 $US")])
-def test_a_usd_dataset_shows_dollars_in_tables_and_figures(monkeypatch, tmp_path, lang, money):
-    shown, axes = [], []
-    monkeypatch.setattr(story.display, "_display", lambda *objs: shown.extend(objs))
-    monkeypatch.setattr(story.display, "_show", lambda ax: axes.append(ax))
+def test_a_usd_dataset_shows_dollars_in_tables_and_figures(tmp_path, lang, money):
+    sink = Collector()
+    shown, axes = sink.objects, sink.figures
     data = tmp_path / "deals"
     shutil.copytree(SHAPES / "deals_only", data)
     (data / "targets.csv").write_text("period,team,revenue_target\n2026-09-01,Nord,30000\n"
                                       "2026-09-01,Sud,10000\n")
-    rep = story.open_report(str(data), month="2026-09", lang=lang, currency="usd")
+    rep = story.open_report(str(data), month="2026-09", lang=lang, currency="usd", display=sink)
     assert rep.currency == "USD"
     rep.headline(["revenue"])
     # September: the won deals D06 (15,000) and D09 (6,000)

@@ -8,6 +8,7 @@ import pytest
 
 import kit
 from kit import story
+from kit.story import Collector
 
 
 def thirty_reps() -> kit.Dataset:
@@ -28,11 +29,10 @@ def thirty_reps() -> kit.Dataset:
     ("en", "Others (19)", "the 19 others are combined in one row"),
     ("fr", "Autres (19)", "les 19 autres sont regroupés en une ligne"),
 ])
-def test_thirty_reps_show_the_eleven_largest_and_the_others(monkeypatch, tmp_path, lang, others, note):
-    shown, axes = [], []
-    monkeypatch.setattr(story.display, "_display", lambda *objs: shown.extend(objs))
-    monkeypatch.setattr(story.display, "_show", lambda ax: axes.append(ax))
-    rep = story.Report(thirty_reps(), month="2026-10", lang=lang)
+def test_thirty_reps_show_the_eleven_largest_and_the_others(tmp_path, lang, others, note):
+    sink = Collector()
+    shown, axes = sink.objects, sink.figures
+    rep = story.Report(thirty_reps(), month="2026-10", lang=lang, display=sink)
     rep.breakdown("win_rate", by="rep_id")
     last = rep.last
     assert len(last) == 12 and last["rep_id"].iloc[-1] == others

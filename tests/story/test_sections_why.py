@@ -7,18 +7,15 @@ import pandas as pd
 import pytest
 
 import kit
-from kit import story
 from kit.errors import DataError, KitError
-from kit.story import Report
+from kit.story import Collector, Report
 from kit.story.table import Table
 
 
 @pytest.fixture
-def shown(monkeypatch):
-    out = {"objs": [], "axes": []}
-    monkeypatch.setattr(story.display, "_display", lambda *objs: out["objs"].extend(objs))
-    monkeypatch.setattr(story.display, "_show", lambda ax: out["axes"].append(ax))
-    yield out
+def shown():
+    """What the sections show: objects (text, tables) and figures."""
+    yield Collector()
     plt.close("all")
 
 
@@ -37,32 +34,32 @@ def opps():
      "Taux de réussite en hausse de 55,0 pts (de 25,0 % à 80,0 %)"),
 ])
 def test_why_shows_a_sentence_a_waterfall_and_a_table(shown, lang, heading, sentence):
-    rep = Report(kit.Dataset({"opportunities": opps()}), month="2026-10", lang=lang)
+    rep = Report(kit.Dataset({"opportunities": opps()}), month="2026-10", lang=lang, display=shown)
     rep.why("win_rate", by="method")
-    texts = [getattr(o, "data", None) for o in shown["objs"]]
+    texts = [getattr(o, "data", None) for o in shown.objects]
     assert texts[0] == heading
     assert texts[1].replace("\xa0", " ").startswith(sentence)
-    assert len(shown["axes"]) == 1 and len(shown["axes"][0].patches) == 5  # before, A, B, mix, after
-    table = next(o for o in shown["objs"] if isinstance(o, Table))
+    assert len(shown.figures) == 1 and len(shown.figures[0].patches) == 5  # before, A, B, mix, after
+    table = next(o for o in shown.objects if isinstance(o, Table))
     assert table.frame.shape == (2, 7)  # group, two months, rate, mix, contribution, interval
     assert "opportunities" in texts[-1] or "opportunités" in texts[-1]
     assert rep.last.attrs["kpi"] == "win_rate" and "opportunities" in rep.used
 
 
 def test_why_on_a_kpi_that_does_not_decompose_raises(shown):
-    rep = Report(kit.Dataset({"opportunities": opps()}), month="2026-10")
+    rep = Report(kit.Dataset({"opportunities": opps()}), month="2026-10", display=shown)
     with pytest.raises(KitError, match="does not decompose"):
         rep.why("sales_cycle", by="method")
 
 
 def test_a_month_without_units_is_said_unknown_not_drawn(shown):
     only_october = opps()[lambda d: d["closed_at"] >= "2026-10-01"]
-    rep = Report(kit.Dataset({"opportunities": only_october}), month="2026-10", lang="fr")
+    rep = Report(kit.Dataset({"opportunities": only_october}), month="2026-10", lang="fr", display=shown)
     rep.why("win_rate", by="method")
-    texts = [o.data.replace("\xa0", " ") for o in shown["objs"]]
+    texts = [o.data.replace("\xa0", " ") for o in shown.objects]
     assert texts[1] == ("*Pas d'opportunités dans l'un des deux mois (sept. 2026, oct. 2026) : l'origine de "
                         "l'évolution (Taux de réussite) est inconnue.*")
-    assert shown["axes"] == [] and rep.last is None
+    assert shown.figures == [] and rep.last is None
 
 
 # -- under the headline: only a change beyond noise is explained --------------------------
@@ -97,13 +94,13 @@ FLAT = opps_by_team(closed({"A": 10, "B": 10}, {"A": 10, "B": 10}, "2026-09-10")
            "des équipes, surtout A ; 0,0 pts dus au mix."),
 ])
 def test_headline_explains_a_change_beyond_noise(shown, lang, sentence):
-    rep = Report(kit.Dataset({"opportunities": RISE}), month="2026-10", lang=lang)
+    rep = Report(kit.Dataset({"opportunities": RISE}), month="2026-10", lang=lang, display=shown)
     assert rep.headline_frame(["win_rate"])["status"].tolist() == ["better"]
     rep.headline(["win_rate"])
-    assert isinstance(shown["objs"][0], Table)
-    texts = [o.data.replace("\xa0", " ") for o in shown["objs"][1:]]
+    assert isinstance(shown.objects[0], Table)
+    texts = [o.data.replace("\xa0", " ") for o in shown.objects[1:]]
     assert texts == [sentence]  # one sentence, no heading, no contributions table
-    (ax,) = shown["axes"]
+    (ax,) = shown.figures
     # before, A, B, mix, after; the bars of A and B are their rate effects
     assert [round(p.get_height(), 4) for p in ax.patches] == [0.25, 0.325, 0.175, 0.0, 0.75]
     assert ax.get_title().startswith("Win rate, Sep 2026 to Oct 2026" if lang == "en" else
@@ -112,26 +109,26 @@ def test_headline_explains_a_change_beyond_noise(shown, lang, sentence):
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_headline_does_not_explain_a_change_within_noise(shown, lang):
-    rep = Report(kit.Dataset({"opportunities": FLAT}), month="2026-10", lang=lang)
+    rep = Report(kit.Dataset({"opportunities": FLAT}), month="2026-10", lang=lang, display=shown)
     assert rep.headline_frame(["win_rate"])["status"].tolist() == ["unclear"]
     rep.headline(["win_rate"])
-    assert len(shown["objs"]) == 1 and isinstance(shown["objs"][0], Table) and shown["axes"] == []
+    assert len(shown.objects) == 1 and isinstance(shown.objects[0], Table) and shown.figures == []
 
 
 def test_headline_does_not_explain_an_unknown_change(shown):
     """Under 30 deals a month: not known yet, so not explained either."""
     small = opps_by_team(closed({"A": 1}, {"A": 4}, "2026-09-10"), closed({"A": 5}, {}, "2026-10-10"))
-    rep = Report(kit.Dataset({"opportunities": small}), month="2026-10")
+    rep = Report(kit.Dataset({"opportunities": small}), month="2026-10", display=shown)
     assert rep.headline_frame(["win_rate"])["status"].tolist() == ["unknown"]
     rep.headline(["win_rate"])
-    assert len(shown["objs"]) == 1 and shown["axes"] == []
+    assert len(shown.objects) == 1 and shown.figures == []
 
 
 def test_headline_without_a_grouping_in_the_data_explains_nothing(shown):
-    rep = Report(kit.Dataset({"opportunities": RISE.drop(columns="team")}), month="2026-10")
+    rep = Report(kit.Dataset({"opportunities": RISE.drop(columns="team")}), month="2026-10", display=shown)
     assert rep.headline_frame(["win_rate"])["status"].tolist() == ["better"]
     rep.headline(["win_rate"])
-    assert len(shown["objs"]) == 1 and shown["axes"] == []
+    assert len(shown.objects) == 1 and shown.figures == []
 
 
 def test_headline_skips_a_change_that_cannot_be_split(shown):
@@ -147,11 +144,11 @@ def test_headline_skips_a_change_that_cannot_be_split(shown):
         "customer_id": "C1", "source": ["web", "salon"] * (2 * n),
         "amount": [50.0] * (2 * n) + [100.0] * (2 * n),
         "ordered_at": pd.to_datetime(["2026-09-05"] * (2 * n) + ["2026-10-05"] * (2 * n))})
-    rep = Report(kit.Dataset({"leads": leads, "orders": orders}), month="2026-10")
+    rep = Report(kit.Dataset({"leads": leads, "orders": orders}), month="2026-10", display=shown)
     frame = rep.headline_frame(["leads_generated", "average_basket"])
     assert frame["status"].tolist() == ["better", "better"]
     rep.headline(["leads_generated", "average_basket"])
-    assert len(shown["objs"]) == 1 and shown["axes"] == []
+    assert len(shown.objects) == 1 and shown.figures == []
     with pytest.raises(DataError, match="has no lead in 2026-09"):
         rep.explanation("leads_generated", "source")
     with pytest.raises(KitError, match="the groups overlap"):
@@ -160,8 +157,8 @@ def test_headline_skips_a_change_that_cannot_be_split(shown):
 
 def test_explanation_is_the_path_of_why_and_of_the_headline(shown):
     """The sentence and figure of rep.why are those of rep.explanation."""
-    rep = Report(kit.Dataset({"opportunities": RISE}), month="2026-10")
+    rep = Report(kit.Dataset({"opportunities": RISE}), month="2026-10", display=shown)
     _res, sentence, ax = rep.explanation("win_rate", "team")
     rep.why("win_rate", by="team")
-    assert shown["objs"][1].data == sentence
-    assert [p.get_height() for p in shown["axes"][0].patches] == [p.get_height() for p in ax.patches]
+    assert shown.objects[1].data == sentence
+    assert [p.get_height() for p in shown.figures[0].patches] == [p.get_height() for p in ax.patches]
