@@ -53,10 +53,50 @@ _BLANKS = (32, 9, 10, 13, 160, 8239)
 class Parsed:
     """SQL for one column: ``value`` (typed, NULL when missing or unreadable) and
     ``present`` (the raw cell holds something). A cell is unreadable when
-    ``present`` and ``value IS NULL``."""
+    ``present`` and ``value IS NULL``.
+
+    ``steps`` is ``value`` as a chain: the first step reads the column, each next
+    one reads the result of the previous, written ``{x}``. ``value`` writes the
+    chain out as one expression, repeating what a step uses more than once; the
+    loader computes the steps in nested projections instead (:func:`chain_levels`),
+    each computed once per cell, which keeps the SQL small to plan.
+    """
 
     value: str
     present: str
+    steps: tuple = ()
+
+
+def _parsed(steps, present: str) -> Parsed:
+    steps = tuple(steps)
+    value = steps[0]
+    for step in steps[1:]:
+        value = step.replace("{x}", f"({value})")
+    return Parsed(value, present, steps)
+
+
+def chain_levels(chains: dict, passed: dict) -> list:
+    """The SELECT lists that compute the step ``chains`` ``{alias: steps}`` in nested projections.
+
+    Level 1 computes each first step as its alias, each next level the next step
+    from the previous level's value (``{x}``), passing on the finished ones; the
+    columns of ``passed`` ``{alias: SQL or None}`` are computed at level 1 and
+    passed on. Each list reads the one before it.
+
+    Examples
+    --------
+    >>> chain_levels({"v": ("x + 1", "{x} * {x}")}, {"k": None, "n": "x IS NULL"})
+    [['x + 1 AS "v"', '"k"', 'x IS NULL AS "n"'], ['("v") * ("v") AS "v"', '"k"', '"n"']]
+    """
+    depth = max((len(s) for s in chains.values()), default=1)
+    levels = []
+    for k in range(depth):
+        select = [(steps[k] if k == 0 else steps[k].replace("{x}", f"({ident(a)})")) + f" AS {ident(a)}"
+                  if k < len(steps) else ident(a) for a, steps in chains.items()]
+        select += [f"{sql} AS {ident(a)}" if k == 0 and sql is not None else ident(a)
+                   for a, sql in passed.items()]
+        levels.append(select)
+    return levels
 
 
 def family(dtype: str) -> str:
@@ -280,36 +320,36 @@ def parse_column(col: str, kind: str, dtype: str, decision: dict | None = None, 
     else:
         t, tt = _text(col, dtype), _token_text(col, dtype)
     if kind in ("id", "str"):
-        return Parsed(t, f"({t} IS NOT NULL)")
+        return _parsed([t], f"({t} IS NOT NULL)")
     if kind == "enum":
-        return Parsed(f"lower({tt})", f"({tt} IS NOT NULL)")
+        return _parsed([f"lower({tt})"], f"({tt} IS NOT NULL)")
     if kind in ("datetime", "date"):
         return _parse_datetime(col, kind, dtype, decision, timezone, tt)
     if kind in ("money", "number", "int"):
         if fam in ("int", "float"):
-            value = f"CASE WHEN isfinite(CAST({c} AS DOUBLE)) THEN CAST({c} AS DOUBLE) END"
+            steps = [f"CASE WHEN isfinite(CAST({c} AS DOUBLE)) THEN CAST({c} AS DOUBLE) END"]
             present = f"({c} IS NOT NULL)"
         else:
-            value = _number_from_text(tt, decision.get("decimal_comma", True), currency)
+            steps = _number_from_text(tt, decision.get("decimal_comma", True), currency)
             present = f"({tt} IS NOT NULL)"
         if kind == "int":
-            value = f"CASE WHEN ({value}) = trunc({value}) THEN CAST({value} AS BIGINT) END"
-        return Parsed(value, present)
+            steps.append("CASE WHEN {x} = trunc({x}) THEN CAST({x} AS BIGINT) END")
+        return _parsed(steps, present)
     if kind == "bool":
         if fam == "bool":
-            return Parsed(c, f"({c} IS NOT NULL)")
+            return _parsed([c], f"({c} IS NOT NULL)")
         if fam in ("int", "float"):
-            return Parsed(f"CASE WHEN {c} = 1 THEN TRUE WHEN {c} = 0 THEN FALSE END",
-                          f"({c} IS NOT NULL)")
-        return Parsed(f"CASE WHEN lower({tt}) IN {literal_list(TRUE_WORDS)} THEN TRUE "
-                      f"WHEN lower({tt}) IN {literal_list(FALSE_WORDS)} THEN FALSE END",
-                      f"({tt} IS NOT NULL)")
+            return _parsed([f"CASE WHEN {c} = 1 THEN TRUE WHEN {c} = 0 THEN FALSE END"],
+                           f"({c} IS NOT NULL)")
+        return _parsed([f"CASE WHEN lower({tt}) IN {literal_list(TRUE_WORDS)} THEN TRUE "
+                        f"WHEN lower({tt}) IN {literal_list(FALSE_WORDS)} THEN FALSE END"],
+                       f"({tt} IS NOT NULL)")
     raise ValueError(f"unknown column kind {kind!r}")
 
 
-def _in_range(expr: str) -> str:
-    return (f"CASE WHEN ({expr}) BETWEEN TIMESTAMP {literal(MIN_DATE)} "
-            f"AND TIMESTAMP {literal(MAX_DATE)} THEN ({expr}) END")
+#: The step that sets dates outside MIN_DATE..MAX_DATE to missing.
+_IN_RANGE = (f"CASE WHEN {{x}} BETWEEN TIMESTAMP {literal(MIN_DATE)} "
+             f"AND TIMESTAMP {literal(MAX_DATE)} THEN {{x}} END")
 
 
 def _parse_datetime(col, kind, dtype, decision, timezone, t) -> Parsed:
@@ -344,20 +384,24 @@ def _parse_datetime(col, kind, dtype, decision, timezone, t) -> Parsed:
         present = f"({t} IS NOT NULL)"
     else:  # numbers are not dates (Excel serials are read as dates by read_excel)
         value, present = "CAST(NULL AS TIMESTAMP)", f"({c} IS NOT NULL)"
-    value = _in_range(value)
+    steps = [value, _IN_RANGE]
     if kind == "date":
-        value = f"date_trunc('day', {value})"
-    return Parsed(value, present)
+        steps.append("date_trunc('day', {x})")
+    return _parsed(steps, present)
 
 
-def _number_from_text(t: str, decimal_comma: bool, currency: str) -> str:
+def _number_from_text(t: str, decimal_comma: bool, currency: str) -> list:
+    # steps: blanks, currency symbols and the Unicode minus removed; (12,50) as
+    # -12,50 and the separators read; the number
     symbols = CURRENCY_SYMBOLS.get(currency.upper(), (currency.upper(),))
     sym = "|".join(re.escape(s) for s in symbols)
     s = f"regexp_replace({t}, {literal(SPACES)}, '', 'g')"
     s = f"regexp_replace({s}, {literal('^(' + sym + ')|(' + sym + ')$')}, '', 'gi')"
     s = f"replace({s}, chr(8722), '-')"
-    s = (f"CASE WHEN regexp_matches({s}, '^\\(.*\\)$') "
-         f"THEN '-' || substr({s}, 2, length({s}) - 2) ELSE {s} END")
-    s = f"replace(replace({s}, '.', ''), ',', '.')" if decimal_comma else f"replace({s}, ',', '')"
-    v = f"TRY_CAST({s} AS DOUBLE)"
-    return f"CASE WHEN isfinite({v}) AND regexp_matches({s}, '^[-+]?[0-9.]+([eE][-+]?[0-9]+)?$') THEN {v} END"
+    signed = ("CASE WHEN regexp_matches({x}, '^\\(.*\\)$') "
+              "THEN '-' || substr({x}, 2, length({x}) - 2) ELSE {x} END")
+    sep = (f"replace(replace({signed}, '.', ''), ',', '.')" if decimal_comma
+           else f"replace({signed}, ',', '')")
+    number = ("CASE WHEN isfinite(TRY_CAST({x} AS DOUBLE)) AND "
+              "regexp_matches({x}, '^[-+]?[0-9.]+([eE][-+]?[0-9]+)?$') THEN TRY_CAST({x} AS DOUBLE) END")
+    return [s, sep, number]

@@ -63,7 +63,7 @@ from kit.io._sqltext import ident, literal, literal_list
 from kit.io.files import LINE
 from kit.io.issues import EXAMPLES, Issue, Structural
 from kit.io.mapping import rename_plan, value_maps
-from kit.io.parse import decide, family, null_tokens, parse_column, prepare
+from kit.io.parse import chain_levels, decide, family, null_tokens, parse_column, prepare
 
 FALLIBLE = ("datetime", "date", "money", "number", "int", "bool")
 
@@ -218,14 +218,18 @@ def _typed_sql(con, st, contract: Table, cols, extras, dtypes, locale, timezone,
              and kinds[c] in ("datetime", "date", "money", "number", "int")]
     decisions = decide(con.sql(cleaned(asked, raw=False)), {"_t:" + c: kinds[c] for c in asked},
                        {"_t:" + c: dtypes[c] for c in asked}, locale, prepared=True) if asked else {}
-    level2 = cleaned(cols, kept=keep)
-    select = []
+    sql = cleaned(cols, kept=keep)
+    # each value computed step by step, one projection per step (kit.io.parse.chain_levels)
+    chains, passed = {}, {}
     for c in cols:
         p = parse_column("_t:" + c, kinds[c], dtypes[c], decisions.get("_t:" + c),
                          timezone=timezone, currency=currency, prepared=True)
-        select += [f"{p.value} AS {ident(c)}", f"{p.present} AS {ident('_present:' + c)}",
-                   ident("_raw:" + c)]
-    return "SELECT " + ", ".join(select + keep) + f" FROM ({level2})"
+        chains[c] = p.steps
+        passed.update({"_present:" + c: p.present, "_raw:" + c: None})
+    passed.update(dict.fromkeys(extras + [LINE]))
+    for level in chain_levels(chains, passed):
+        sql = f"SELECT {', '.join(level)} FROM ({sql})"
+    return sql
 
 
 @dataclass
