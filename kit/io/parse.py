@@ -99,6 +99,22 @@ def chain_levels(chains: dict, passed: dict) -> list:
     return levels
 
 
+def one_of(expr: str, values) -> str:
+    """SQL testing that ``expr`` is one of ``values`` (NULL when ``expr`` is NULL).
+
+    Written with ``list_contains`` rather than ``IN (...)``: DuckDB plans a long
+    ``IN`` list as a join with the list, which costs more to plan than to run on
+    a few thousand rows.
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> duckdb.sql(f"SELECT {one_of('x', ['a', 'b'])} FROM (VALUES ('a'), ('c'), (NULL)) t(x)").fetchall()
+    [(True,), (False,), (None,)]
+    """
+    return f"list_contains([{', '.join(literal(v) for v in values)}], {expr})"
+
+
 def family(dtype: str) -> str:
     """Family of a DuckDB type: text, int, float, bool, timestamp, timestamptz, date, other.
 
@@ -135,6 +151,8 @@ def _text(col: str, dtype: str) -> str:
                f"THEN CAST(CAST({c} AS HUGEINT) AS VARCHAR) ELSE CAST({c} AS VARCHAR) END")
     elif fam == "bool":
         raw = f"CASE WHEN {c} THEN 'true' WHEN NOT {c} THEN 'false' END"
+    elif str(dtype).upper() == "VARCHAR":
+        raw = c
     else:
         raw = f"CAST({c} AS VARCHAR)"
     trimmed = f"NULLIF(trim({raw}, {' || '.join(f'chr({k})' for k in _BLANKS)}), '')"
@@ -142,14 +160,13 @@ def _text(col: str, dtype: str) -> str:
         return trimmed
     # trimming with a set of characters is slow: only cells that start or end with
     # one of them are trimmed (right() counts code points, as trim does)
-    blanks = literal_list(_BLANKS)
-    return (f"CASE WHEN ascii({raw}) IN {blanks} OR ascii(right({raw}, 1)) IN {blanks} "
+    return (f"CASE WHEN {one_of(f'ascii({raw})', _BLANKS)} OR {one_of(f'ascii(right({raw}, 1))', _BLANKS)} "
             f"THEN {trimmed} ELSE NULLIF({raw}, '') END")
 
 
 def _token_text(col: str, dtype: str) -> str:
     t = _text(col, dtype)
-    return f"(CASE WHEN lower({t}) IN {literal_list(NULL_TOKENS)} THEN NULL ELSE {t} END)"
+    return f"(CASE WHEN {one_of(f'lower({t})', NULL_TOKENS)} THEN NULL ELSE {t} END)"
 
 
 def decide(rel, kinds: dict, dtypes: dict, locale: str = "auto", *, prepared: bool = False) -> dict:
@@ -267,7 +284,7 @@ def null_tokens(col: str) -> str:
     """
     c = ident(col)
     longest = max(len(tok) for tok in NULL_TOKENS)
-    return (f"CASE WHEN length({c}) <= {longest} AND lower({c}) IN {literal_list(NULL_TOKENS)} "
+    return (f"CASE WHEN length({c}) <= {longest} AND {one_of(f'lower({c})', NULL_TOKENS)} "
             f"THEN NULL ELSE {c} END")
 
 

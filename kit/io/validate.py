@@ -59,11 +59,11 @@ import pandas as pd
 
 from kit.contract import CONTRACT, SIGNED_BY_AMOUNT, Table
 from kit.errors import did_you_mean
-from kit.io._sqltext import ident, literal, literal_list
+from kit.io._sqltext import ident, literal
 from kit.io.files import LINE
 from kit.io.issues import EXAMPLES, Issue, Structural
 from kit.io.mapping import rename_plan, value_maps
-from kit.io.parse import chain_levels, decide, family, null_tokens, parse_column, prepare
+from kit.io.parse import chain_levels, decide, family, null_tokens, one_of, parse_column, prepare
 
 FALLIBLE = ("datetime", "date", "money", "number", "int", "bool")
 
@@ -204,7 +204,8 @@ def _typed_sql(con, st, contract: Table, cols, extras, dtypes, locale, timezone,
 
     def cleaned(columns, raw=True, kept=()):
         level1 = [f"{prepare(c, 'id', dtypes[c])} AS {ident('_t:' + c)}" for c in columns]
-        level1 += [f"CAST({ident(c)} AS VARCHAR) AS {ident('_raw:' + c)}" for c in columns if raw]
+        level1 += [(ident(c) if dtypes[c] == "VARCHAR" else f"CAST({ident(c)} AS VARCHAR)")
+                   + f" AS {ident('_raw:' + c)}" for c in columns if raw]
         level2 = [f"{null_tokens('_t:' + c)} AS {ident('_t:' + c)}"
                   if kinds[c] not in ("id", "str") and family(dtypes[c]) in ("text", "other")
                   else ident("_t:" + c) for c in columns]
@@ -268,7 +269,7 @@ def _rules(st, contract: Table, cols) -> list:
                                    f"{{examples}}; allowed: {allowed}. The rows are kept with {c} "
                                    "missing; correct the values in the source.", raw))
         if col.kind == "enum":
-            rules.append(_Rule("enum", c, "error", f"{v} IS NOT NULL AND {v} NOT IN {literal_list(col.values)}",
+            rules.append(_Rule("enum", c, "error", f"{v} IS NOT NULL AND NOT {one_of(v, col.values)}",
                                f"{literal(c)} || ' ' || {raw} || ' not allowed'",
                                f"{origin}: {{n}} where {c} is not one of {', '.join(col.values)}, "
                                f"e.g. {{examples}}. The rows are in ds.rejected[{t!r}]; map the "
