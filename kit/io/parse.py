@@ -191,32 +191,35 @@ def decide(rel, kinds: dict, dtypes: dict, locale: str = "auto", *, prepared: bo
     >>> decide(rel, {"d": "datetime"}, {"d": "VARCHAR"})
     {'d': {'dayfirst': False, 'formats': ['%m/%d/%Y']}}
     """
-    aggs, plan = [], []
+    # a projection computes once what the counts of a column read (its day/month/year
+    # cells, its text without blanks), then one aggregate counts
+    cells, aggs, plan = [], [], []
     for col, kind in kinds.items():
         if family(dtypes[col]) != "text":
             continue
         t = ident(col) if prepared else _token_text(col, dtypes[col])
+        x = ident(f"_cell{len(cells)}")
         if kind in ("datetime", "date"):
             # only cells starting like 31/12 or 1.2. are read further (ISO dates are not)
-            dmy = f"regexp_matches({t}, {literal(_DMY_HEAD_RE)})"
-            first = f"CASE WHEN {dmy} THEN TRY_CAST(regexp_extract({t}, {literal(_DMY_RE)}, 1) AS INTEGER) END"
-            second = f"CASE WHEN {dmy} THEN TRY_CAST(regexp_extract({t}, {literal(_DMY_RE)}, 2) AS INTEGER) END"
+            cells.append(f"CASE WHEN regexp_matches({t}, {literal(_DMY_HEAD_RE)}) THEN {t} END AS {x}")
+            first = f"TRY_CAST(regexp_extract({x}, {literal(_DMY_RE)}, 1) AS INTEGER)"
+            second = f"TRY_CAST(regexp_extract({x}, {literal(_DMY_RE)}, 2) AS INTEGER)"
             aggs += [f"count(*) FILTER (WHERE {first} > 12)", f"count(*) FILTER (WHERE {second} > 12)",
-                     f"histogram(CASE WHEN {dmy} THEN translate({t}, '0123456789', '9999999999') END)"]
+                     f"histogram(translate({x}, '0123456789', '9999999999'))"]
             plan.append((col, "date"))
         elif kind in ("money", "number", "int"):
             if locale in ("fr", "en"):  # settled by the locale: nothing to count
                 plan.append((col, locale))
                 continue
-            c = f"regexp_replace({t}, {literal(SPACES)}, '', 'g')"
+            cells.append(f"regexp_replace({t}, {literal(SPACES)}, '', 'g') AS {x}")
             comma = r",\d{1,2}$|,\d{4,}$|\.\d{3},|^[-+]?\d{1,3}(\.\d{3}){2,}$"
             dot = r"\.\d{1,2}$|\.\d{4,}$|,\d{3}\.|^[-+]?\d{1,3}(,\d{3}){2,}$"
-            aggs += [f"count(*) FILTER (WHERE regexp_matches({c}, {literal(comma)}))",
-                     f"count(*) FILTER (WHERE regexp_matches({c}, {literal(dot)}))"]
+            aggs += [f"count(*) FILTER (WHERE regexp_matches({x}, {literal(comma)}))",
+                     f"count(*) FILTER (WHERE regexp_matches({x}, {literal(dot)}))"]
             plan.append((col, "number"))
     if not plan:
         return {}
-    row = rel.aggregate(", ".join(aggs)).fetchall()[0] if aggs else ()
+    row = rel.project(", ".join(cells)).aggregate(", ".join(aggs)).fetchall()[0] if aggs else ()
     out, k = {}, 0
     for col, what in plan:
         if what in ("fr", "en"):
