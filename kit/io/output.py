@@ -1,11 +1,8 @@
 """The validated tables in the chosen backend: pandas, polars or DuckDB relations.
 
-pandas types follow the contract: identifiers, text and enums are Arrow-backed
-strings (:data:`TEXT`, pandas' ``"str"``: ``NaN`` when missing), a fraction of the
-memory of Python ``str`` objects; times are ``datetime64[ns]``, timezone-naive;
-money and numbers ``float64``; booleans the nullable ``"boolean"``; ``int`` columns
-``"Int64"``. pandas and polars tables come from DuckDB through Arrow (no Python
-object per cell). With DuckDB, the kept,
+pandas and polars tables come from DuckDB through Arrow (no Python object per
+cell) and take the contract's dtypes (:mod:`kit.dtypes`: Arrow-backed text,
+``datetime64[ns]`` times, nullable booleans...). With DuckDB, the kept,
 enriched rows are stored once in DuckDB tables, so that queries do not re-run the
 parsing, checks and joins of the load: tables read into memory anyway (CSV, Excel,
 frames) in the loader's in-memory database, tables read from Parquet files or a
@@ -14,11 +11,8 @@ from disk, with a memory limit, so they are not held in memory.
 
 Examples
 --------
->>> import pandas as pd
->>> df = conform(pd.DataFrame({"lead_id": ["L1", float("nan")],
-...                            "created_at": ["2026-01-05", None]}), "leads")
->>> df["lead_id"].tolist(), str(df["lead_id"].dtype), str(df["created_at"].dtype)
-(['L1', nan], 'str', 'datetime64[ns]')
+>>> BACKENDS
+('pandas', 'polars', 'duckdb')
 """
 
 from __future__ import annotations

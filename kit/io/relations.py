@@ -8,16 +8,8 @@ warning.
 
 Examples
 --------
->>> import duckdb, pandas as pd
->>> from kit.io.raw import RawTable, with_lines
->>> from kit.io.validate import stage_table
->>> con = duckdb.connect()
->>> frames = {"reps": pd.DataFrame({"rep_id": ["R1"]}),
-...           "leads": pd.DataFrame({"lead_id": ["L1"], "created_at": ["2026-01-05"], "rep_id": ["R9"]})}
->>> stages = {t: stage_table(con, RawTable(t, f"{t}.csv", frame=with_lines(f)), None)
-...           for t, f in frames.items()}
->>> [(i.rule, i.column, i.count) for i in check_relations(con, stages)]
-[('orphan', 'rep_id', 1)]
+>>> ORDER_RULES["products"]
+[('retired_at', 'launched_at')]
 """
 
 from __future__ import annotations
@@ -63,6 +55,7 @@ def check_relations(con, stages: dict, now=None) -> list:
     --------
     >>> import duckdb, pandas as pd
     >>> from kit.io.raw import RawTable, with_lines
+    >>> from kit.io.validate import stage_table
     >>> con = duckdb.connect()
     >>> frames = {"reps": pd.DataFrame({"rep_id": ["R1"]}),
     ...           "leads": pd.DataFrame({"lead_id": ["L1", "L2"], "created_at": ["2026-01-05"] * 2,
