@@ -1,7 +1,8 @@
 """``python -m bench``: the kit against hand-written DuckDB SQL and pandas.
 
     python -m bench --leads 100000 1000000 --runs 3 [--json bench/results.json]
-                    [--only suite,refs,load,widget,scorecard,report] [--csv-max 100000]
+                    [--only suite,refs,load,sample,widget,scorecard,report] [--csv-max 100000]
+                    [--make-test SECONDS]
 
 For each size the datasets are generated once with ``python -m kit.sample`` and
 cached under ``bench/data/`` (git-ignored). Then, run after run, interleaved:
@@ -14,11 +15,19 @@ cached under ``bench/data/`` (git-ignored). Then, run after run, interleaved:
   per load (clean peak memory); for Parquet, the same load by hand-written DuckDB SQL
   with the same checks (:mod:`bench.load_reference`, engines ``ref-<backend>``), and
   the ratio kit / reference of each backend;
+* ``sample-load``: ``kit.load_dataset("data/sample")``, the first load of a fresh
+  process (``kit`` imported before the clock starts; ``sample-load-second``: a
+  second load in the same process);
 * ``widget-refresh`` (100,000 leads): a filter change recomputing the KPI table and
   figure of the explorer, no browser;
 * ``scorecard``: the headline scorecard of the last complete month of data/sample
   as the dashboard redraws it on a team change (pandas and DuckDB backends);
-* ``report``: ``kit report`` for one month of data/sample with 1 and 2 jobs.
+* ``report``: ``kit report`` for one month of data/sample with 1 and 2 jobs;
+* ``make-test``: the time of a ``make test`` run after a fresh install, given with
+  ``--make-test SECONDS`` (recorded elsewhere: the bench does not run the tests).
+
+The ratio of the kit suite on pandas to the kit suite on DuckDB (``kit-pandas/kit-duckdb``)
+is taken from the medians of the same run.
 
 Medians, ratios measured in the same run and peak RSS go to ``--json`` and to
 ``bench/RESULTS.md`` (with the machine it ran on).
@@ -39,13 +48,12 @@ import time
 from pathlib import Path
 
 from bench.references import REFERENCES
-from bench.results import write_results
+from bench.results import SAMPLE_LEADS, write_results
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "bench" / "data"
 ENGINES = ("pandas", "polars", "duckdb")
-TASKS = ("suite", "refs", "load", "widget", "scorecard", "report")
-SAMPLE_LEADS = 3600  # data/sample, the dataset of the scorecard and report tasks
+TASKS = ("suite", "refs", "load", "sample", "widget", "scorecard", "report")
 WIDGET_LEADS = 100_000
 
 
@@ -254,6 +262,19 @@ def bench_loads(rec: Recorder, leads: int, runs: int, csv_max: int) -> None:
                     rec.error(task, f"ref-{backend}", leads, exc)
 
 
+def bench_sample(rec: Recorder, runs: int) -> None:
+    """``kit.load_dataset("data/sample")`` in a fresh process per run (pandas backend)."""
+    for r in range(max(runs, 5)):  # a short task: at least 5 runs for the median
+        try:
+            res = child_json([sys.executable, "-m", "bench.tasks", "sample", str(ROOT / "data" / "sample"),
+                              "pandas"])
+            rec.add("sample-load", "kit-pandas", SAMPLE_LEADS, res["seconds"], res["rss"])
+            rec.add("sample-load-second", "kit-pandas", SAMPLE_LEADS, res["second_s"])
+            log(f"run {r + 1} sample load {res['seconds']:.2f} s (second load {res['second_s']:.2f} s)")
+        except Exception as exc:
+            rec.error("sample-load", "kit-pandas", SAMPLE_LEADS, exc)
+
+
 def bench_widget(rec: Recorder, runs: int) -> None:
     path = dataset(WIDGET_LEADS, "parquet")
     for backend in ("pandas", "duckdb"):
@@ -343,6 +364,11 @@ def summarise(rec: Recorder, leads_list, runs, info) -> dict:
                 ratios.append({"task": "load-parquet", "ratio": f"kit-{backend}/ref-{backend}",
                                "leads": leads, "value": a / b,
                                "median_of_run_ratios": statistics.median(per_run) if per_run else None})
+        a = med.get(("kit-suite", "kit-pandas", leads))
+        b = med.get(("kit-suite", "kit-duckdb", leads))
+        if a and b:  # every KPI on pandas against DuckDB, medians of the same run
+            ratios.append({"task": "kit-suite", "ratio": "kit-pandas/kit-duckdb", "leads": leads,
+                           "value": a / b, "median_of_run_ratios": None})
     equal = bool(rec.equal) and all(rec.equal.values())
     return {"machine": info, "runs": runs, "leads": list(leads_list), "rows": rows, "ratios": ratios,
             "equal": equal,
@@ -365,6 +391,9 @@ def main(argv=None) -> int:
     p.add_argument("--only", default=",".join(TASKS), help=f"tasks among {','.join(TASKS)}")
     p.add_argument("--csv-max", type=int, default=100_000, help="largest size whose CSV load is timed")
     p.add_argument("--month", default="2026-10", help="month of the `kit report` task")
+    p.add_argument("--make-test", type=float, default=None, metavar="SECONDS",
+                   help="time of a recorded `make test` run (fresh install, this machine), shown "
+                        "against its target")
     p.add_argument("--results", default=str(ROOT / "bench" / "RESULTS.md"),
                    help="Markdown table to (re)write; '' to skip")
     args = p.parse_args(argv)
@@ -374,6 +403,8 @@ def main(argv=None) -> int:
         p.error(f"--only: unknown task(s) {sorted(unknown)}; allowed: {', '.join(TASKS)}")
     if args.runs < 1:
         p.error("--runs must be at least 1")
+    if args.make_test is not None and args.make_test <= 0:
+        p.error(f"--make-test must be a positive number of seconds; received {args.make_test}")
     info = machine()
     log(f"machine: {info}")
     rec = Recorder()
@@ -383,12 +414,16 @@ def main(argv=None) -> int:
             bench_engines(rec, leads, args.runs, only)
         if "load" in only:
             bench_loads(rec, leads, args.runs, args.csv_max)
+    if "sample" in only:
+        bench_sample(rec, args.runs)
     if "widget" in only:
         bench_widget(rec, args.runs)
     if "scorecard" in only:
         bench_scorecard(rec, args.runs)
     if "report" in only:
         bench_report(rec, args.runs, args.month)
+    if args.make_test is not None:
+        rec.add("make-test", "recorded", 0, args.make_test)
     info["load_average_end"] = os.getloadavg()[0]
     info["bench_minutes"] = round((time.perf_counter() - t0) / 60, 1)
     summary = summarise(rec, args.leads, args.runs, info)

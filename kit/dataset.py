@@ -27,6 +27,7 @@ import pandas as pd
 from kit.contract import CONTRACT, TABLE_NAMES
 from kit.coverage import coverage
 from kit.dates import as_ts
+from kit.dtypes import table_to_pandas
 from kit.errors import DataError, did_you_mean
 from kit.frames import to_pandas
 
@@ -255,8 +256,18 @@ class Dataset:
         return replace(self, tables=out, backend="polars")
 
     def to_pandas(self) -> "Dataset":
-        """The same dataset with every table as a pandas DataFrame."""
-        out = {name: to_pandas(frame) for name, frame in self.tables.items()}
+        """The same dataset with every table as a pandas DataFrame, with the dtypes of the
+        pandas backend (Arrow-backed text, see :mod:`kit.dtypes`) whatever the backend.
+
+        Examples
+        --------
+        >>> import polars as pl
+        >>> ds = Dataset({"leads": pl.DataFrame({"lead_id": ["L1"], "created_at": [None]},
+        ...                                     schema={"lead_id": pl.String, "created_at": pl.Datetime})})
+        >>> [str(t) for t in ds.to_pandas().leads.dtypes], ds.to_pandas().backend
+        (['str', 'datetime64[ns]'], 'pandas')
+        """
+        out = {name: table_to_pandas(frame, name) for name, frame in self.tables.items()}
         return replace(self, tables=out, backend="pandas")
 
     def coverage(self) -> pd.DataFrame:

@@ -40,7 +40,8 @@ from kit.io.output import BACKENDS, materialise, open_store
 from kit.io.presets import discover_preset
 from kit.io.raw import is_url
 from kit.io.sources import discover
-from kit.io.validate import check_relations, release, stage_table
+from kit.io.relations import check_relations
+from kit.io.validate import release, stage_table
 
 LOCALES = ("auto", "fr", "en")
 

@@ -1,11 +1,8 @@
 """The validated tables in the chosen backend: pandas, polars or DuckDB relations.
 
-pandas types follow the contract: identifiers, text and enums are Arrow-backed
-strings (:data:`TEXT`, pandas' ``"str"``: ``NaN`` when missing), a fraction of the
-memory of Python ``str`` objects; times are ``datetime64[ns]``, timezone-naive;
-money and numbers ``float64``; booleans the nullable ``"boolean"``; ``int`` columns
-``"Int64"``. pandas and polars tables come from DuckDB through Arrow (no Python
-object per cell). With DuckDB, the kept,
+pandas and polars tables come from DuckDB through Arrow (no Python object per
+cell) and take the contract's dtypes (:mod:`kit.dtypes`: Arrow-backed text,
+``datetime64[ns]`` times, nullable booleans...). With DuckDB, the kept,
 enriched rows are stored once in DuckDB tables, so that queries do not re-run the
 parsing, checks and joins of the load: tables read into memory anyway (CSV, Excel,
 frames) in the loader's in-memory database, tables read from Parquet files or a
@@ -14,11 +11,8 @@ from disk, with a memory limit, so they are not held in memory.
 
 Examples
 --------
->>> import pandas as pd
->>> df = conform(pd.DataFrame({"lead_id": ["L1", float("nan")],
-...                            "created_at": ["2026-01-05", None]}), "leads")
->>> df["lead_id"].tolist(), str(df["lead_id"].dtype), str(df["created_at"].dtype)
-(['L1', nan], 'str', 'datetime64[ns]')
+>>> BACKENDS
+('pandas', 'polars', 'duckdb')
 """
 
 from __future__ import annotations
@@ -28,10 +22,8 @@ import os
 import shutil
 import tempfile
 
-import numpy as np
-import pandas as pd
-
-from kit.contract import CONTRACT, ENRICHED
+from kit.contract import CONTRACT
+from kit.dtypes import _TEXT_ENRICHED, TEXT, _conform, arrow_to_pandas, conform  # noqa: F401 - kit.io.output names
 from kit.io._sqltext import ident
 from kit.io.files import LINE
 
@@ -40,46 +32,6 @@ BACKENDS = ("pandas", "polars", "duckdb")
 STORE = "kit_store"
 #: DuckDB memory limit of a dataset kept out of core (beyond it, DuckDB spills to disk).
 MEMORY_LIMIT = os.environ.get("KIT_DUCKDB_MEMORY_LIMIT", "512MB")
-_TEXT_ENRICHED = {c for cols in ENRICHED.values() for c in cols}
-#: pandas dtype of text columns: strings held by Arrow, ``NaN`` when missing (pandas' ``"str"``).
-try:
-    TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
-except TypeError:  # pandas < 2.3: the same dtype under its former name
-    TEXT = pd.StringDtype("pyarrow_numpy")
-
-
-def _text(s: pd.Series) -> pd.Series:
-    if s.dtype == TEXT:
-        return s
-    if s.dtype != object:
-        s = s.astype(object).where(s.isna(), s.astype(str))
-    return s.astype(object).where(s.notna(), None).astype(TEXT)
-
-
-def conform(df: pd.DataFrame, table: str) -> pd.DataFrame:
-    """Give each contract column of ``df`` the pandas dtype of its kind (in a copy)."""
-    return _conform(df.copy(), table)
-
-
-def _conform(out: pd.DataFrame, table: str) -> pd.DataFrame:
-    # conform, changing the columns of ``out`` in place
-    contract = CONTRACT[table]
-    for c in out.columns:
-        kind = contract.column(c).kind if contract.has(c) else ("str" if c in _TEXT_ENRICHED else None)
-        if kind in ("id", "str", "enum"):
-            out[c] = _text(out[c])
-        elif kind in ("datetime", "date"):
-            s = out[c] if pd.api.types.is_datetime64_dtype(out[c].dtype) else pd.to_datetime(out[c])
-            out[c] = s.astype("datetime64[ns]")
-        elif kind in ("money", "number"):
-            out[c] = pd.to_numeric(out[c]).astype("float64")
-        elif kind == "int":
-            out[c] = pd.to_numeric(out[c]).astype("Int64")
-        elif kind == "bool":
-            out[c] = out[c].astype("boolean")
-    return out
-
-
 def open_store(con) -> str:
     """Attach a temporary DuckDB file to ``con`` as :data:`STORE` and keep DuckDB out of core.
 
@@ -164,28 +116,3 @@ def materialise(con, table: str, backend: str, lazy: bool):
         return conform_polars(rel.pl(), table)
     fetch = getattr(rel, "to_arrow_table", None) or rel.fetch_arrow_table  # older DuckDB
     return _conform(arrow_to_pandas(fetch()), table)
-
-
-def arrow_to_pandas(table):
-    """A pandas frame of Arrow ``table``: text as :data:`TEXT`, integers as ``Int64``.
-
-    Strings stay in Arrow buffers (no Python object per cell); integer columns keep
-    their missing values without going through floats.
-
-    Examples
-    --------
-    >>> import pyarrow as pa
-    >>> df = arrow_to_pandas(pa.table({"id": ["A", None], "n": pa.array([1, None], pa.int64())}))
-    >>> [str(t) for t in df.dtypes], df["id"].isna().tolist()
-    (['str', 'Int64'], [False, True])
-    """
-    import pyarrow as pa
-
-    def types(t):
-        if t in (pa.string(), pa.large_string(), pa.string_view()):
-            return TEXT
-        if pa.types.is_integer(t):
-            return pd.Int64Dtype()
-        return None
-
-    return table.to_pandas(types_mapper=types, split_blocks=True, self_destruct=True)

@@ -46,16 +46,75 @@ _DMY_START_RE = r"^\d{1,2}[/.-]\d{1,2}[/.-]\d"
 _DMY_HEAD_RE = r"^\d{1,2}[/.-]"
 #: Code points trimmed from both ends of a cell: space, tab, line breaks, no-break spaces.
 _BLANKS = (32, 9, 10, 13, 160, 8239)
+_BLANK_SET = "[" + "".join(f"\\x{{{k:04x}}}" for k in _BLANKS) + "]"
+#: A cell that starts or ends with one of _BLANKS (RE2: ``$`` is the end of the text).
+_BLANK_ENDS = f"^{_BLANK_SET}|{_BLANK_SET}$"
 
 
 @dataclass(frozen=True)
 class Parsed:
     """SQL for one column: ``value`` (typed, NULL when missing or unreadable) and
     ``present`` (the raw cell holds something). A cell is unreadable when
-    ``present`` and ``value IS NULL``."""
+    ``present`` and ``value IS NULL``.
+
+    ``steps`` is ``value`` as a chain: the first step reads the column, each next
+    one reads the result of the previous, written ``{x}``. ``value`` writes the
+    chain out as one expression, repeating what a step uses more than once; the
+    loader computes the steps in nested projections instead (:func:`chain_levels`),
+    each computed once per cell, which keeps the SQL small to plan.
+    """
 
     value: str
     present: str
+    steps: tuple = ()
+
+
+def _parsed(steps, present: str) -> Parsed:
+    steps = tuple(steps)
+    value = steps[0]
+    for step in steps[1:]:
+        value = step.replace("{x}", f"({value})")
+    return Parsed(value, present, steps)
+
+
+def chain_levels(chains: dict, passed: dict) -> list:
+    """The SELECT lists that compute the step ``chains`` ``{alias: steps}`` in nested projections.
+
+    Level 1 computes each first step as its alias, each next level the next step
+    from the previous level's value (``{x}``), passing on the finished ones; the
+    columns of ``passed`` ``{alias: SQL or None}`` are computed at level 1 and
+    passed on. Each list reads the one before it.
+
+    Examples
+    --------
+    >>> chain_levels({"v": ("x + 1", "{x} * {x}")}, {"k": None, "n": "x IS NULL"})
+    [['x + 1 AS "v"', '"k"', 'x IS NULL AS "n"'], ['("v") * ("v") AS "v"', '"k"', '"n"']]
+    """
+    depth = max((len(s) for s in chains.values()), default=1)
+    levels = []
+    for k in range(depth):
+        select = [(steps[k] if k == 0 else steps[k].replace("{x}", f"({ident(a)})")) + f" AS {ident(a)}"
+                  if k < len(steps) else ident(a) for a, steps in chains.items()]
+        select += [f"{sql} AS {ident(a)}" if k == 0 and sql is not None else ident(a)
+                   for a, sql in passed.items()]
+        levels.append(select)
+    return levels
+
+
+def one_of(expr: str, values) -> str:
+    """SQL testing that ``expr`` is one of ``values`` (NULL when ``expr`` is NULL).
+
+    Written with ``list_contains`` rather than ``IN (...)``: DuckDB plans a long
+    ``IN`` list as a join with the list, which costs more to plan than to run on
+    a few thousand rows.
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> duckdb.sql(f"SELECT {one_of('x', ['a', 'b'])} FROM (VALUES ('a'), ('c'), (NULL)) t(x)").fetchall()
+    [(True,), (False,), (None,)]
+    """
+    return f"list_contains([{', '.join(literal(v) for v in values)}], {expr})"
 
 
 def family(dtype: str) -> str:
@@ -94,21 +153,22 @@ def _text(col: str, dtype: str) -> str:
                f"THEN CAST(CAST({c} AS HUGEINT) AS VARCHAR) ELSE CAST({c} AS VARCHAR) END")
     elif fam == "bool":
         raw = f"CASE WHEN {c} THEN 'true' WHEN NOT {c} THEN 'false' END"
+    elif str(dtype).upper() == "VARCHAR":
+        raw = c
     else:
         raw = f"CAST({c} AS VARCHAR)"
-    trimmed = f"NULLIF(trim({raw}, {' || '.join(f'chr({k})' for k in _BLANKS)}), '')"
+    trimmed = f"NULLIF(trim({raw}, {literal(''.join(map(chr, _BLANKS)))}), '')"
     if fam not in ("text", "other"):
         return trimmed
     # trimming with a set of characters is slow: only cells that start or end with
-    # one of them are trimmed (right() counts code points, as trim does)
-    blanks = literal_list(_BLANKS)
-    return (f"CASE WHEN ascii({raw}) IN {blanks} OR ascii(right({raw}, 1)) IN {blanks} "
+    # one of them are trimmed (one regular expression: cheaper to plan than ascii())
+    return (f"CASE WHEN regexp_matches({raw}, {literal(_BLANK_ENDS)}) "
             f"THEN {trimmed} ELSE NULLIF({raw}, '') END")
 
 
 def _token_text(col: str, dtype: str) -> str:
     t = _text(col, dtype)
-    return f"(CASE WHEN lower({t}) IN {literal_list(NULL_TOKENS)} THEN NULL ELSE {t} END)"
+    return f"(CASE WHEN {one_of(f'lower({t})', NULL_TOKENS)} THEN NULL ELSE {t} END)"
 
 
 def decide(rel, kinds: dict, dtypes: dict, locale: str = "auto", *, prepared: bool = False) -> dict:
@@ -130,32 +190,35 @@ def decide(rel, kinds: dict, dtypes: dict, locale: str = "auto", *, prepared: bo
     >>> decide(rel, {"d": "datetime"}, {"d": "VARCHAR"})
     {'d': {'dayfirst': False, 'formats': ['%m/%d/%Y']}}
     """
-    aggs, plan = [], []
+    # a projection computes once what the counts of a column read (its day/month/year
+    # cells, its text without blanks), then one aggregate counts
+    cells, aggs, plan = [], [], []
     for col, kind in kinds.items():
         if family(dtypes[col]) != "text":
             continue
         t = ident(col) if prepared else _token_text(col, dtypes[col])
+        x = ident(f"_cell{len(cells)}")
         if kind in ("datetime", "date"):
             # only cells starting like 31/12 or 1.2. are read further (ISO dates are not)
-            dmy = f"regexp_matches({t}, {literal(_DMY_HEAD_RE)})"
-            first = f"CASE WHEN {dmy} THEN TRY_CAST(regexp_extract({t}, {literal(_DMY_RE)}, 1) AS INTEGER) END"
-            second = f"CASE WHEN {dmy} THEN TRY_CAST(regexp_extract({t}, {literal(_DMY_RE)}, 2) AS INTEGER) END"
+            cells.append(f"CASE WHEN regexp_matches({t}, {literal(_DMY_HEAD_RE)}) THEN {t} END AS {x}")
+            first = f"TRY_CAST(regexp_extract({x}, {literal(_DMY_RE)}, 1) AS INTEGER)"
+            second = f"TRY_CAST(regexp_extract({x}, {literal(_DMY_RE)}, 2) AS INTEGER)"
             aggs += [f"count(*) FILTER (WHERE {first} > 12)", f"count(*) FILTER (WHERE {second} > 12)",
-                     f"histogram(CASE WHEN {dmy} THEN translate({t}, '0123456789', '9999999999') END)"]
+                     f"histogram(translate({x}, '0123456789', '9999999999'))"]
             plan.append((col, "date"))
         elif kind in ("money", "number", "int"):
             if locale in ("fr", "en"):  # settled by the locale: nothing to count
                 plan.append((col, locale))
                 continue
-            c = f"regexp_replace({t}, {literal(SPACES)}, '', 'g')"
+            cells.append(f"regexp_replace({t}, {literal(SPACES)}, '', 'g') AS {x}")
             comma = r",\d{1,2}$|,\d{4,}$|\.\d{3},|^[-+]?\d{1,3}(\.\d{3}){2,}$"
             dot = r"\.\d{1,2}$|\.\d{4,}$|,\d{3}\.|^[-+]?\d{1,3}(,\d{3}){2,}$"
-            aggs += [f"count(*) FILTER (WHERE regexp_matches({c}, {literal(comma)}))",
-                     f"count(*) FILTER (WHERE regexp_matches({c}, {literal(dot)}))"]
+            aggs += [f"count(*) FILTER (WHERE regexp_matches({x}, {literal(comma)}))",
+                     f"count(*) FILTER (WHERE regexp_matches({x}, {literal(dot)}))"]
             plan.append((col, "number"))
     if not plan:
         return {}
-    row = rel.aggregate(", ".join(aggs)).fetchall()[0] if aggs else ()
+    row = rel.project(", ".join(cells)).aggregate(", ".join(aggs)).fetchall()[0] if aggs else ()
     out, k = {}, 0
     for col, what in plan:
         if what in ("fr", "en"):
@@ -226,7 +289,7 @@ def null_tokens(col: str) -> str:
     """
     c = ident(col)
     longest = max(len(tok) for tok in NULL_TOKENS)
-    return (f"CASE WHEN length({c}) <= {longest} AND lower({c}) IN {literal_list(NULL_TOKENS)} "
+    return (f"CASE WHEN length({c}) <= {longest} AND {one_of(f'lower({c})', NULL_TOKENS)} "
             f"THEN NULL ELSE {c} END")
 
 
@@ -279,36 +342,36 @@ def parse_column(col: str, kind: str, dtype: str, decision: dict | None = None, 
     else:
         t, tt = _text(col, dtype), _token_text(col, dtype)
     if kind in ("id", "str"):
-        return Parsed(t, f"({t} IS NOT NULL)")
+        return _parsed([t], f"({t} IS NOT NULL)")
     if kind == "enum":
-        return Parsed(f"lower({tt})", f"({tt} IS NOT NULL)")
+        return _parsed([f"lower({tt})"], f"({tt} IS NOT NULL)")
     if kind in ("datetime", "date"):
         return _parse_datetime(col, kind, dtype, decision, timezone, tt)
     if kind in ("money", "number", "int"):
         if fam in ("int", "float"):
-            value = f"CASE WHEN isfinite(CAST({c} AS DOUBLE)) THEN CAST({c} AS DOUBLE) END"
+            steps = [f"CASE WHEN isfinite(CAST({c} AS DOUBLE)) THEN CAST({c} AS DOUBLE) END"]
             present = f"({c} IS NOT NULL)"
         else:
-            value = _number_from_text(tt, decision.get("decimal_comma", True), currency)
+            steps = _number_from_text(tt, decision.get("decimal_comma", True), currency)
             present = f"({tt} IS NOT NULL)"
         if kind == "int":
-            value = f"CASE WHEN ({value}) = trunc({value}) THEN CAST({value} AS BIGINT) END"
-        return Parsed(value, present)
+            steps.append("CASE WHEN {x} = trunc({x}) THEN CAST({x} AS BIGINT) END")
+        return _parsed(steps, present)
     if kind == "bool":
         if fam == "bool":
-            return Parsed(c, f"({c} IS NOT NULL)")
+            return _parsed([c], f"({c} IS NOT NULL)")
         if fam in ("int", "float"):
-            return Parsed(f"CASE WHEN {c} = 1 THEN TRUE WHEN {c} = 0 THEN FALSE END",
-                          f"({c} IS NOT NULL)")
-        return Parsed(f"CASE WHEN lower({tt}) IN {literal_list(TRUE_WORDS)} THEN TRUE "
-                      f"WHEN lower({tt}) IN {literal_list(FALSE_WORDS)} THEN FALSE END",
-                      f"({tt} IS NOT NULL)")
+            return _parsed([f"CASE WHEN {c} = 1 THEN TRUE WHEN {c} = 0 THEN FALSE END"],
+                           f"({c} IS NOT NULL)")
+        return _parsed([f"CASE WHEN lower({tt}) IN {literal_list(TRUE_WORDS)} THEN TRUE "
+                        f"WHEN lower({tt}) IN {literal_list(FALSE_WORDS)} THEN FALSE END"],
+                       f"({tt} IS NOT NULL)")
     raise ValueError(f"unknown column kind {kind!r}")
 
 
-def _in_range(expr: str) -> str:
-    return (f"CASE WHEN ({expr}) BETWEEN TIMESTAMP {literal(MIN_DATE)} "
-            f"AND TIMESTAMP {literal(MAX_DATE)} THEN ({expr}) END")
+#: The step that sets dates outside MIN_DATE..MAX_DATE to missing.
+_IN_RANGE = (f"CASE WHEN {{x}} BETWEEN TIMESTAMP {literal(MIN_DATE)} "
+             f"AND TIMESTAMP {literal(MAX_DATE)} THEN {{x}} END")
 
 
 def _parse_datetime(col, kind, dtype, decision, timezone, t) -> Parsed:
@@ -343,20 +406,24 @@ def _parse_datetime(col, kind, dtype, decision, timezone, t) -> Parsed:
         present = f"({t} IS NOT NULL)"
     else:  # numbers are not dates (Excel serials are read as dates by read_excel)
         value, present = "CAST(NULL AS TIMESTAMP)", f"({c} IS NOT NULL)"
-    value = _in_range(value)
+    steps = [value, _IN_RANGE]
     if kind == "date":
-        value = f"date_trunc('day', {value})"
-    return Parsed(value, present)
+        steps.append("date_trunc('day', {x})")
+    return _parsed(steps, present)
 
 
-def _number_from_text(t: str, decimal_comma: bool, currency: str) -> str:
+def _number_from_text(t: str, decimal_comma: bool, currency: str) -> list:
+    # steps: blanks, currency symbols and the Unicode minus removed; (12,50) as
+    # -12,50 and the separators read; the number
     symbols = CURRENCY_SYMBOLS.get(currency.upper(), (currency.upper(),))
     sym = "|".join(re.escape(s) for s in symbols)
     s = f"regexp_replace({t}, {literal(SPACES)}, '', 'g')"
     s = f"regexp_replace({s}, {literal('^(' + sym + ')|(' + sym + ')$')}, '', 'gi')"
     s = f"replace({s}, chr(8722), '-')"
-    s = (f"CASE WHEN regexp_matches({s}, '^\\(.*\\)$') "
-         f"THEN '-' || substr({s}, 2, length({s}) - 2) ELSE {s} END")
-    s = f"replace(replace({s}, '.', ''), ',', '.')" if decimal_comma else f"replace({s}, ',', '')"
-    v = f"TRY_CAST({s} AS DOUBLE)"
-    return f"CASE WHEN isfinite({v}) AND regexp_matches({s}, '^[-+]?[0-9.]+([eE][-+]?[0-9]+)?$') THEN {v} END"
+    signed = ("CASE WHEN regexp_matches({x}, '^\\(.*\\)$') "
+              "THEN '-' || substr({x}, 2, length({x}) - 2) ELSE {x} END")
+    sep = (f"replace(replace({signed}, '.', ''), ',', '.')" if decimal_comma
+           else f"replace({signed}, ',', '')")
+    number = ("CASE WHEN isfinite(TRY_CAST({x} AS DOUBLE)) AND "
+              "regexp_matches({x}, '^[-+]?[0-9.]+([eE][-+]?[0-9]+)?$') THEN TRY_CAST({x} AS DOUBLE) END")
+    return [s, sep, number]

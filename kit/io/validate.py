@@ -15,9 +15,10 @@ For each table, :func:`stage_table` makes a few set-based passes in DuckDB::
     kept_<t>     view: the usable rows, out-of-range optional values set to missing
 
 and one aggregate query counts each rule's failures with example line numbers.
-Cross-table checks (:func:`check_relations`: orphan references, events out of order,
-future dates) run on the ``kept_`` views, one query per table (references as
-joins on the kept keys of the other table), and flag rows without removing them.
+Cross-table checks (:func:`kit.io.relations.check_relations`: orphan references,
+events out of order, future dates) run on the ``kept_`` views, one query per table
+(references as joins on the kept keys of the other table), and flag rows without
+removing them.
 
 Rules, severities and what happens to the row:
 
@@ -59,26 +60,14 @@ import pandas as pd
 
 from kit.contract import CONTRACT, SIGNED_BY_AMOUNT, Table
 from kit.errors import did_you_mean
-from kit.io._sqltext import ident, literal, literal_list
+from kit.io._sqltext import ident, literal
 from kit.io.files import LINE
 from kit.io.issues import EXAMPLES, Issue, Structural
 from kit.io.mapping import rename_plan, value_maps
-from kit.io.parse import decide, family, null_tokens, parse_column, prepare
+from kit.io.parse import chain_levels, decide, family, null_tokens, one_of, parse_column, prepare
+from kit.io.relations import rows_text
 
 FALLIBLE = ("datetime", "date", "money", "number", "int", "bool")
-
-#: Events that cannot come before another event of the same row: (later, earlier).
-ORDER_RULES = {
-    "leads": [("engaged_at", "created_at"), ("qualified_at", "created_at"),
-              ("converted_at", "created_at"), ("lost_at", "created_at")],
-    "opportunities": [("qualified_at", "created_at"), ("proposal_at", "created_at"),
-                      ("closed_at", "created_at")],
-    "products": [("retired_at", "launched_at")],
-}
-
-#: Tables whose date column may lie in the future (objectives are set ahead).
-FUTURE_ALLOWED = ("targets",)
-
 
 @dataclass
 class TableStage:
@@ -94,6 +83,7 @@ class TableStage:
     structural: list = field(default_factory=list)
     lazy: bool = False
     store: bool = True
+    source_columns: list = field(default_factory=list)  # of src_<table>, _line included
 
 
 def _view(con, name: str, sql: str, *, store: bool = False) -> None:
@@ -106,10 +96,6 @@ def _view(con, name: str, sql: str, *, store: bool = False) -> None:
 def _columns(con, name: str) -> tuple[list, list]:
     rel = con.sql(f"SELECT * FROM {ident(name)} LIMIT 0")
     return list(rel.columns), [str(t) for t in rel.types]
-
-
-def _rows(n: int) -> str:
-    return f"{n} row{'s' if n != 1 else ''}"
 
 
 def register_raw(con, raw) -> None:
@@ -166,6 +152,7 @@ def stage_table(con, raw, spec: dict | None, *, locale="auto", timezone="Europe/
     select.append(ident(LINE))
     _view(con, f"src_{t}", "SELECT " + ", ".join(select) + f" FROM {ident('raw_' + t)}")
     src_cols, src_types = _columns(con, f"src_{t}")
+    st.source_columns = src_cols
     dtypes = dict(zip(src_cols, src_types))
     present = [c for c in src_cols if c != LINE]
     missing = [c for c in contract.required if c not in present]
@@ -204,7 +191,8 @@ def _typed_sql(con, st, contract: Table, cols, extras, dtypes, locale, timezone,
 
     def cleaned(columns, raw=True, kept=()):
         level1 = [f"{prepare(c, 'id', dtypes[c])} AS {ident('_t:' + c)}" for c in columns]
-        level1 += [f"CAST({ident(c)} AS VARCHAR) AS {ident('_raw:' + c)}" for c in columns if raw]
+        level1 += [(ident(c) if dtypes[c] == "VARCHAR" else f"CAST({ident(c)} AS VARCHAR)")
+                   + f" AS {ident('_raw:' + c)}" for c in columns if raw]
         level2 = [f"{null_tokens('_t:' + c)} AS {ident('_t:' + c)}"
                   if kinds[c] not in ("id", "str") and family(dtypes[c]) in ("text", "other")
                   else ident("_t:" + c) for c in columns]
@@ -218,14 +206,18 @@ def _typed_sql(con, st, contract: Table, cols, extras, dtypes, locale, timezone,
              and kinds[c] in ("datetime", "date", "money", "number", "int")]
     decisions = decide(con.sql(cleaned(asked, raw=False)), {"_t:" + c: kinds[c] for c in asked},
                        {"_t:" + c: dtypes[c] for c in asked}, locale, prepared=True) if asked else {}
-    level2 = cleaned(cols, kept=keep)
-    select = []
+    sql = cleaned(cols, kept=keep)
+    # each value computed step by step, one projection per step (kit.io.parse.chain_levels)
+    chains, passed = {}, {}
     for c in cols:
         p = parse_column("_t:" + c, kinds[c], dtypes[c], decisions.get("_t:" + c),
                          timezone=timezone, currency=currency, prepared=True)
-        select += [f"{p.value} AS {ident(c)}", f"{p.present} AS {ident('_present:' + c)}",
-                   ident("_raw:" + c)]
-    return "SELECT " + ", ".join(select + keep) + f" FROM ({level2})"
+        chains[c] = p.steps
+        passed.update({"_present:" + c: p.present, "_raw:" + c: None})
+    passed.update(dict.fromkeys(extras + [LINE]))
+    for level in chain_levels(chains, passed):
+        sql = f"SELECT {', '.join(level)} FROM ({sql})"
+    return sql
 
 
 @dataclass
@@ -264,7 +256,7 @@ def _rules(st, contract: Table, cols) -> list:
                                    f"{{examples}}; allowed: {allowed}. The rows are kept with {c} "
                                    "missing; correct the values in the source.", raw))
         if col.kind == "enum":
-            rules.append(_Rule("enum", c, "error", f"{v} IS NOT NULL AND {v} NOT IN {literal_list(col.values)}",
+            rules.append(_Rule("enum", c, "error", f"{v} IS NOT NULL AND NOT {one_of(v, col.values)}",
                                f"{literal(c)} || ' ' || {raw} || ' not allowed'",
                                f"{origin}: {{n}} where {c} is not one of {', '.join(col.values)}, "
                                f"e.g. {{examples}}. The rows are in ds.rejected[{t!r}]; map the "
@@ -370,7 +362,7 @@ def _build_checked(con, st, contract: Table, cols, extras, typed: str):
     _view(con, f"kept_{t}", "SELECT " + ", ".join(kept) + f" FROM {checked} {where}")
     st.rows_read, st.kept_rows = int(first[0]), int(first[1]) - n_dups
     if not n_dups and not any(first[2:2 + len(rules)]):
-        st.rejected = _no_rows(con, t)
+        st.rejected = _no_rows(st.source_columns)
         return
     # the details: one aggregate query for every rule, plus duplicates
     aggs = ["count(*)", "count(*) FILTER (WHERE _reason IS NULL)"]
@@ -396,16 +388,16 @@ def _build_checked(con, st, contract: Table, cols, extras, typed: str):
         k += 4
         if n:
             shown = ", ".join(repr(e) for e in (examples or [])) or "-"
-            message = r.message.replace("{n}", _rows(int(n))).replace("{examples}", shown)
+            message = r.message.replace("{n}", rows_text(int(n))).replace("{examples}", shown)
             if elsewhere:
-                message += (f" {_rows(elsewhere)} more with this problem were rejected for another "
+                message += (f" {rows_text(elsewhere)} more with this problem were rejected for another "
                             f"reason (see ds.rejected[{t!r}]).")
             st.issues.append(Issue(t, r.column, r.rule, r.severity, int(n), list(lines), message))
     n, lines, examples = row[k], row[k + 1], row[k + 2]
     if n:
         st.issues.append(Issue(
             t, "/".join(key), "duplicate", "error", int(n), list(lines),
-            f"{st.origin}: {_rows(int(n))} with the same {'/'.join(key)} as an earlier row "
+            f"{st.origin}: {rows_text(int(n))} with the same {'/'.join(key)} as an earlier row "
             f"({'; '.join(examples)}); the first row is kept, the others are in "
             f"ds.rejected[{t!r}]. Remove the duplicates in the source."))
     rejected_n = st.rows_read - st.kept_rows
@@ -416,12 +408,12 @@ def _build_checked(con, st, contract: Table, cols, extras, typed: str):
         ordered = [c for c in st.rejected.columns if c not in (LINE, "_reason")] + ["_reason", LINE]
         st.rejected = st.rejected[ordered]
     else:
-        st.rejected = _no_rows(con, t)
+        st.rejected = _no_rows(st.source_columns)
 
 
-def _no_rows(con, t: str) -> pd.DataFrame:
+def _no_rows(source_columns: list) -> pd.DataFrame:
     # the empty ds.rejected[t]: the columns of the source, _reason and _line
-    src_cols = [c for c in _columns(con, f"src_{t}")[0] if c != LINE]
+    src_cols = [c for c in source_columns if c != LINE]
     return pd.DataFrame({c: pd.Series(dtype="object") for c in src_cols + ["_reason"]}).assign(
         **{LINE: pd.Series(dtype="int64")})
 
@@ -444,97 +436,3 @@ def release(con, stages: dict) -> None:
             con.execute(f"DROP VIEW IF EXISTS {ident(view)}")
         con.execute(f"DROP TABLE IF EXISTS {ident('dups_' + t)}")
         con.execute(f"DROP {'TABLE' if st.store else 'VIEW'} IF EXISTS {ident('checked_' + t)}")
-
-
-def check_relations(con, stages: dict, now=None) -> list:
-    """Cross-table and soft checks on the ``kept_`` views: orphans, order, future dates.
-
-    Rows are kept; each problem is an :class:`Issue` (severity warning).
-
-    Examples
-    --------
-    >>> import duckdb, pandas as pd
-    >>> from kit.io.raw import RawTable, with_lines
-    >>> con = duckdb.connect()
-    >>> frames = {"reps": pd.DataFrame({"rep_id": ["R1"]}),
-    ...           "leads": pd.DataFrame({"lead_id": ["L1", "L2"], "created_at": ["2026-01-05"] * 2,
-    ...                                  "rep_id": ["R1", "R9"]})}
-    >>> stages = {t: stage_table(con, RawTable(t, f"{t}.csv", frame=with_lines(f)), None)
-    ...           for t, f in frames.items()}
-    >>> [(i.table, i.column, i.rule, i.rows) for i in check_relations(con, stages)]
-    [('leads', 'rep_id', 'orphan', [3])]
-    """
-    issues = []
-    for t, st in stages.items():
-        checks = _relation_checks(t, st, stages, now)
-        if not checks:
-            continue
-        # one query per table: every check a filtered count, each reference a LEFT
-        # JOIN on the distinct kept keys of its table; a second one for the example
-        # lines of the checks that found rows
-        joins = " ".join(join for *_, join in checks if join)
-        source = f"FROM {ident('kept_' + t)} k {joins}"
-        found = con.sql("SELECT " + ", ".join(f"count(*) FILTER (WHERE {cond})" for _, _, cond, _, _ in checks)
-                        + f" {source}").fetchall()[0]
-        failed = [check for check, n in zip(checks, found) if n]
-        if not failed:
-            continue
-        aggs = []
-        for _, _, cond, extra, _ in failed:
-            aggs += [f"count(*) FILTER (WHERE {cond})",
-                     f"list(k.{ident(LINE)} ORDER BY k.{ident(LINE)}) FILTER (WHERE {cond})[1:{EXAMPLES}]",
-                     extra]
-        row = con.sql(f"SELECT {', '.join(aggs)} {source}").fetchall()[0]
-        for k, (kind, what, _, _, _) in enumerate(failed):
-            n, lines, extra = row[3 * k], row[3 * k + 1], row[3 * k + 2]
-            issues.append(_relation_issue(t, st, kind, what, int(n), list(lines), extra, now))
-    return issues
-
-
-def _relation_checks(t, st, stages, now) -> list:
-    """``(kind, what, condition, extra aggregate, join)`` of each cross-table check of ``t``."""
-    contract = CONTRACT[t]
-    checks = []
-    for c in st.columns:
-        if not contract.has(c) or not contract.column(c).references:
-            continue
-        target, key = contract.column(c).references.split(".")
-        if target not in stages:
-            continue
-        alias = f"r{len(checks)}"
-        cond = f"k.{ident(c)} IS NOT NULL AND {alias}._k IS NULL"
-        checks.append(("orphan", (c, target, key), cond,
-                       f"list(DISTINCT k.{ident(c)}) FILTER (WHERE {cond})[1:3]",
-                       f"LEFT JOIN (SELECT DISTINCT {ident(key)} AS _k FROM {ident('kept_' + target)}) "
-                       f"{alias} ON {alias}._k = k.{ident(c)}"))
-    for later, earlier in ORDER_RULES.get(t, []):
-        if later in st.columns and earlier in st.columns:
-            checks.append(("order", (later, earlier), f"k.{ident(later)} < k.{ident(earlier)}",
-                           "NULL", None))
-    date_col = contract.date_column
-    if now is not None and date_col in st.columns and t not in FUTURE_ALLOWED:
-        cond = f"k.{ident(date_col)} > TIMESTAMP {literal(str(now))}"
-        checks.append(("future", date_col, cond,
-                       f"max(k.{ident(date_col)}) FILTER (WHERE {cond})", None))
-    return checks
-
-
-def _relation_issue(t, st, kind, what, n, lines, extra, now) -> Issue:
-    if kind == "orphan":
-        c, target, key = what
-        return Issue(t, c, "orphan", "warning", n, lines,
-                     f"{st.origin}: {_rows(n)} with a {c} that is not a {key} of {target}, e.g. "
-                     f"{', '.join(repr(e) for e in extra)}; the rows are kept. Add the missing "
-                     f"{target} rows, or correct the {c} values.")
-    if kind == "order":
-        later, earlier = what
-        counted = (" They count as converted (lead conversion rate, funnel); only the "
-                   "time to convert leaves them out." if later == "converted_at" else
-                   f" Durations from {earlier} to {later} would be negative for them.")
-        return Issue(t, later, "order", "warning", n, lines,
-                     f"{st.origin}: {_rows(n)} with {later} before {earlier}; the rows are "
-                     f"kept.{counted} Check the dates in the source.")
-    return Issue(t, what, "future", "warning", n, lines,
-                 f"{st.origin}: {_rows(n)} with {what} after the time of loading "
-                 f"({pd.Timestamp(now):%Y-%m-%d %H:%M}), up to {pd.Timestamp(extra):%Y-%m-%d}; "
-                 "the rows are kept. Check the dates or the time zone of the export.")

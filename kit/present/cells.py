@@ -17,12 +17,12 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 
 import numpy as np
 import pandas as pd
-from pandas.io.formats.style import Styler
 
 from kit import registry
 from kit.i18n import MISSING, format_frame, format_number, format_value, month_abbr
@@ -122,11 +122,14 @@ def mark_cells(page: str, attrs: dict) -> str:
     return _CELL.sub(mark, page)
 
 
-class StatusStyler(Styler):
+class StatusStyler:
     """A pandas Styler whose HTML body cells carry the attributes of ``cell_attrs``.
 
     ``cell_attrs`` maps ``(row, column)`` positions of ``data`` to attributes, e.g.
-    ``{(0, 3): {"data-kpi": "win_rate", "data-status": "unclear"}}``.
+    ``{(0, 3): {"data-kpi": "win_rate", "data-status": "unclear"}}``. The object
+    made is a subclass of both this class and pandas' ``Styler``, created on first
+    use: importing the Styler imports matplotlib, which ``kit.present`` does not need
+    until a table is styled.
 
     Examples
     --------
@@ -134,10 +137,25 @@ class StatusStyler(Styler):
     >>> st.cell_attrs = {(0, 0): {"data-kpi": "win_rate"}}
     >>> 'data-kpi="win_rate"' in st.hide(axis="index").to_html()
     True
+    >>> from pandas.io.formats.style import Styler
+    >>> isinstance(st, StatusStyler) and isinstance(st, Styler)
+    True
     """
 
     cell_attrs: dict = {}
 
+    def __new__(cls, *args, **kwargs):
+        # the Styler's own __init__ then runs once, with the arguments given
+        return super().__new__(_styler_class() if cls is StatusStyler else cls)
+
     def to_html(self, *args, **kwargs):
         out = super().to_html(*args, **kwargs)
         return mark_cells(out, self.cell_attrs) if isinstance(out, str) else out
+
+
+@functools.cache
+def _styler_class() -> type:
+    from pandas.io.formats.style import Styler
+
+    return type("StatusStyler", (StatusStyler, Styler),
+                {"__module__": __name__, "__doc__": StatusStyler.__doc__})

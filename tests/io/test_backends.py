@@ -63,6 +63,18 @@ def test_same_tables_as_pandas(loaded, fmt, backend):
 
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])
+@pytest.mark.parametrize("backend", ["polars", "duckdb"])
+def test_to_pandas_gives_the_dtypes_of_the_pandas_backend(loaded, fmt, backend):
+    """Dataset.to_pandas: Arrow-backed text (not object), ns times, nullable booleans."""
+    ref = loaded[(fmt, "pandas")]
+    ds = loaded[(fmt, backend)].to_pandas()
+    for t in ref.tables:
+        assert dict(ds.tables[t].dtypes) == dict(ref.tables[t].dtypes), t
+        pd.testing.assert_frame_equal(ds.tables[t], ref.tables[t], obj=t)
+    assert str(ds.leads["lead_id"].dtype) == "str"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_same_kpi_results(loaded, fmt, backend):
     ref = kit.compute(loaded[("csv", "pandas")], "win_rate", by="team", freq="M")

@@ -1,0 +1,115 @@
+"""The pandas dtypes of the contract's kinds, the same from every backend.
+
+Identifiers, text and enums are Arrow-backed strings (:data:`TEXT`, pandas'
+``"str"``: ``NaN`` when missing), a fraction of the memory of Python ``str``
+objects; times are ``datetime64[ns]``, timezone-naive; money and numbers
+``float64``; booleans the nullable ``"boolean"``; ``int`` columns ``"Int64"``.
+The loader gives its pandas tables these dtypes (:mod:`kit.io.output`), and
+:meth:`kit.dataset.Dataset.to_pandas` gives them to the tables of the polars and
+DuckDB backends (:func:`table_to_pandas`), through Arrow.
+
+Examples
+--------
+>>> import pandas as pd
+>>> df = conform(pd.DataFrame({"lead_id": ["L1", float("nan")],
+...                            "created_at": ["2026-01-05", None]}), "leads")
+>>> df["lead_id"].tolist(), str(df["lead_id"].dtype), str(df["created_at"].dtype)
+(['L1', nan], 'str', 'datetime64[ns]')
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from kit.contract import CONTRACT, ENRICHED
+from kit.frames import to_pandas
+
+_TEXT_ENRICHED = {c for cols in ENRICHED.values() for c in cols}
+#: pandas dtype of text columns: strings held by Arrow, ``NaN`` when missing (pandas' ``"str"``).
+try:
+    TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
+except TypeError:  # pandas < 2.3: the same dtype under its former name
+    TEXT = pd.StringDtype("pyarrow_numpy")
+
+
+def _text(s: pd.Series) -> pd.Series:
+    if s.dtype == TEXT:
+        return s
+    if s.dtype != object:
+        s = s.astype(object).where(s.isna(), s.astype(str))
+    return s.astype(object).where(s.notna(), None).astype(TEXT)
+
+
+def conform(df: pd.DataFrame, table: str) -> pd.DataFrame:
+    """Give each contract column of ``df`` the pandas dtype of its kind (in a copy)."""
+    return _conform(df.copy(), table)
+
+
+def _conform(out: pd.DataFrame, table: str) -> pd.DataFrame:
+    # conform, changing the columns of ``out`` in place
+    contract = CONTRACT[table]
+    for c in out.columns:
+        kind = contract.column(c).kind if contract.has(c) else ("str" if c in _TEXT_ENRICHED else None)
+        if kind in ("id", "str", "enum"):
+            out[c] = _text(out[c])
+        elif kind in ("datetime", "date"):
+            s = out[c] if pd.api.types.is_datetime64_dtype(out[c].dtype) else pd.to_datetime(out[c])
+            out[c] = s.astype("datetime64[ns]")
+        elif kind in ("money", "number"):
+            out[c] = pd.to_numeric(out[c]).astype("float64")
+        elif kind == "int":
+            out[c] = pd.to_numeric(out[c]).astype("Int64")
+        elif kind == "bool":
+            out[c] = out[c].astype("boolean")
+    return out
+
+
+def arrow_to_pandas(table):
+    """A pandas frame of Arrow ``table``: text as :data:`TEXT`, integers as ``Int64``.
+
+    Strings stay in Arrow buffers (no Python object per cell); integer columns keep
+    their missing values without going through floats.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> df = arrow_to_pandas(pa.table({"id": ["A", None], "n": pa.array([1, None], pa.int64())}))
+    >>> [str(t) for t in df.dtypes], df["id"].isna().tolist()
+    (['str', 'Int64'], [False, True])
+    """
+    import pyarrow as pa
+
+    def types(t):
+        if t in (pa.string(), pa.large_string(), pa.string_view()):
+            return TEXT
+        if pa.types.is_integer(t):
+            return pd.Int64Dtype()
+        return None
+
+    return table.to_pandas(types_mapper=types, split_blocks=True, self_destruct=True)
+
+
+def table_to_pandas(frame, table: str) -> pd.DataFrame:
+    """Table ``table`` of a dataset (a frame of any backend) as pandas, with the dtypes of :func:`conform`.
+
+    A pandas frame is returned as it is; polars frames and DuckDB relations go
+    through Arrow (text stays in Arrow buffers), then take the contract's dtypes.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> df = table_to_pandas(pl.DataFrame({"lead_id": ["L1", None]}), "leads")
+    >>> str(df["lead_id"].dtype), df["lead_id"].isna().tolist()
+    ('str', [False, True])
+    """
+    if isinstance(frame, pd.DataFrame):
+        return frame
+    # DuckDB relations (fetch_arrow_table before DuckDB 1.4), polars frames
+    for name in ("to_arrow_table", "fetch_arrow_table", "to_arrow"):
+        if hasattr(frame, name):
+            out = arrow_to_pandas(getattr(frame, name)())
+            break
+    else:  # another engine (PySpark): its own conversion, then the same dtypes
+        out = to_pandas(frame)
+    return _conform(out, table) if table in CONTRACT else out
