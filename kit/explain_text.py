@@ -88,7 +88,7 @@ WORDS = {
     "then": (", then {second}", ", puis {second}"),
     "volume": ("volume (orders) {volume}, basket {basket}", "volume (commandes) {volume}, panier {basket}"),
     "other_groups": ("groups of {columns}", "groupes de {columns}"),
-    # waterfall labels (kit.plot_waterfall)
+    # waterfall labels (kit.plot.waterfall)
     "before": ("Before", "Avant"),
     "after": ("After", "Après"),
     "others": ("other groups", "autres groupes"),

@@ -179,7 +179,7 @@ def _panels(ctx: ReportContext, every: bool = False) -> dict:
 def dashboard(ctx: ReportContext):
     """The interactive dashboard: a filter bar (From, To, team, rep, source) redrawing the
     scorecard, the four figures (:func:`kit.widgets.dashboard`) and the "why" panel
-    (:func:`kit.widgets_why.why_panel`): why the KPI chosen moved in the To month, over
+    (:func:`kit.widgets.why_panel`): why the KPI chosen moved in the To month, over
     the groups chosen (:func:`kit.story.sections_why.explanation`, as under the headline).
 
     From/To is the window shown, not a cut of the data: the scorecard compares the
@@ -197,7 +197,7 @@ def dashboard(ctx: ReportContext):
     """
     from kit.widgets import _reason_html, keyed_table_html
     from kit.widgets import dashboard as filtered_dashboard
-    from kit.widgets_why import WhyPanel, why_choices
+    from kit.widgets import WhyPanel, why_choices
 
     lang = ctx.lang
 

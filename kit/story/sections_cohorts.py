@@ -64,7 +64,7 @@ def satisfaction_vs_repeat(ctx: ReportContext) -> None:
     """Repeat purchase within 90 days of customers satisfied or not (their CSAT answers).
 
     A customer is satisfied when the mean of their CSAT scores is 4 or more.
-    The KPI :func:`~kit.kpis.satisfaction.repeat_purchase_rate` is computed by
+    The KPI :func:`~kit.kpis.loyalty.repeat_purchase_rate` is computed by
     that flag, so its censoring rules apply unchanged.
     """
     from dataclasses import replace

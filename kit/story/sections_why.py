@@ -5,7 +5,7 @@
 before and the report month over the groups of ``by`` (:func:`kit.explain.explain_change`),
 says it in a sentence in the report's language (:func:`kit.explain_text.explain_sentence`)
 and draws the waterfall of the largest contributions
-(:func:`kit.plot_waterfall.plot_waterfall`), with the table of those contributions.
+(:func:`kit.plot.plot_waterfall`), with the table of those contributions.
 :func:`explanation` is the one code path of that sentence and waterfall: the headline
 (:func:`kit.story.sections_kpi.headline`, through :func:`why_under_headline`) shows them
 under its table for each KPI whose change is beyond noise, and the dashboard's "why"
@@ -64,7 +64,7 @@ def why(ctx: ReportContext, name: str, by, *, against: str = "previous", top: in
         return
     ctx.display.markdown(sentence)
     ctx.display.figure(ax)
-    from kit.plot_waterfall import waterfall_title
+    from kit.plot import waterfall_title
 
     title = waterfall_title(res, lang)
     shown = contributions_table(res, lang, top=top, currency=ctx.currency)
@@ -112,7 +112,7 @@ def explanation(ctx: ReportContext, name: str, by, *, against: str = "previous",
         warnings.simplefilter("ignore", RuntimeWarning)
         res = explain_change(ctx.ds, name, by=by, month=ctx.month, against=against, **options)
     sentence = explain_sentence(res, lang, currency=ctx.currency)
-    from kit.plot_waterfall import plot_explanation
+    from kit.plot import plot_explanation
 
     return res, sentence, plot_explanation(res, lang=lang, currency=ctx.currency, top=top)
 

@@ -187,7 +187,7 @@ def dashboard(ds, renderers, *, lang: str = "en", filters: bool = True,
     extras : list of widgets, optional
         Panels with their own controls, updated with the dataset and the window
         (``extra.update(ds, first, last)``) at every redraw, e.g. the "why" panel
-        (:func:`kit.widgets_why.why_panel`).
+        (:func:`kit.widgets.why_panel`).
 
     Raises
     ------
