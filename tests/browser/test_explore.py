@@ -8,7 +8,6 @@ figures, tables and the KPI explorer are there.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import secrets
@@ -16,13 +15,12 @@ import shlex
 import shutil
 import subprocess
 import sys
-import time
 
-import nbformat
 import pytest
 
 from tests.browser.conftest import free_port, serve
-from tests.browser.test_lab import LAB_SETTINGS, OPEN_TIMEOUT
+from tests.browser.jlab import LAB_SETTINGS, copy_without_outputs, open_notebook, run_all, stderr_errors, write_settings
+from tests.browser.test_lab import OPEN_TIMEOUT
 from tests.conftest import IN_CI, ROOT
 
 #: The test's JupyterLab user settings (those of test_lab.py) plus no windowing: every cell stays in the page, so that the
@@ -69,19 +67,8 @@ def test_make_lab_registers_the_kit_kernel_in_the_venv_and_serves_notebooks_loca
 def explore_lab(browser, tmp_path):
     """``(url, root)``: JupyterLab as ``make lab`` starts it, on a copy of explore.ipynb."""
     root = tmp_path / "lab"
-    (root / "notebooks").mkdir(parents=True)
-    (root / "data").symlink_to(ROOT / "data", target_is_directory=True)
-    nb = nbformat.read(ROOT / "notebooks" / NOTEBOOK, as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.outputs, cell.execution_count = [], None
-    nb.metadata.pop("widgets", None)
-    nbformat.write(nb, root / "notebooks" / NOTEBOOK)
-    settings = tmp_path / "lab-settings"
-    for plugin, values in SETTINGS.items():
-        path = settings / f"{plugin}.jupyterlab-settings"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(values))
+    copy_without_outputs(ROOT / "notebooks" / NOTEBOOK, root / "notebooks" / NOTEBOOK)
+    settings = write_settings(tmp_path / "lab-settings", SETTINGS)
     token, port = secrets.token_hex(16), free_port()
     cmd = [sys.executable, "-m", "jupyterlab", *lab_options(), f"--port={port}",
            f"--IdentityProvider.token={token}", f"--LabApp.user_settings_dir={settings}",
@@ -97,30 +84,13 @@ def test_explore_notebook_runs_in_make_labs_jupyterlab_without_error(browser, ex
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
     page.set_default_timeout(OPEN_TIMEOUT * 1000)
     try:
-        page.goto(url, wait_until="commit", timeout=OPEN_TIMEOUT * 1000)
-        page.locator(".jp-NotebookPanel .jp-Notebook .jp-CodeCell").first.wait_for(state="visible")
-        page.locator(".jp-StatusBar-TextItem", has_text=re.compile(r"\|\s*Idle")).first \
-            .wait_for(state="visible")
+        open_notebook(page, url, OPEN_TIMEOUT)
         assert page.locator(".jp-Notebook .jp-RenderedImage img").count() == 0  # nothing run yet
-
-        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-        page.locator(".lm-Menu-item:not(.lm-mod-disabled)", has=page.locator(
-            ".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$"))).click()
-        t0 = time.monotonic()
-        page.wait_for_function(
-            """() => {
-                const p = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')];
-                return p.length > 0 && p.every(e => /\\[\\d+\\]/.test(e.textContent));
-            }""", timeout=RUN_TIMEOUT * 1000)
-        page.locator(".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']") \
-            .first.wait_for(state="attached", timeout=RUN_TIMEOUT * 1000)
-        ran = time.monotonic() - t0
+        ran = run_all(page, RUN_TIMEOUT)
         dropdowns = page.locator(".jp-Notebook .widget-dropdown")
         dropdowns.first.wait_for(state="visible")
 
-        stderr = page.locator('.jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"]')
-        errors = [text for text in stderr.all_inner_texts() if "Traceback" in text or "Error" in text]
-        assert errors == []
+        assert stderr_errors(page) == []
         text = page.locator(".jp-Notebook").inner_text()
         assert "Error displaying widget" not in text and "Traceback" not in text
         assert page.locator(".jp-Notebook .kit-error").count() == 0
