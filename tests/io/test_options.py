@@ -150,16 +150,21 @@ def test_run_report_loads_with_the_options_and_passes_them_to_the_notebooks(call
                       "mapping": str(Path.cwd() / "crm.yaml")}
 
 
-def test_run_report_refuses_a_notebook_that_does_not_take_an_option_given(calls, tmp_path):
-    from kit.report import run_report
-
+def _parameters_notebook(folder, parameters: str) -> None:
+    """Write ``folder/00-x.ipynb``: one cell tagged ``parameters`` holding ``parameters``."""
     nb = nbformat.v4.new_notebook()
-    cell = nbformat.v4.new_code_cell('data: str = ""\nmonth: str = ""')
+    cell = nbformat.v4.new_code_cell(parameters)
     cell.metadata["tags"] = ["parameters"]
     nb.cells.append(cell)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    (tmp_path / "nb").mkdir()
-    nbformat.write(nb, str(tmp_path / "nb" / "00-x.ipynb"))
+    folder.mkdir()
+    nbformat.write(nb, str(folder / "00-x.ipynb"))
+
+
+def test_run_report_refuses_a_notebook_that_does_not_take_an_option_given(calls, tmp_path):
+    from kit.report import run_report
+
+    _parameters_notebook(tmp_path / "nb", 'data: str = ""\nmonth: str = ""')
     with pytest.raises(ReportError, match=r"notebook 00-x.ipynb does not declare the parameter\(s\) "
                                           r"\['mapping'\].*Add them to its parameters cell"):
         run_report("2026-10", data=tmp_path, out=tmp_path / "out", mapping="m.yaml",
@@ -218,13 +223,7 @@ def test_run_report_refuses_a_month_after_the_as_of_given(tmp_path):
     data = tmp_path / "crm"
     write(data, "orders.csv", "order_id,ordered_at,customer_id,amount\nA,2026-09-05,C1,10\n"
                               "B,2026-10-05,C2,20\n")
-    nb = nbformat.v4.new_notebook()
-    cell = nbformat.v4.new_code_cell('data: str = ""\nmonth: str = ""\nas_of: str = ""')
-    cell.metadata["tags"] = ["parameters"]
-    nb.cells.append(cell)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    (tmp_path / "nb").mkdir()
-    nbformat.write(nb, str(tmp_path / "nb" / "00-x.ipynb"))
+    _parameters_notebook(tmp_path / "nb", 'data: str = ""\nmonth: str = ""\nas_of: str = ""')
     with pytest.raises(ReportError, match=r"month 2026-10 starts after the end of the data "
                                           r"\(as_of 2026-09-30 00:00\).*a later --as-of"):
         run_report("2026-10", data=data, as_of="2026-09-30", out=tmp_path / "out", progress=False,
