@@ -48,11 +48,13 @@ DOC = "docs/data-contract.md"
 
 #: KPIs that measure an event the source may not record at all: ``{kpi: (table, test, words)}``.
 #: ``test(frame)`` is True when the table records the event; when it is False the KPI
-#: is unknown (a rate of 0 would be a guess), with ``words`` naming the event in the reason.
+#: is unknown (a rate of 0 would be a guess); ``words`` gives, in each language, the event, its
+#: plural and how a source records it, for the reason.
 RECORDED = {
     "return_rate": ("orders", has_returns, {
-        "en": ("return line", "a negative amount, is_return true, or a cancelled or returned status"),
-        "fr": ("ligne de retour", "un montant négatif, is_return à vrai, ou un statut annulé ou retourné"),
+        "en": ("return line", "return lines", "a negative amount, is_return true, or a cancelled or returned status"),
+        "fr": ("ligne de retour", "lignes de retour",
+               "un montant négatif, is_return à vrai, ou un statut annulé ou retourné"),
     }),
 }
 
@@ -75,7 +77,7 @@ _TEXT = {
         "it1": "it", "itn": "them",
         "unrecorded": "the table {table} holds no {what}, so the source may not record them "
                       "and a rate of 0 would be a guess",
-        "add_unrecorded": " Add the {what}s to {table}.csv ({how}; see {doc}, section {table}).",
+        "add_unrecorded": " Add the {whats} to {table}.csv ({how}; see {doc}, section {table}).",
     },
     "fr": {
         "cannot": "Impossible de calculer « {label} » : {causes}.",
@@ -95,9 +97,9 @@ _TEXT = {
                        "(voir {doc}, section {sections}).",
         "add_rows": " Ajoutez des lignes à {files} (voir {doc}, section {sections}).",
         "it1": "la", "itn": "les",
-        "unrecorded": "la table {table} ne contient aucune {what} : la source ne les enregistre peut-être "
+        "unrecorded": "la table {table} ne contient aucune {what} ; la source ne les enregistre peut-être "
                       "pas, et un taux de 0 serait une supposition",
-        "add_unrecorded": " Ajoutez les {what}s à {table}.csv ({how} ; voir {doc}, section {table}).",
+        "add_unrecorded": " Ajoutez les {whats} à {table}.csv ({how} ; voir {doc}, section {table}).",
     },
 }
 
@@ -190,10 +192,10 @@ class Availability:
                 advice = w["add_rows"].format(files=", ".join(f"{t}.csv" for t in self.empty_tables),
                                               doc=DOC, sections=", ".join(self.empty_tables))
         for t in self.unrecorded:
-            what, how = RECORDED[self.name][2][lang]
+            what, whats, how = RECORDED[self.name][2][lang]
             causes.append(w["unrecorded"].format(table=t, what=what))
             if not advice:
-                advice = w["add_unrecorded"].format(table=t, what=what, how=how, doc=DOC)
+                advice = w["add_unrecorded"].format(table=t, whats=whats, how=how, doc=DOC)
         for t, first, last in self.outside:
             if pd.isna(first):
                 causes.append(w["no_dates"].format(table=t))

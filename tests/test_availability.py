@@ -160,7 +160,8 @@ def test_orders_without_any_return_line_give_no_return_rate_in_both_languages():
                                       "so the source may not record them and a rate of 0 would be a guess.")
     assert "Add the return lines to orders.csv" in av.reason("en")
     assert av.reason("fr").startswith("Impossible de calculer « Taux de retour » : la table orders ne contient "
-                                      "aucune ligne de retour")
+                                      "aucune ligne de retour ; la source")
+    assert "Ajoutez les lignes de retour à orders.csv" in av.reason("fr")
     # one return line (a negative amount) is enough: the source records returns
     with_return = _orders(amount=[100.0, -50.0, 20.0])
     assert availability(Dataset({"orders": with_return}), "return_rate").ok
