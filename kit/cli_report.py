@@ -23,6 +23,7 @@ import kit.report
 from kit.errors import KitError, ReportError
 from kit.io import options
 from kit.report.notebooks import describe, notebook_dir
+from kit.report.execute import skip_unused_format_checker
 from kit.shipped import default_data
 
 DESCRIPTION = """\
@@ -137,6 +138,7 @@ def run(args) -> int:
     >>> run(args)  # the message goes to stderr
     1
     """
+    skip_unused_format_checker()  # this process is the command's own (kit.report.execute)
     try:
         report = kit.report.run_report(
             args.month or None, to=args.to or None, data=default_data(args.data), **options.from_args(args),

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import seaborn as sns
 
 from kit.i18n import check_lang, format_value, has_word, t
 from kit.plot.style import NEUTRAL, _category_label, _check_frame, _new_ax
@@ -63,6 +62,8 @@ def plot_funnel(data, *, stage="stage", count="count", rate=None, ax=None, lang=
     ax = _new_ax(ax)
     counts = df[count].to_numpy(dtype=float)
     top = np.nanmax(counts) if len(counts) and np.isfinite(counts).any() else 1.0
+    import seaborn as sns  # its "crest" palette; seaborn loads with the first funnel drawn
+
     colors = sns.color_palette("crest", n_colors=max(len(df), 1))
     ypos = np.arange(len(df))
     lefts = (top - np.nan_to_num(counts)) / 2

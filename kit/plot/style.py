@@ -10,13 +10,14 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from babel.numbers import format_compact_currency
+from matplotlib.colors import to_rgb
 from matplotlib.ticker import FixedLocator, Formatter, MaxNLocator
 
 from kit import registry
@@ -236,8 +237,25 @@ def _as_bool(s: pd.Series) -> np.ndarray:
 def _coloured_groups(df: pd.DataFrame, hue) -> list:
     """``[(key, rows, colour)]``: one group per value of ``hue`` (one group without), each its colour."""
     groups = _groups(df, hue)
-    palette = sns.color_palette(n_colors=max(len(groups), 1))
-    return [(key, g, color) for (key, g), color in zip(groups, palette)]
+    return [(key, g, color) for (key, g), color in zip(groups, cycle_colors(len(groups)))]
+
+
+def cycle_colors(n: int) -> list[tuple[float, float, float]]:
+    """``n`` colours of matplotlib's colour cycle, repeated when ``n`` exceeds it.
+
+    What ``seaborn.color_palette(n_colors=n)`` gives when no seaborn theme is set,
+    without importing seaborn (and scipy.stats under it) for it: a notebook kernel
+    that draws a line or bar chart starts a second faster.
+
+    Examples
+    --------
+    >>> cycle_colors(2)
+    [(0.12156862745098039, 0.4666666666666667, 0.7058823529411765), (1.0, 0.4980392156862745, 0.054901960784313725)]
+    >>> len(cycle_colors(12)), cycle_colors(11)[10] == cycle_colors(1)[0]
+    (12, True)
+    """
+    colors = plt.rcParams["axes.prop_cycle"].by_key().get("color") or ["C0"]
+    return [to_rgb(c) for c in itertools.islice(itertools.cycle(colors), max(n, 1))]
 
 
 def _marks(df: pd.DataFrame, band: bool) -> tuple[bool, bool]:

@@ -28,6 +28,11 @@ from pathlib import Path
 from kit.report.export import export_html
 
 KERNEL = "python3"
+#: Optional format checker that jsonschema (under nbformat, papermill, nbconvert) imports
+#: at its own import when installed; rfc3987-syntax 1.1 compiles its grammars then, some
+#: 1.5 s of CPU per process, for "iri" formats a notebook never holds
+#: (python-jsonschema/jsonschema#1392). See :func:`skip_unused_format_checker`.
+UNUSED_FORMAT_CHECKER = "rfc3987_syntax"
 _ANSI = re.compile("\x1b\\[[0-9;]*[A-Za-z]")
 
 
@@ -83,6 +88,29 @@ class RunResult:
             count = f"In [{self.exec_count}]: " if self.exec_count is not None else ""
             where = f" in cell {self.cell} ({count}{first_line(self.cell_source)})"
         return f"{self.name} failed{where} with {self.error}; parameters: {params}"
+
+
+def skip_unused_format_checker() -> bool:
+    """Keep jsonschema from loading the "iri" format checker in this process; True if it will.
+
+    Called where the kit owns the process: the ``kit report`` command and its
+    worker processes (the pool's initializer), before nbformat is first imported.
+    jsonschema treats the checker as optional (``ImportError`` is expected), so
+    notebooks validate exactly as before; only the "iri" and "iri-reference"
+    formats, which notebooks do not use, go unchecked. When jsonschema is already
+    imported it is too late and nothing is changed.
+
+    Examples
+    --------
+    >>> import sys
+    >>> skip_unused_format_checker() == ("jsonschema" not in sys.modules
+    ...                                  or sys.modules.get(UNUSED_FORMAT_CHECKER, 0) is None)
+    True
+    """
+    if "jsonschema" in sys.modules:
+        return sys.modules.get(UNUSED_FORMAT_CHECKER, 0) is None
+    sys.modules.setdefault(UNUSED_FORMAT_CHECKER, None)
+    return sys.modules[UNUSED_FORMAT_CHECKER] is None
 
 
 def first_line(source: str) -> str:

@@ -35,7 +35,7 @@ from kit.i18n import check_lang
 from kit.io.cache import ENV
 from kit.io.options import LOAD_OPTIONS, absolute_paths, load, load_options
 from kit.report import notebooks as nbs
-from kit.report.execute import RunResult, Task, run_one
+from kit.report.execute import RunResult, Task, run_one, skip_unused_format_checker
 from kit.report.index import LOG_NAME, write_index
 from kit.report.summary import top_contributions, write_summary
 from kit.scorecard import (filter_team, last_complete_month, month_bounds, month_range, report_dataset,
@@ -179,7 +179,8 @@ def run_report(month=None, to=None, data="data/sample", preset=None, out="report
                       timeout=float(timeout), cwd=str(folder))
                  for m in months for p in chosen]
         pool = ProcessPoolExecutor(max_workers=max(1, min(int(jobs), len(tasks))),
-                                   mp_context=multiprocessing.get_context("spawn"))
+                                   mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=skip_unused_format_checker)
         futures = {pool.submit(run_one, t): t for t in tasks}
         for m in months:  # the parent computes the KPI summary while the workers run
             summary_errors[m], summary_notes[m] = _write_kpis(ds, m, team, lang, tmp[m])
