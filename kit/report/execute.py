@@ -113,6 +113,17 @@ def skip_unused_format_checker() -> bool:
     return sys.modules[UNUSED_FORMAT_CHECKER] is None
 
 
+def start_worker() -> None:
+    """Start a report's worker process: skip the unused format checker, import papermill and nbconvert.
+
+    The pool's initializer: the workers pay these imports while the parent
+    process loads the data, not when the first notebook is due.
+    """
+    skip_unused_format_checker()
+    import nbconvert  # noqa: F401
+    import papermill  # noqa: F401
+
+
 def first_line(source: str) -> str:
     """First non-blank line of a cell's source, stripped."""
     for line in str(source).splitlines():

@@ -35,7 +35,7 @@ from kit.i18n import check_lang
 from kit.io.cache import ENV
 from kit.io.options import LOAD_OPTIONS, absolute_paths, load, load_options
 from kit.report import notebooks as nbs
-from kit.report.execute import RunResult, Task, run_one, skip_unused_format_checker
+from kit.report.execute import RunResult, Task, run_one, start_worker
 from kit.report.index import LOG_NAME, write_index
 from kit.report.summary import top_contributions, write_summary
 from kit.scorecard import (filter_team, last_complete_month, month_bounds, month_range, report_dataset,
@@ -153,13 +153,19 @@ def run_report(month=None, to=None, data="data/sample", preset=None, out="report
     options = absolute_paths(load_options(preset=preset, mapping=mapping, currency=currency,
                                           as_of=as_of, locale=locale))
     declared = {p: nbs.check_parameters(p, passed=options) for p in chosen}
-    ds = _load(source, options)
-    months = months_given or [last_complete_month(ds)]
-    _check_months(ds, months, source)
+    # the workers start (and import papermill) while this process loads the data
+    pool = _start_pool(min(int(jobs), len(chosen) * max(1, len(months_given))))
     try:
-        filter_team(ds, team)
-    except ParameterError as exc:
-        raise ReportError(str(exc)) from None
+        ds = _load(source, options)
+        months = months_given or [last_complete_month(ds)]
+        _check_months(ds, months, source)
+        try:
+            filter_team(ds, team)
+        except ParameterError as exc:
+            raise ReportError(str(exc)) from None
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
 
     out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -170,7 +176,6 @@ def run_report(month=None, to=None, data="data/sample", preset=None, out="report
     summary_notes: dict[str, str] = {}
     tmp: dict[str, Path] = {}
     bar = _progress_bar(len(months) * len(chosen), progress)
-    pool = None
     try:
         for m in months:
             tmp[m] = Path(tempfile.mkdtemp(prefix=f".{m}.", suffix=".tmp", dir=out))
@@ -178,9 +183,6 @@ def run_report(month=None, to=None, data="data/sample", preset=None, out="report
                       parameters=_parameters(declared[p], source, m, team, lang, options),
                       timeout=float(timeout), cwd=str(folder))
                  for m in months for p in chosen]
-        pool = ProcessPoolExecutor(max_workers=max(1, min(int(jobs), len(tasks))),
-                                   mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=skip_unused_format_checker)
         futures = {pool.submit(run_one, t): t for t in tasks}
         for m in months:  # the parent computes the KPI summary while the workers run
             summary_errors[m], summary_notes[m] = _write_kpis(ds, m, team, lang, tmp[m])
@@ -202,10 +204,9 @@ def run_report(month=None, to=None, data="data/sample", preset=None, out="report
                         summary_errors[task.month], summary_notes[task.month], source))
     finally:
         bar.close()
-        if pool is not None:
-            # on an interruption: drop the runs not started, wait for the running ones
-            # (their kernels are shut down properly), then remove what they wrote
-            pool.shutdown(wait=True, cancel_futures=True)
+        # on an interruption: drop the runs not started, wait for the running ones
+        # (their kernels are shut down properly), then remove what they wrote
+        pool.shutdown(wait=True, cancel_futures=True)
         for path in tmp.values():
             shutil.rmtree(path, ignore_errors=True)
     report.folders.sort()
@@ -314,6 +315,16 @@ def _progress_bar(total: int, show: bool):
 
     return tqdm(total=total, desc="kit report", unit="notebook", disable=not show,
                 file=sys.stderr, leave=True, dynamic_ncols=True)
+
+
+def _start_pool(workers: int) -> ProcessPoolExecutor:
+    """``workers`` worker processes (spawned), started now rather than at the first notebook."""
+    workers = max(1, workers)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=start_worker)
+    for _ in range(workers):  # a process is spawned per task submitted while none is idle
+        pool.submit(int)
+    return pool
 
 
 def _result_of(fut, task: Task) -> RunResult:
