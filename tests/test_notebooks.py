@@ -12,6 +12,7 @@ parameters (French, another month, one team), and the helpers they share
 from __future__ import annotations
 
 import json
+import os
 import re
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -27,6 +28,7 @@ matplotlib.use("Agg")
 from kit import load_dataset, story  # noqa: E402
 from kit.dataset import Dataset  # noqa: E402
 from kit.errors import ParameterError  # noqa: E402
+from kit.io import cache  # noqa: E402
 from kit.scorecard import report_dataset  # noqa: E402
 from kit.story import Collector  # noqa: E402
 from tests.conftest import SAMPLE  # noqa: E402
@@ -84,10 +86,21 @@ def _run(args) -> str:
     return out
 
 
+def _share_loads(folder: str) -> None:
+    """Pool initializer: the kernels started here share their loads, as ``kit report``'s do."""
+    os.environ[cache.ENV] = folder
+
+
 def _run_all(jobs, tmp_path) -> dict:
-    """Run ``[(key, params), ...]`` two at a time; return ``{(key, str(params)): notebook}``."""
+    """Run ``[(key, params), ...]`` two at a time; return ``{(key, str(params)): notebook}``.
+
+    The kernels load the data through a load cache of their own (:mod:`kit.io.cache`),
+    as the kernels of ``kit report`` do: the first kernel loads and checks the files,
+    the others read its result back.
+    """
     args = [(key, params, str(tmp_path / f"{i:02d}-{key}.ipynb")) for i, (key, params) in enumerate(jobs)]
-    with ProcessPoolExecutor(max_workers=2) as pool:
+    loads = str(tmp_path / "load-cache")
+    with ProcessPoolExecutor(max_workers=2, initializer=_share_loads, initargs=(loads,)) as pool:
         outs = list(pool.map(_run, args))
     return {(key, json.dumps(params, sort_keys=True)): nbformat.read(out, as_version=4)
             for (key, params), out in zip(jobs, outs)}
