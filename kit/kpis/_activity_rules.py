@@ -122,11 +122,14 @@ def _purpose_pandas(f: nw.LazyFrame, leads, cols: list) -> nw.LazyFrame | None:
             ld = None
     text = [acts["lead_id"]] + ([acts["purpose"]] if "purpose" in cols else []) + \
         ([ld["lead_id"]] if ld is not None else [])
-    if any(s.dtype != object for s in text):
-        return None
+    if not all(s.dtype == object or isinstance(s.dtype, pd.StringDtype) for s in text):
+        return None  # text as Python objects or Arrow-backed strings (the loader's)
     # only the rows without a purpose need one derived (often none of them)
     need = acts["purpose"].isna().to_numpy() if "purpose" in cols else np.ones(len(acts), bool)
-    part = acts.loc[need] if not need.all() else acts
+    if not need.any():
+        return f
+    used = [c for c in ("lead_id", "customer_id", "occurred_at") if c in cols]
+    part = acts.loc[need, used] if not need.all() else acts  # the columns the rule reads
     lead = part["lead_id"]
     has_lead = lead.notna().to_numpy()
     no_customer = part["customer_id"].isna().to_numpy() if "customer_id" in cols else True
@@ -146,8 +149,12 @@ def _purpose_pandas(f: nw.LazyFrame, leads, cols: list) -> nw.LazyFrame | None:
     derived = np.where(prospect, PROSPECTING, SALES).astype(object)
     out = acts.copy(deep=False)
     if "purpose" in cols:
-        purpose = acts["purpose"].to_numpy(copy=True)
-        purpose[need] = derived
+        # the purposes kept and the derived ones, as Python strings: the codes of the
+        # present values (Arrow-backed text is not turned into objects cell by cell)
+        codes, present = pd.factorize(acts["purpose"])
+        labels = np.array([*present, PROSPECTING, SALES], dtype=object)
+        codes[need] = np.where(prospect, len(present), len(present) + 1)
+        purpose = labels[codes]
     else:
         purpose = derived
     out["purpose"] = purpose

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+import narwhals as nw
 import pandas as pd
 import pytest
 
@@ -80,6 +81,32 @@ def test_with_purpose_derives_missing_purpose(engine):
     # without leads: lead_id set and no customer_id -> prospecting
     assert got["purpose"].tolist() == ["prospecting", "prospecting", "prospecting", "sales",
                                        "prospecting", "sales"]
+
+
+def test_with_purpose_on_arrow_text_as_loaded_matches_python_text():
+    # the loader's pandas frames hold text in Arrow (kit.dtypes.TEXT): the same purposes,
+    # with the kept ones untouched, as with Python strings
+    from kit.dtypes import conform
+    from kit.kpis._activity_rules import _purpose_pandas
+    from kit.kpis._common import lazy
+
+    acts = pd.DataFrame({"activity_id": ["A1", "A2", "A3", "A4", "A5"],
+                         "occurred_at": pd.to_datetime(["2026-01-05", "2026-03-01", "2026-01-05",
+                                                        "2026-01-05", "2026-01-05"]),
+                         "purpose": [None, None, "customer_service", None, "sales"],
+                         "lead_id": ["L1", "L1", "L1", None, "L9"],
+                         "customer_id": [None, None, None, "C1", None]})
+    leads = pd.DataFrame({"lead_id": ["L1"], "converted_at": pd.to_datetime(["2026-02-01"])})
+    arrow_acts, arrow_leads = conform(acts, "activities"), conform(leads, "leads")
+    assert str(arrow_acts["purpose"].dtype) == "str"
+    f = lazy(arrow_acts, "activities")
+    assert _purpose_pandas(f, arrow_leads, list(arrow_acts.columns)) is not None  # the fast path
+    got = with_purpose(arrow_acts, arrow_leads).collect().to_pandas()["purpose"].tolist()
+    want = with_purpose(acts, leads).collect().to_pandas()["purpose"].tolist()
+    # A1 open lead -> prospecting; A2 converted before -> sales; A3, A5 kept; A4 no lead -> sales
+    assert got == want == ["prospecting", "sales", "customer_service", "sales", "sales"]
+    full = arrow_acts.assign(purpose="sales")  # nothing to derive: the frame itself
+    assert nw.to_native(with_purpose(full, arrow_leads)) is full
 
 
 def test_with_purpose_with_an_empty_leads_table_uses_the_customer_rule(engine):
