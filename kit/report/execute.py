@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kit.report.export import export_html
+from kit.report.kernel import ENGINE, WarmKernel, fresh_kernels, register_engine
 
 KERNEL = "python3"
 #: Optional format checker that jsonschema (under nbformat, papermill, nbconvert) imports
@@ -34,6 +35,8 @@ KERNEL = "python3"
 #: (python-jsonschema/jsonschema#1392). See :func:`skip_unused_format_checker`.
 UNUSED_FORMAT_CHECKER = "rfc3987_syntax"
 _ANSI = re.compile("\x1b\\[[0-9;]*[A-Za-z]")
+#: The warm kernel of this worker process (:func:`start_worker`); None: a new kernel per notebook.
+_WARM: WarmKernel | None = None
 
 
 @dataclass
@@ -117,11 +120,28 @@ def start_worker() -> None:
     """Start a report's worker process: skip the unused format checker, import papermill and nbconvert.
 
     The pool's initializer: the workers pay these imports while the parent
-    process loads the data, not when the first notebook is due.
+    process loads the data, not when the first notebook is due. Unless
+    ``KIT_FRESH_KERNELS=1``, the worker then runs its notebooks in one warm kernel
+    (:mod:`kit.report.kernel`), shut down when the worker exits.
     """
+    global _WARM
     skip_unused_format_checker()
     import nbconvert  # noqa: F401
     import papermill  # noqa: F401
+
+    if not fresh_kernels():
+        from multiprocessing import util
+
+        register_engine()
+        _WARM = WarmKernel(KERNEL)
+        util.Finalize(None, _WARM.shutdown, exitpriority=10)  # run as the worker exits
+
+
+def _warm_kernel(cwd: str) -> dict:
+    """papermill's engine arguments running a notebook in this worker's warm kernel ({} for none)."""
+    if _WARM is None:
+        return {}
+    return {"engine_name": ENGINE, "km": _WARM.manager(cwd)}
 
 
 def first_line(source: str) -> str:
@@ -172,7 +192,7 @@ def run_one(task: Task) -> RunResult:
             papermill.execute_notebook(
                 str(src), str(out_nb), parameters=task.parameters, kernel_name=KERNEL,
                 progress_bar=False, execution_timeout=task.timeout, cwd=task.cwd,
-                log_output=False, report_mode=False,
+                log_output=False, report_mode=False, **_warm_kernel(task.cwd),
             )
             result.ok = True
         except PapermillExecutionError as exc:
@@ -194,6 +214,8 @@ def run_one(task: Task) -> RunResult:
                     result.ok = False
                     result.error = f"HTML export failed: {type(exc).__name__}: {exc}"
                 result.traceback += "\n" + traceback.format_exc()
+    if not result.ok and _WARM is not None:
+        _WARM.discard()  # a failed notebook may leave its kernel in any state: not used again
     result.console = console.text
     result.seconds = time.monotonic() - t0
     result.files = [p.name for p in (out_nb, out_html) if p.exists()]
