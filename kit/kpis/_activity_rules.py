@@ -126,8 +126,8 @@ def _purpose_pandas(f: nw.LazyFrame, leads, cols: list) -> nw.LazyFrame | None:
         return None  # text as Python objects or Arrow-backed strings (the loader's)
     # only the rows without a purpose need one derived (often none of them)
     need = acts["purpose"].isna().to_numpy() if "purpose" in cols else np.ones(len(acts), bool)
-    if not need.any():
-        return f
+    if "purpose" in cols and not need.any():
+        return f  # every purpose present: nothing to derive
     used = [c for c in ("lead_id", "customer_id", "occurred_at") if c in cols]
     part = acts.loc[need, used] if not need.all() else acts  # the columns the rule reads
     lead = part["lead_id"]
