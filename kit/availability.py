@@ -281,7 +281,7 @@ def availability(ds, name: str, *, by=None, start=None, end=None, period: dict |
             break
     empty, outside, unrecorded = (), (), ()
     if not (missing_tables or missing_columns):
-        cov = coverage(ds) if cov is None else cov
+        cov = coverage(ds, tables=spec.tables) if cov is None else cov  # only the KPI's tables
         dated = [t for t in spec.tables if span(cov, t) is not None]
         empty = tuple(t for t in dated if int(cov.loc[cov["table"] == t, "rows"].iloc[0]) == 0)
         if not empty and (start is not None or end is not None):

@@ -35,7 +35,7 @@ REFERENCE_TABLES = ("reps", "products")
 COVERAGE_COLUMNS = ["table", "column", "first", "last", "rows"]
 
 
-def coverage(ds) -> pd.DataFrame:
+def coverage(ds, tables=None) -> pd.DataFrame:
     """One row per dated table of ``ds``: its date column, first and last date, rows.
 
     ``first`` and ``last`` are missing (``NaT``) when the table has no row with a
@@ -44,6 +44,8 @@ def coverage(ds) -> pd.DataFrame:
     Parameters
     ----------
     ds : Dataset
+    tables : iterable of str, optional
+        Only these tables (those a KPI reads): the others are not scanned.
 
     Returns
     -------
@@ -60,9 +62,13 @@ def coverage(ds) -> pd.DataFrame:
     ...     "reps": pd.DataFrame({"rep_id": ["R1"]})})
     >>> coverage(ds)[["table", "rows"]].to_dict("records"), bool(coverage(ds)["first"].isna().all())
     ([{'table': 'leads', 'rows': 0}], True)
+    >>> len(coverage(ds, tables=["orders"]))
+    0
     """
     rows = []
-    dates = ds.date_span(skip=REFERENCE_TABLES)  # one pass over each table
+    skip = REFERENCE_TABLES if tables is None else \
+        (*REFERENCE_TABLES, *(t for t in ds.tables if t not in set(tables)))
+    dates = ds.date_span(skip=skip)  # one pass over each table
     for name, cols in dates.groupby("table", sort=False):
         main = cols[cols["main"]]
         if not len(main):  # no date column of its own (reps), or it is absent

@@ -29,6 +29,30 @@ def test_coverage_of_each_dated_table():
     assert ds.coverage().equals(coverage(ds))
 
 
+def test_coverage_of_some_tables_scans_only_them(monkeypatch):
+    ds = Dataset({
+        "orders": pd.DataFrame({"order_id": ["1"], "ordered_at": pd.to_datetime(["2026-02-03"]),
+                                "amount": [5.0]}),
+        "leads": pd.DataFrame({"lead_id": ["L1"], "created_at": pd.to_datetime(["2026-01-04"])}),
+    })
+    full = coverage(ds).set_index("table")
+    only = coverage(ds, tables=["orders"]).set_index("table")
+    assert only.index.tolist() == ["orders"] and only.loc["orders"].equals(full.loc["orders"])
+    # what availability() asks for a KPI on orders: the leads are not read
+    import kit.availability
+
+    seen = []
+    real = Dataset.date_span
+
+    def spy(self, **kw):
+        seen.append(kw.get("skip", ()))
+        return real(self, **kw)
+
+    monkeypatch.setattr(Dataset, "date_span", spy)
+    assert kit.availability.availability(ds, "revenue").ok
+    assert seen and all("leads" in skip for skip in seen)
+
+
 def test_covers_intersects_the_period_with_the_data():
     cov = pd.DataFrame({"table": ["orders"], "column": ["ordered_at"], "first": [pd.Timestamp("2026-02-10")],
                         "last": [pd.Timestamp("2026-04-02")], "rows": [5]})
