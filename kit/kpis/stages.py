@@ -172,9 +172,9 @@ def _order(entries: pd.DataFrame, opps: pd.DataFrame, status: pd.Series, as_of, 
         return []
     e = entries.assign(_status=entries["opportunity_id"].map(status))
     if history:
-        e = e.sort_values(["opportunity_id", "entered_at", "stage"], kind="mergesort")
-        e["_rank"] = e.groupby("opportunity_id").cumcount()
-        e["_last"] = e["_rank"] == e.groupby("opportunity_id")["_rank"].transform("max")
+        e = _in_history_order(e)
+        e["_rank"] = e.groupby("_opp", sort=False).cumcount()
+        e["_last"] = e["_rank"] == e.groupby("_opp", sort=False)["_rank"].transform("max")
     else:
         e["_last"] = True
     closing = set()
@@ -186,9 +186,8 @@ def _order(entries: pd.DataFrame, opps: pd.DataFrame, status: pd.Series, as_of, 
     e = e[~e["stage"].isin(closing)]
     if not len(e):
         return []
-    if history:
-        e = e.sort_values(["opportunity_id", "entered_at", "stage"], kind="mergesort")
-        e["_rank"] = e.groupby("opportunity_id").cumcount()
+    if history:  # still in history order: the ranks without the closing stages
+        e["_rank"] = e.groupby("_opp", sort=False).cumcount()
         score = e.groupby("stage")["_rank"].mean()
         tie = e.groupby("stage")["entered_at"].median()
     else:
@@ -201,6 +200,21 @@ def _order(entries: pd.DataFrame, opps: pd.DataFrame, status: pd.Series, as_of, 
     table = pd.DataFrame({"score": score, "tie": tie}).reset_index()
     table = table.sort_values(["score", "tie", "stage"], kind="mergesort", na_position="last")
     return table["stage"].astype(str).tolist()
+
+
+def _in_history_order(e: pd.DataFrame) -> pd.DataFrame:
+    """Stage entries sorted by opportunity, then date entered (missing last), then stage name.
+
+    Sorted on integer codes rather than on the text itself (the order of the
+    opportunities among themselves does not matter, only their grouping); ``_opp``
+    holds the opportunity's code.
+    """
+    opp = pd.factorize(e["opportunity_id"])[0]
+    stage = pd.factorize(e["stage"], sort=True)[0]  # codes in the order of the names
+    when = e["entered_at"].to_numpy(dtype="datetime64[ns]").view("i8").copy()
+    when[pd.isna(e["entered_at"]).to_numpy()] = np.iinfo("i8").max  # missing dates last
+    order = np.lexsort((stage, when, opp))  # the last key sorts first; stable
+    return e.iloc[order].assign(_opp=opp[order])
 
 
 def _step_rows(wide: pd.DataFrame, keys: list, steps: list) -> pd.DataFrame:
