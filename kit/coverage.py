@@ -66,8 +66,9 @@ def coverage(ds, tables=None) -> pd.DataFrame:
     0
     """
     rows = []
-    skip = REFERENCE_TABLES if tables is None else \
-        (*REFERENCE_TABLES, *(t for t in ds.tables if t not in set(tables)))
+    wanted = None if tables is None else set(tables)
+    skip = REFERENCE_TABLES if wanted is None else \
+        (*REFERENCE_TABLES, *(t for t in ds.tables if t not in wanted))
     dates = ds.date_span(skip=skip)  # one pass over each table
     for name, cols in dates.groupby("table", sort=False):
         main = cols[cols["main"]]

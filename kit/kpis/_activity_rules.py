@@ -146,7 +146,6 @@ def _purpose_pandas(f: nw.LazyFrame, leads, cols: list) -> nw.LazyFrame | None:
         conv[~known] = pd.NaT
         still_open = (conv.isna() | (conv > part["occurred_at"])).to_numpy()
         prospect = has_lead & ((known & still_open) | (~known & no_customer))
-    derived = np.where(prospect, PROSPECTING, SALES).astype(object)
     out = acts.copy(deep=False)
     if "purpose" in cols:
         # the purposes kept and the derived ones, as Python strings: the codes of the
@@ -156,7 +155,7 @@ def _purpose_pandas(f: nw.LazyFrame, leads, cols: list) -> nw.LazyFrame | None:
         codes[need] = np.where(prospect, len(present), len(present) + 1)
         purpose = labels[codes]
     else:
-        purpose = derived
+        purpose = np.where(prospect, PROSPECTING, SALES).astype(object)
     out["purpose"] = purpose
     return nw.from_native(out).lazy()
 

@@ -215,7 +215,7 @@ def run_one(task: Task) -> RunResult:
                     result.error = f"HTML export failed: {type(exc).__name__}: {exc}"
                 result.traceback += "\n" + traceback.format_exc()
     if not result.ok and _WARM is not None:
-        _WARM.discard()  # a failed notebook may leave its kernel in any state: not used again
+        _WARM.shutdown()  # a failed notebook may leave its kernel in any state: not used again
     result.console = console.text
     result.seconds = time.monotonic() - t0
     result.files = [p.name for p in (out_nb, out_html) if p.exists()]

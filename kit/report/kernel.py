@@ -7,7 +7,8 @@ about half of what a notebook of the sample costs. A worker process of
 one after the other; before each notebook the kernel is put back as a new kernel
 would be (:data:`RESET`):
 
-- the user namespace is emptied (``%reset -f``) and every figure closed;
+- every figure is closed and the user namespace emptied (IPython's
+  ``reset(new_session=False)``, then a garbage collection);
 - matplotlib's ``rcParams`` and the warnings filters are put back as they were
   once the kernel had started;
 - the execution counter starts again at 1, so that the ``In [n]`` of a notebook,
@@ -111,7 +112,7 @@ class WarmKernel:
     def manager(self, cwd: str):
         """The kernel manager of a kernel ready for a new notebook run from folder ``cwd``.
 
-        The kernel is started (first call, a new ``cwd``, or after :meth:`discard`)
+        The kernel is started (first call, a new ``cwd``, or after :meth:`shutdown`)
         or reset. A kernel that cannot be reset is replaced.
         """
         from jupyter_core.utils import run_sync
@@ -122,7 +123,7 @@ class WarmKernel:
                 return self._km
             except Exception:  # a kernel that cannot be reset is not used again
                 pass
-        self.discard()
+        self.shutdown()
         self._start(cwd)
         return self._km
 
@@ -134,9 +135,9 @@ class WarmKernel:
         # as nbclient starts its kernels: no history file
         run_sync(km.start_kernel)(cwd=cwd, extra_arguments=["--HistoryManager.hist_file=:memory:"])
         self._km, self._cwd = km, cwd
-        self._run(SETUP)
+        self._run(SETUP, "its set-up")
 
-    def _run(self, code: str) -> None:
+    def _run(self, code: str, what: str = "its reset") -> None:
         from jupyter_core.utils import run_sync
 
         # a client of its own each time: papermill's runs in between use event loops of
@@ -152,15 +153,14 @@ class WarmKernel:
             kc.stop_channels()
         content = reply.get("content", {})
         if content.get("status") != "ok":
-            raise RuntimeError(f"the warm kernel could not run its set-up: "
+            raise RuntimeError(f"the warm kernel could not run {what}: "
                                f"{content.get('ename')}: {content.get('evalue')}")
 
-    def discard(self) -> None:
-        """Shut the kernel down now (after a failed notebook); the next one gets a new kernel."""
-        self.shutdown()
-
     def shutdown(self) -> None:
-        """Stop the kernel and its channels; nothing happens when none is running."""
+        """Stop the kernel now (after a failed notebook, or as the worker exits).
+
+        The next :meth:`manager` call starts a new one; nothing happens when none is running.
+        """
         from jupyter_core.utils import run_sync
 
         km = self._km
