@@ -85,3 +85,58 @@ def test_fresh_kernels_on_request(monkeypatch):
     assert execute._WARM is None  # every notebook gets a new kernel, as papermill gives
     monkeypatch.setenv("KIT_FRESH_KERNELS", "0")
     assert not fresh_kernels()
+
+
+def test_a_kernel_that_dies_starting_is_started_again_on_new_ports(tmp_path):
+    # the port race of jupyter_client: the kernel finds one of its ports taken and exits
+    import socket
+
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    made = []
+
+    class FirstPortTaken(WarmKernel):
+        def _new_manager(self):
+            km = super()._new_manager()
+            if not made:  # jupyter_client keeps the ports it is given when it caches none
+                km.cache_ports, km.shell_port = False, taken.getsockname()[1]
+            made.append(km)
+            return km
+
+    warm = FirstPortTaken(execute.KERNEL)
+    try:
+        km = warm.manager(str(tmp_path))
+        assert len(made) == 2 and km is made[1]
+        assert made[0].shell_port == taken.getsockname()[1] != km.shell_port
+    finally:
+        warm.shutdown()
+        taken.close()
+
+
+def test_a_kernel_that_keeps_dying_is_an_error(tmp_path, monkeypatch):
+    import socket
+
+    from kit.report import kernel
+
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    made = []
+
+    class PortAlwaysTaken(WarmKernel):
+        def _new_manager(self):
+            km = super()._new_manager()
+            km.cache_ports, km.shell_port = False, taken.getsockname()[1]
+            made.append(km)
+            return km
+
+    monkeypatch.setattr(kernel, "START_ATTEMPTS", 2)
+    warm = PortAlwaysTaken(execute.KERNEL)
+    try:
+        with pytest.raises(RuntimeError, match="Kernel died before replying to kernel_info"):
+            warm.manager(str(tmp_path))
+        assert len(made) == 2 and warm._km is None
+    finally:
+        warm.shutdown()
+        taken.close()

@@ -18,7 +18,9 @@ Modules stay imported (that is the saving), and with them what the kit keeps per
 process: nothing that a notebook's results depend on, since the kit has no
 global settings (the language, month and team are parameters of each call).
 A notebook that fails, times out or kills its kernel takes the kernel with it:
-the next notebook gets a new one. ``KIT_FRESH_KERNELS=1`` in the environment of
+the next notebook gets a new one. A kernel that dies while starting (one of its
+ports taken by another process in the meantime) is started again on new ports.
+``KIT_FRESH_KERNELS=1`` in the environment of
 ``kit report`` gives every notebook a new kernel, as papermill does by default.
 
 Examples
@@ -67,6 +69,8 @@ del _sys, _types, _m
 """
 #: Run, without history, before each notebook (see the module's docstring).
 RESET = f"__import__({_HOLDER!r}).reset()"
+#: Kernels started, at most, when each one dies before it is ready (:meth:`WarmKernel._start`).
+START_ATTEMPTS = 3
 #: Name of the papermill engine running a notebook in a :class:`WarmKernel` (:func:`register_engine`).
 ENGINE = "kit-warm"
 
@@ -127,15 +131,36 @@ class WarmKernel:
         self._start(cwd)
         return self._km
 
-    def _start(self, cwd: str) -> None:
+    def _new_manager(self):
         from jupyter_client import AsyncKernelManager
+
+        return AsyncKernelManager(kernel_name=self.kernel_name)
+
+    def _start(self, cwd: str) -> None:
+        """Start a kernel and run :data:`SETUP` in it, trying again when it dies on the way.
+
+        jupyter_client picks the kernel's five TCP ports, frees them, and the kernel
+        binds them a moment later: another process starting a kernel or opening a
+        connection in between takes one, and the kernel exits ("Kernel died before
+        replying to kernel_info"; jupyter/jupyter_client#154). A kernel that died
+        starting is replaced by one on new ports, up to :data:`START_ATTEMPTS` times;
+        a set-up that fails in a live kernel is an error at once.
+        """
         from jupyter_core.utils import run_sync
 
-        km = AsyncKernelManager(kernel_name=self.kernel_name)
-        # as nbclient starts its kernels: no history file
-        run_sync(km.start_kernel)(cwd=cwd, extra_arguments=["--HistoryManager.hist_file=:memory:"])
-        self._km, self._cwd = km, cwd
-        self._run(SETUP, "its set-up")
+        for attempt in range(1, START_ATTEMPTS + 1):
+            km = self._new_manager()
+            # as nbclient starts its kernels: no history file
+            run_sync(km.start_kernel)(cwd=cwd, extra_arguments=["--HistoryManager.hist_file=:memory:"])
+            self._km, self._cwd = km, cwd
+            try:
+                self._run(SETUP, "its set-up")
+                return
+            except Exception:
+                died = not run_sync(km.is_alive)()
+                self.shutdown()
+                if not died or attempt == START_ATTEMPTS:
+                    raise
 
     def _run(self, code: str, what: str = "its reset") -> None:
         from jupyter_core.utils import run_sync
