@@ -140,3 +140,16 @@ def test_a_kernel_that_keeps_dying_is_an_error(tmp_path, monkeypatch):
     finally:
         warm.shutdown()
         taken.close()
+
+
+def test_what_the_kernel_prints_outside_cells_goes_to_the_notebook_that_caused_it(tmp_path, warm_worker):
+    # text written on the kernel's own stderr (a C library, a crash) belongs in report.log
+    # under the notebook that ran, also when the kernel started during an earlier one
+    quiet = _notebook(tmp_path / "quiet.ipynb", "x = 1")
+    loud = _notebook(tmp_path / "loud.ipynb", "import os\nos.write(2, b'said on fd 2 by the kernel\\n')")
+    (tmp_path / "out").mkdir()
+    r1 = run_one(_task(quiet, tmp_path / "out"))
+    r2 = run_one(_task(loud, tmp_path / "out"))
+    assert r1.ok and r2.ok, (r1.traceback, r2.traceback)
+    assert "said on fd 2 by the kernel" not in r1.console
+    assert "said on fd 2 by the kernel" in r2.console

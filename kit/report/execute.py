@@ -214,9 +214,11 @@ def run_one(task: Task) -> RunResult:
                     result.ok = False
                     result.error = f"HTML export failed: {type(exc).__name__}: {exc}"
                 result.traceback += "\n" + traceback.format_exc()
-    if not result.ok and _WARM is not None:
-        _WARM.shutdown()  # a failed notebook may leave its kernel in any state: not used again
     result.console = console.text
+    if _WARM is not None:
+        result.console = "\n".join(t for t in (result.console, _WARM.console().strip()) if t)
+        if not result.ok:
+            _WARM.shutdown()  # a failed notebook may leave its kernel in any state: not used again
     result.seconds = time.monotonic() - t0
     result.files = [p.name for p in (out_nb, out_html) if p.exists()]
     return result

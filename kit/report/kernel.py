@@ -32,6 +32,7 @@ Examples
 from __future__ import annotations
 
 import os
+import tempfile
 
 #: Environment variable: when ``1``, every notebook of a report runs in a new kernel.
 ENV = "KIT_FRESH_KERNELS"
@@ -112,6 +113,8 @@ class WarmKernel:
         self.startup_timeout = startup_timeout
         self._km = None
         self._cwd = None
+        self._log = None   # what the kernels print on their stdout and stderr
+        self._read = 0     # how much of it console() has returned
 
     def manager(self, cwd: str):
         """The kernel manager of a kernel ready for a new notebook run from folder ``cwd``.
@@ -150,8 +153,11 @@ class WarmKernel:
 
         for attempt in range(1, START_ATTEMPTS + 1):
             km = self._new_manager()
-            # as nbclient starts its kernels: no history file
-            run_sync(km.start_kernel)(cwd=cwd, extra_arguments=["--HistoryManager.hist_file=:memory:"])
+            if self._log is None:
+                self._log = tempfile.TemporaryFile(mode="w+b")
+            # as nbclient starts its kernels (no history file); its console into our log
+            run_sync(km.start_kernel)(cwd=cwd, extra_arguments=["--HistoryManager.hist_file=:memory:"],
+                                      stdout=self._log, stderr=self._log)
             self._km, self._cwd = km, cwd
             try:
                 self._run(SETUP, "its set-up")
@@ -180,6 +186,27 @@ class WarmKernel:
         if content.get("status") != "ok":
             raise RuntimeError(f"the warm kernel could not run {what}: "
                                f"{content.get('ename')}: {content.get('evalue')}")
+
+    def console(self) -> str:
+        """What the kernels printed on their own stdout and stderr since the last call.
+
+        A kernel outlives the notebook during which it started, so its console
+        (a crash, a warning printed outside any cell) is read here after each
+        notebook, rather than from the worker's console at its start.
+
+        Examples
+        --------
+        >>> WarmKernel("python3").console()
+        ''
+        """
+        if self._log is None:
+            return ""
+        self._log.flush()
+        self._log.seek(self._read)
+        data = self._log.read()
+        self._read += len(data)
+        self._log.seek(0, os.SEEK_END)
+        return data.decode("utf-8", "replace")
 
     def shutdown(self) -> None:
         """Stop the kernel now (after a failed notebook, or as the worker exits).
