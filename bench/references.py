@@ -47,7 +47,7 @@ def _sql_as_of(as_of) -> str:
 def revenue_by_month(t, as_of):
     o = t["orders"]
     return (o.assign(period=o["ordered_at"].dt.to_period("M").dt.start_time)
-            .groupby("period", as_index=False)["amount"].sum().rename(columns={"amount": "value"}))
+            .groupby("period", as_index=False, observed=True)["amount"].sum().rename(columns={"amount": "value"}))
 
 
 def conversion_by_source_month(t, as_of):
@@ -56,7 +56,7 @@ def conversion_by_source_month(t, as_of):
     ok = leads["converted_at"].notna() & (leads["converted_at"] <= as_of) \
         & (leads["converted_at"] >= leads["created_at"])
     g = (leads.assign(period=leads["created_at"].dt.to_period("M").dt.start_time, _conv=ok)
-         .groupby(["source", "period"], dropna=False, as_index=False)
+         .groupby(["source", "period"], dropna=False, as_index=False, observed=True)
          .agg(numerator=("_conv", "sum"), denominator=("_conv", "size")))
     g["value"] = g["numerator"] / g["denominator"]
     return g
@@ -65,10 +65,10 @@ def conversion_by_source_month(t, as_of):
 def cac_by_channel(t, as_of):
     costs = t["costs"][t["costs"]["category"].isin(ACQUISITION_CATEGORIES)]
     first = costs["period"].min()
-    spent = costs.groupby("source", dropna=False, as_index=False)["amount"].sum()
+    spent = costs.groupby("source", dropna=False, as_index=False, observed=True)["amount"].sum()
     cust = t["customers"]
     cust = cust[cust["acquired_at"].notna() & (cust["acquired_at"] >= first)]
-    new = cust.groupby("source", dropna=False, as_index=False)["customer_id"].nunique()
+    new = cust.groupby("source", dropna=False, as_index=False, observed=True)["customer_id"].nunique()
     g = spent.merge(new, on="source", how="outer").fillna({"amount": 0.0, "customer_id": 0})
     g = g.rename(columns={"amount": "numerator", "customer_id": "denominator"})
     g["value"] = g["numerator"] / g["denominator"].where(g["denominator"] > 0)
@@ -84,7 +84,7 @@ def _purchases(o: pd.DataFrame) -> pd.DataFrame:
         flag |= o["is_return"].astype("boolean").fillna(False).astype(bool)
     if "status" in o.columns:
         flag |= o["status"].astype("string").str.lower().isin(RETURN_STATUSES).fillna(False).astype(bool)
-    g = o.assign(_flag=flag, _neg=o["amount"] < 0).groupby("order_id").agg(
+    g = o.assign(_flag=flag, _neg=o["amount"] < 0).groupby("order_id", observed=True).agg(
         net=("amount", "sum"), flag=("_flag", "max"), neg=("_neg", "max"))
     returned = g.index[g["flag"] | (g["neg"] & (g["net"] <= 0))]
     return o[~o["order_id"].isin(returned)]
@@ -102,13 +102,13 @@ def repeat_purchase_90d(t, as_of, window=90):
     o = _purchases(t["orders"])
     o = o[o["customer_id"].notna() & o["ordered_at"].notna() & (o["ordered_at"] <= as_of)]
     day = o["ordered_at"].dt.normalize()
-    per_order = o.assign(_day=day).groupby(["customer_id", "order_id"], as_index=False)["_day"].min()
-    first = per_order.groupby("customer_id")["_day"].transform("min")
+    per_order = o.assign(_day=day).groupby(["customer_id", "order_id"], as_index=False, observed=True)["_day"].min()
+    first = per_order.groupby("customer_id", observed=True)["_day"].transform("min")
     gap = (per_order["_day"] - first).dt.days
     per_order["_second"] = (gap > 0) & (gap <= window)
-    cust = per_order.assign(_acq=first).groupby("customer_id").agg(
+    cust = per_order.assign(_acq=first).groupby("customer_id", observed=True).agg(
         _acq=("_acq", "min"), _second=("_second", "max"))
-    acquired = t["customers"].groupby("customer_id")["acquired_at"].min()
+    acquired = t["customers"].groupby("customer_id", observed=True)["acquired_at"].min()
     before = acquired.reindex(cust.index).dt.normalize() < day.min()
     eligible = (cust["_acq"] <= pd.Timestamp(as_of).normalize() - pd.Timedelta(days=window)) & ~before
     num, den = float((eligible & cust["_second"]).sum()), float(eligible.sum())
@@ -127,7 +127,7 @@ def median_days_to_convert_by_rep(t, as_of):
     ok = leads["converted_at"].notna() & (leads["converted_at"] <= as_of) \
         & (leads["converted_at"] >= leads["created_at"])
     days = _days(leads["converted_at"], leads["created_at"]).where(ok)
-    return (leads.assign(_days=days).groupby("rep_id", dropna=False, as_index=False)
+    return (leads.assign(_days=days).groupby("rep_id", dropna=False, as_index=False, observed=True)
             .agg(value=("_days", "median"), n=("_days", "count")))
 
 
@@ -145,7 +145,7 @@ def prospect_calls_by_rep_type(t, as_of):
     purpose = _purpose(a, t["leads"])
     hit = a["type"].isin(["call", "voicemail"]) & (purpose == "prospecting") \
         & (a["direction"].isna() | (a["direction"] != "inbound"))
-    return (a.assign(_hit=hit).groupby(["rep_id", "type"], dropna=False, as_index=False)
+    return (a.assign(_hit=hit).groupby(["rep_id", "type"], dropna=False, as_index=False, observed=True)
             .agg(value=("_hit", "sum")))
 
 

@@ -70,7 +70,7 @@ def coverage(ds, tables=None) -> pd.DataFrame:
     skip = REFERENCE_TABLES if wanted is None else \
         (*REFERENCE_TABLES, *(t for t in ds.tables if t not in wanted))
     dates = ds.date_span(skip=skip)  # one pass over each table
-    for name, cols in dates.groupby("table", sort=False):
+    for name, cols in dates.groupby("table", sort=False, observed=True):
         main = cols[cols["main"]]
         if not len(main):  # no date column of its own (reps), or it is absent
             continue

@@ -251,8 +251,13 @@ class Dataset:
         """
         import polars as pl
 
-        out = {name: frame if isinstance(frame, pl.DataFrame) else pl.from_pandas(to_pandas(frame))
-               for name, frame in self.tables.items()}
+        def convert(frame):
+            if isinstance(frame, pl.DataFrame):
+                return frame
+            # the pandas backend's categories are text, as in the polars backend's tables
+            return pl.from_pandas(to_pandas(frame)).with_columns(pl.col(pl.Categorical).cast(pl.String))
+
+        out = {name: convert(frame) for name, frame in self.tables.items()}
         return replace(self, tables=out, backend="polars")
 
     def to_pandas(self) -> "Dataset":

@@ -1,8 +1,11 @@
 """The pandas dtypes of the contract's kinds, the same from every backend.
 
-Identifiers, text and enums are Arrow-backed strings (:data:`TEXT`, pandas'
+Identifiers and text are Arrow-backed strings (:data:`TEXT`, pandas'
 ``"str"``: ``NaN`` when missing), a fraction of the memory of Python ``str``
-objects; times are ``datetime64[ns]``, timezone-naive; money and numbers
+objects; enums and the text columns the loader adds (``team``, ``region``...,
+:func:`is_category`) are categoricals of such text, one byte per row (group by
+them with ``observed=True``, the default of pandas 3, so that a value absent
+after a filter is no group); times are ``datetime64[ns]``, timezone-naive; money and numbers
 ``float64``; booleans the nullable ``"boolean"``; ``int`` columns ``"Int64"``.
 The loader gives its pandas tables these dtypes (:mod:`kit.io.output`), and
 :meth:`kit.dataset.Dataset.to_pandas` gives them to the tables of the polars and
@@ -41,6 +44,39 @@ def _text(s: pd.Series) -> pd.Series:
     return s.astype(object).where(s.notna(), None).astype(TEXT)
 
 
+def is_category(table: str, column: str) -> bool:
+    """Whether ``column`` of ``table`` is categorical in pandas: an enum, or a column the loader adds.
+
+    Such columns hold a few values repeated over many rows (an activity's type,
+    a rep's team copied onto each of their activities): as categories, a
+    column of a long table takes one byte per row instead of one string.
+
+    Examples
+    --------
+    >>> is_category("activities", "type"), is_category("activities", "team"), is_category("activities", "rep_id")
+    (True, True, False)
+    """
+    contract = CONTRACT.get(table)
+    if contract is not None and contract.has(column):
+        return contract.column(column).kind == "enum"
+    return column in _TEXT_ENRICHED
+
+
+def _category(s: pd.Series) -> pd.Series:
+    # categories of text (TEXT), in sorted order, not ordered: the same whatever the input
+    if not isinstance(s.dtype, pd.CategoricalDtype):
+        return _text(s).astype("category")
+    cats = s.cat.categories
+    want = pd.Index(sorted(str(c) for c in cats), dtype=TEXT)
+    if cats.dtype == TEXT and cats.equals(want) and not s.cat.ordered:
+        return s
+    at = np.append(want.get_indexer(cats.astype(str)), -1)  # code -1 (missing) stays -1
+    codes = s.cat.codes.to_numpy()
+    codes = at[codes].astype(codes.dtype)
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(want)),
+                     index=s.index, name=s.name)
+
+
 def conform(df: pd.DataFrame, table: str) -> pd.DataFrame:
     """Give each contract column of ``df`` the pandas dtype of its kind (in a copy)."""
     return _conform(df.copy(), table)
@@ -52,7 +88,7 @@ def _conform(out: pd.DataFrame, table: str) -> pd.DataFrame:
     for c in out.columns:
         kind = contract.column(c).kind if contract.has(c) else ("str" if c in _TEXT_ENRICHED else None)
         if kind in ("id", "str", "enum"):
-            out[c] = _text(out[c])
+            out[c] = _category(out[c]) if is_category(table, c) else _text(out[c])
         elif kind in ("datetime", "date"):
             s = out[c] if pd.api.types.is_datetime64_dtype(out[c].dtype) else pd.to_datetime(out[c])
             out[c] = s.astype("datetime64[ns]")

@@ -58,7 +58,7 @@ def after_as_of(ds, as_of) -> list[Issue]:
     span = ds.date_span(skip=PLANNED_TABLES)
     late = span[span["last"] > as_of]
     issues = []
-    for table, group in late.groupby("table", sort=False):
+    for table, group in late.groupby("table", sort=False, observed=True):
         cols = list(group["column"])
         f = nw.from_native(ds.tables[table])
         lit = nw.lit(as_of.to_pydatetime())

@@ -23,7 +23,7 @@ import shutil
 import tempfile
 
 from kit.contract import CONTRACT
-from kit.dtypes import _TEXT_ENRICHED, TEXT, _conform, arrow_to_pandas, conform  # noqa: F401 - kit.io.output names
+from kit.dtypes import _TEXT_ENRICHED, TEXT, _conform, arrow_to_pandas, conform, is_category  # noqa: F401 - kit.io.output names
 from kit.io._sqltext import ident
 from kit.io.files import LINE
 
@@ -32,6 +32,8 @@ BACKENDS = ("pandas", "polars", "duckdb")
 STORE = "kit_store"
 #: DuckDB memory limit of a dataset kept out of core (beyond it, DuckDB spills to disk).
 MEMORY_LIMIT = os.environ.get("KIT_DUCKDB_MEMORY_LIMIT", "512MB")
+#: Rows of each Arrow batch read from DuckDB into a pandas table.
+BATCH_ROWS = 1_000_000
 def open_store(con) -> str:
     """Attach a temporary DuckDB file to ``con`` as :data:`STORE` and keep DuckDB out of core.
 
@@ -114,5 +116,31 @@ def materialise(con, table: str, backend: str, lazy: bool):
     rel = con.sql(f"SELECT * EXCLUDE ({ident(LINE)}) FROM {view} ORDER BY {ident(LINE)}")
     if backend == "polars":  # through Arrow: no pandas copy (a third of the memory)
         return conform_polars(rel.pl(), table)
-    fetch = getattr(rel, "to_arrow_table", None) or rel.fetch_arrow_table  # older DuckDB
-    return _conform(arrow_to_pandas(fetch()), table)
+    return _conform(arrow_to_pandas(_arrow(rel, table)), table)
+
+
+def _arrow(rel, table: str):
+    """The Arrow table of DuckDB relation ``rel``, its categorical columns dictionary-encoded.
+
+    Read in batches of :data:`BATCH_ROWS`, each categorical column of ``table``
+    (:func:`kit.dtypes.is_category`) encoded as it arrives: the strings of a long
+    table are never all held at once, and pandas receives categories.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    reader = (getattr(rel, "to_arrow_reader", None) or rel.fetch_record_batch)(BATCH_ROWS)
+    schema = reader.schema
+    encode = [i for i, f in enumerate(schema) if is_category(table, f.name)
+              and (pa.types.is_string(f.type) or pa.types.is_large_string(f.type))]
+    if not encode:
+        return reader.read_all()
+    for i in encode:
+        schema = schema.set(i, schema.field(i).with_type(pa.dictionary(pa.int32(), schema.field(i).type)))
+    batches = []
+    for batch in reader:
+        arrays = list(batch.columns)
+        for i in encode:
+            arrays[i] = pc.dictionary_encode(arrays[i])
+        batches.append(pa.RecordBatch.from_arrays(arrays, schema=schema))
+    return pa.Table.from_batches(batches, schema=schema)

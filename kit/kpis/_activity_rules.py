@@ -11,6 +11,7 @@ import narwhals as nw
 import numpy as np
 import pandas as pd
 
+from kit.dtypes import TEXT
 from kit.errors import ParameterError
 from kit.kpis._common import columns, lazy
 
@@ -122,8 +123,9 @@ def _purpose_pandas(f: nw.LazyFrame, leads, cols: list) -> nw.LazyFrame | None:
             ld = None
     text = [acts["lead_id"]] + ([acts["purpose"]] if "purpose" in cols else []) + \
         ([ld["lead_id"]] if ld is not None else [])
-    if not all(s.dtype == object or isinstance(s.dtype, pd.StringDtype) for s in text):
-        return None  # text as Python objects or Arrow-backed strings (the loader's)
+    if not all(s.dtype == object or isinstance(s.dtype, (pd.StringDtype, pd.CategoricalDtype))
+               for s in text):
+        return None  # text as Python objects, Arrow-backed strings or categories (the loader's)
     # only the rows without a purpose need one derived (often none of them)
     need = acts["purpose"].isna().to_numpy() if "purpose" in cols else np.ones(len(acts), bool)
     if "purpose" in cols and not need.any():
@@ -136,7 +138,7 @@ def _purpose_pandas(f: nw.LazyFrame, leads, cols: list) -> nw.LazyFrame | None:
     prospect = has_lead & no_customer
     if ld is not None and len(part):
         ld = ld.loc[ld["lead_id"].notna(), ["lead_id", "converted_at"]]
-        converted = ld.groupby(ld["lead_id"].astype(str), sort=False)["converted_at"].min()
+        converted = ld.groupby(ld["lead_id"].astype(str), sort=False, observed=True)["converted_at"].min()
     else:
         converted = None
     if converted is not None and len(converted):  # no known lead: the rule without leads
@@ -147,16 +149,17 @@ def _purpose_pandas(f: nw.LazyFrame, leads, cols: list) -> nw.LazyFrame | None:
         still_open = (conv.isna() | (conv > part["occurred_at"])).to_numpy()
         prospect = has_lead & ((known & still_open) | (~known & no_customer))
     out = acts.copy(deep=False)
-    if "purpose" in cols:
-        # the purposes kept and the derived ones, as Python strings: the codes of the
-        # present values (Arrow-backed text is not turned into objects cell by cell)
-        codes, present = pd.factorize(acts["purpose"])
-        labels = np.array([*present, PROSPECTING, SALES], dtype=object)
-        codes[need] = np.where(prospect, len(present), len(present) + 1)
-        purpose = labels[codes]
-    else:
-        purpose = np.where(prospect, PROSPECTING, SALES).astype(object)
-    out["purpose"] = purpose
+    # the purposes kept and the derived ones as a categorical, like the loader's
+    # purpose column: built on integer codes, no Python string per activity
+    codes, present = pd.factorize(acts["purpose"]) if "purpose" in cols else \
+        (np.zeros(len(acts), np.intp), [])
+    present = [str(p) for p in present]
+    labels = sorted({*present, PROSPECTING, SALES})
+    at = {label: i for i, label in enumerate(labels)}
+    recode = np.array([at[p] for p in present] + [at[PROSPECTING], at[SALES]], dtype=np.int8)
+    codes[need] = np.where(prospect, len(present), len(present) + 1)
+    out["purpose"] = pd.Categorical.from_codes(recode[codes], dtype=pd.CategoricalDtype(
+        pd.Index(labels, dtype=TEXT)))
     return nw.from_native(out).lazy()
 
 

@@ -173,7 +173,7 @@ def aggregate(f: nw.LazyFrame, keys: list[str], aggs: list) -> nw.LazyFrame:
 
 def collect(f, keys: list[str] = ()) -> pd.DataFrame:
     """Collect a (small) narwhals result into pandas, sorted by ``keys``, plain index."""
-    out = sort_rows(to_pandas(f), keys)
+    out = to_pandas(f).copy()  # small; a frame of its own, changed below
     for c in out.columns:
         # PySpark's date_trunc returns a session-time-zone TIMESTAMP even for naive
         # input, and engines differ in resolution (us, ns): keep the wall-clock time,
@@ -182,13 +182,14 @@ def collect(f, keys: list[str] = ()) -> pd.DataFrame:
             out[c] = out[c].dt.tz_localize(None)
         if pd.api.types.is_datetime64_dtype(out[c].dtype) and out[c].dtype != "datetime64[ns]":
             out[c] = out[c].astype("datetime64[ns]")
-        # text of the loaded pandas tables is Arrow-backed (kit.io.output.TEXT): results,
-        # small, hold Python str as on every other engine
-        if isinstance(out[c].dtype, pd.StringDtype):
+        # text of the loaded pandas tables is Arrow-backed or categorical (kit.dtypes):
+        # results, small, hold Python str as on every other engine, sorted as text
+        # (a category sorts in its categories' order, which polars keeps as first seen)
+        if isinstance(out[c].dtype, (pd.StringDtype, pd.CategoricalDtype)):
             out[c] = out[c].astype(object)
     if "period" in out.columns:
         out["period"] = pd.to_datetime(out["period"]).astype("datetime64[ns]")
-    return out
+    return sort_rows(out, keys)
 
 
 def _num(s: pd.Series) -> pd.Series:
@@ -471,7 +472,7 @@ def with_trend(out: pd.DataFrame, keys: Sequence[str], *, value: str = "value",
     if "period" not in keys or out.empty:
         return out
     groups = [k for k in keys if k != "period"]
-    parts = out.groupby(groups, dropna=False, sort=False).indices.values() if groups \
+    parts = out.groupby(groups, dropna=False, sort=False, observed=True).indices.values() if groups \
         else [np.arange(len(out))]
     for idx in parts:  # one fit per group of the small aggregated result
         sub = out.iloc[idx]

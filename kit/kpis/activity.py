@@ -232,7 +232,7 @@ def email_call_balance(activities, *, leads=None, by="rep_id", start=None, end=N
         return out.assign(**{c: pd.Series(dtype=float) for c in cols})
     if keys:
         # one correlation per group, on the small collected table of weekly counts
-        stats = weekly.groupby(keys, dropna=False, sort=False)[["numerator", "denominator"]].apply(
+        stats = weekly.groupby(keys, dropna=False, sort=False, observed=True)[["numerator", "denominator"]].apply(
             lambda g: pd.Series(correlation(g["numerator"], g["denominator"]))).reset_index()
         out = out.merge(stats, on=keys, how="left")
     else:

@@ -323,10 +323,10 @@ def _stage_rows(out: pd.DataFrame, keys) -> pd.DataFrame:
     long["_order"] = long["stage"].cat.codes
     long = long.sort_values(keys + ["_order"], na_position="last", kind="mergesort")
     long = long.reset_index(drop=True)
-    prev = long.groupby(keys, dropna=False, sort=False)["numerator"].shift(1) if keys \
+    prev = long.groupby(keys, dropna=False, sort=False, observed=True)["numerator"].shift(1) if keys \
         else long["numerator"].shift(1)
     long["denominator"] = prev
-    created = long.groupby(keys, dropna=False, sort=False)["numerator"].transform("first") if keys \
+    created = long.groupby(keys, dropna=False, sort=False, observed=True)["numerator"].transform("first") if keys \
         else pd.Series(long["numerator"].iloc[0] if len(long) else np.nan, index=long.index)
     res = proportion(long.drop(columns="_order"), keys + ["stage"], fill_zero=False)
     res = res.rename(columns={"value": "step_rate"})

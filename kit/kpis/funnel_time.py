@@ -234,7 +234,7 @@ def _km_by_group(km: pd.DataFrame, keys) -> pd.DataFrame:
     if not keys:
         return pd.DataFrame({"km_median": [_km_one(km)]})
     rows = []
-    for key, idx in km.groupby(keys, dropna=False, sort=False).indices.items():
+    for key, idx in km.groupby(keys, dropna=False, sort=False, observed=True).indices.items():
         key = key if isinstance(key, tuple) else (key,)
         rows.append((*key, _km_one(km.iloc[idx])))
     return pd.DataFrame(rows, columns=list(keys) + ["km_median"])

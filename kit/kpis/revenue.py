@@ -246,7 +246,7 @@ def revenue_share(orders, *, by="product_id", freq=None, start=None, end=None):
     out = revenue_by(orders, by, freq, start, end, name="numerator")
     keys = as_list(by) + (["period"] if freq else [])
     if freq:
-        out["denominator"] = out.groupby("period", dropna=False)["numerator"].transform("sum")
+        out["denominator"] = out.groupby("period", dropna=False, observed=True)["numerator"].transform("sum")
     else:
         out["denominator"] = out["numerator"].sum()
     return ratio(out, keys)
@@ -331,9 +331,9 @@ def seasonality_index(orders, *, by=None, start=None, end=None, as_of=None):
     full = grid.merge(monthly, on=keys + ["period"], how="left")
     full["revenue"] = _num(full["revenue"]).fillna(0.0)
     full["month"] = full["period"].dt.month
-    per_month = (full.groupby(keys + ["month"], dropna=False)["revenue"]
+    per_month = (full.groupby(keys + ["month"], dropna=False, observed=True)["revenue"]
                  .agg(numerator="mean", n_months="size").reset_index())
-    overall = full.groupby(keys, dropna=False)["revenue"].mean() if keys else full["revenue"].mean()
+    overall = full.groupby(keys, dropna=False, observed=True)["revenue"].mean() if keys else full["revenue"].mean()
     cal = pd.DataFrame({"month": range(1, 13)})
     if keys:
         overall = overall.rename("denominator").reset_index()

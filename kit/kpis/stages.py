@@ -151,7 +151,7 @@ def stage_funnel(opportunities, *, stage_history=None, stages=None, by=None, fre
     if e is not None:
         opps = opps[opps["created_at"] < e]
     rank = {name: i for i, name in enumerate(order)}
-    reached = entries.assign(_i=entries["stage"].map(rank)).groupby("opportunity_id")["_i"].max()
+    reached = entries.assign(_i=entries["stage"].map(rank)).groupby("opportunity_id", observed=True)["_i"].max()
     depth = opps["opportunity_id"].map(reached).fillna(0).clip(lower=0)
     depth = depth.where(opps["status"] != WON, len(order)).astype(int)
     steps = order + [WON]
@@ -173,12 +173,12 @@ def _order(entries: pd.DataFrame, opps: pd.DataFrame, status: pd.Series, as_of, 
     e = entries.assign(_status=entries["opportunity_id"].map(status))
     if history:
         e = _in_history_order(e)
-        e["_rank"] = e.groupby("_opp", sort=False).cumcount()
-        e["_last"] = e["_rank"] == e.groupby("_opp", sort=False)["_rank"].transform("max")
+        e["_rank"] = e.groupby("_opp", sort=False, observed=True).cumcount()
+        e["_last"] = e["_rank"] == e.groupby("_opp", sort=False, observed=True)["_rank"].transform("max")
     else:
         e["_last"] = True
     closing = set()
-    for name, g in e.groupby("stage", sort=False):
+    for name, g in e.groupby("stage", sort=False, observed=True):
         outcomes = set(g["_status"].dropna())
         if g["_last"].all() and len(outcomes) == 1 and outcomes <= {"won", "lost"} \
                 and g["_status"].notna().all():
@@ -187,15 +187,15 @@ def _order(entries: pd.DataFrame, opps: pd.DataFrame, status: pd.Series, as_of, 
     if not len(e):
         return []
     if history:  # still in history order: the ranks without the closing stages
-        e["_rank"] = e.groupby("_opp", sort=False).cumcount()
-        score = e.groupby("stage")["_rank"].mean()
-        tie = e.groupby("stage")["entered_at"].median()
+        e["_rank"] = e.groupby("_opp", sort=False, observed=True).cumcount()
+        score = e.groupby("stage", observed=True)["_rank"].mean()
+        tie = e.groupby("stage", observed=True)["entered_at"].median()
     else:
         info = opps.set_index("opportunity_id")
         stop = info["closed_at"] if "closed_at" in info.columns else pd.Series(pd.NaT, index=info.index)
         stop = pd.to_datetime(stop).fillna(pd.Timestamp(as_of) if as_of is not None else pd.NaT)
         age = (stop - pd.to_datetime(info["created_at"])) / pd.Timedelta(days=1)
-        score = e.assign(_age=e["opportunity_id"].map(age)).groupby("stage")["_age"].median()
+        score = e.assign(_age=e["opportunity_id"].map(age)).groupby("stage", observed=True)["_age"].median()
         tie = pd.Series(0.0, index=score.index)
     table = pd.DataFrame({"score": score, "tie": tie}).reset_index()
     table = table.sort_values(["score", "tie", "stage"], kind="mergesort", na_position="last")
@@ -225,7 +225,7 @@ def _step_rows(wide: pd.DataFrame, keys: list, steps: list) -> pd.DataFrame:
     long["stage"] = pd.Categorical(long["stage"], categories=steps, ordered=True)
     long["_o"] = long["stage"].cat.codes
     long = long.sort_values(keys + ["_o"], na_position="last", kind="mergesort").reset_index(drop=True)
-    group = long.groupby(keys, dropna=False, sort=False)["numerator"] if keys else None
+    group = long.groupby(keys, dropna=False, sort=False, observed=True)["numerator"] if keys else None
     long["denominator"] = group.shift(1) if keys else long["numerator"].shift(1)
     first = group.transform("first") if keys else pd.Series(
         long["numerator"].iloc[0] if len(long) else np.nan, index=long.index)

@@ -77,7 +77,7 @@ def satisfaction_vs_repeat(ctx: ReportContext) -> None:
         raise Unavailable(Availability("csat", ok=False, missing_columns={"surveys": ("customer_id",)}))
     surveys = _pandas(ctx.ds.tables["surveys"])
     csat = surveys[(surveys["kind"] == "csat") & surveys["customer_id"].notna()]
-    mean = csat.groupby("customer_id")["score"].mean()
+    mean = csat.groupby("customer_id", observed=True)["score"].mean()
     orders = _pandas(ctx.ds.tables["orders"])
     flag_ = orders["customer_id"].map(mean >= 4)
     orders["satisfied"] = flag_.map({True: t("yes", lang), False: t("no", lang)})

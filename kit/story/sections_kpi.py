@@ -154,7 +154,7 @@ def trend_figure(ctx: ReportContext, name: str, *, column: str = "value", **opti
         tgt = df if kpi == name else _optional(ctx, kpi, start=shift(ctx.month, -(ctx.history - 1)),
                                                     end=ctx.end, freq="M")
         if col in tgt.columns:
-            data = data.merge(tgt.groupby("period", as_index=False)[col].sum(min_count=1)
+            data = data.merge(tgt.groupby("period", as_index=False, observed=True)[col].sum(min_count=1)
                               .rename(columns={col: "target"}), on="period", how="left")
     elif isinstance(spec.target, float) and column == "value":
         target = spec.target

@@ -77,7 +77,7 @@ def matrix(ctx: ReportContext, name: str, *, by: str, columns: str = "period", w
     if not len(df) or not df["value"].notna().any():
         raise Unavailable(ctx.no_values(name, window))
     if columns != "period":  # e.g. activity types that are never conversations
-        totals = df.groupby(columns, dropna=False)["value"].sum(min_count=1)
+        totals = df.groupby(columns, dropna=False, observed=True)["value"].sum(min_count=1)
         df = df[~df[columns].isin(totals.index[totals.fillna(0).eq(0)])].reset_index(drop=True)
     if columns != "period":
         df[columns] = _cells(df[columns], "text", lang)

@@ -86,7 +86,7 @@ def quality(ctx: ReportContext) -> None:
     ctx.display.markdown(word("severity_help", lang))
     problems = issues[issues["severity"].isin(["error", "warning"])] if len(issues) else issues
     if len(problems):
-        summary = (problems.groupby(["table", "severity"], as_index=False)["count"].sum()
+        summary = (problems.groupby(["table", "severity"], as_index=False, observed=True)["count"].sum()
                    .sort_values(["table", "severity"], kind="mergesort"))
         shown = pd.DataFrame({
             word("table", lang): summary["table"].tolist(),

@@ -51,7 +51,10 @@ def test_pandas_types(tmp_path):
     assert o["order_id"].dtype == TEXT and all(isinstance(v, str) for v in o["order_id"])
     assert str(o["ordered_at"].dtype) == "datetime64[ns]" and o["ordered_at"].dt.tz is None
     assert o["amount"].dtype == "float64"
-    assert o["product_category"].dtype == TEXT
+    # text of a few values (the category the loader adds from products) is categorical, of text
+    assert isinstance(o["product_category"].dtype, pd.CategoricalDtype)
+    assert o["product_category"].cat.categories.dtype == TEXT
+    assert o["product_category"].tolist() == ["Épicerie", "Épicerie fine", "Épicerie"]
 
 
 def test_utf8_with_bom_and_narrow_spaces(tmp_path):

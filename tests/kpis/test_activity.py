@@ -98,7 +98,7 @@ def test_with_purpose_on_arrow_text_as_loaded_matches_python_text():
                          "customer_id": [None, None, None, "C1", None]})
     leads = pd.DataFrame({"lead_id": ["L1"], "converted_at": pd.to_datetime(["2026-02-01"])})
     arrow_acts, arrow_leads = conform(acts, "activities"), conform(leads, "leads")
-    assert str(arrow_acts["purpose"].dtype) == "str"
+    assert str(arrow_acts["lead_id"].dtype) == "str" and str(arrow_acts["purpose"].dtype) == "category"
     f = lazy(arrow_acts, "activities")
     assert _purpose_pandas(f, arrow_leads, list(arrow_acts.columns)) is not None  # the fast path
     got = with_purpose(arrow_acts, arrow_leads).collect().to_pandas()["purpose"].tolist()
