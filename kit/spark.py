@@ -195,7 +195,8 @@ def spark_schema(frame: pd.DataFrame, table: str):
 def _to_spark_frame(spark, frame: pd.DataFrame, table: str):
     df = frame.reset_index(drop=True)
     for c in df.columns:  # Arrow wants plain Python values or NA, not NaN, in text columns
-        if df[c].dtype == object or isinstance(df[c].dtype, pd.StringDtype):  # Arrow-backed text too
+        if df[c].dtype == object or isinstance(df[c].dtype, (pd.StringDtype, pd.CategoricalDtype)):
+            # Arrow-backed text and categories of text too
             df[c] = df[c].astype(object).where(df[c].notna(), None)
     return spark.createDataFrame(df, schema=spark_schema(df, table))
 
