@@ -156,7 +156,7 @@ def _purpose_pandas(f: nw.LazyFrame, leads, cols: list) -> nw.LazyFrame | None:
     present = [str(p) for p in present]
     labels = sorted({*present, PROSPECTING, SALES})
     at = {label: i for i, label in enumerate(labels)}
-    recode = np.array([at[p] for p in present] + [at[PROSPECTING], at[SALES]], dtype=np.int8)
+    recode = np.array([at[p] for p in present] + [at[PROSPECTING], at[SALES]], dtype=np.int32)
     codes[need] = np.where(prospect, len(present), len(present) + 1)
     out["purpose"] = pd.Categorical.from_codes(recode[codes], dtype=pd.CategoricalDtype(
         pd.Index(labels, dtype=TEXT)))
