@@ -87,59 +87,54 @@ def test_fresh_kernels_on_request(monkeypatch):
     assert not fresh_kernels()
 
 
-def test_a_kernel_that_dies_starting_is_started_again_on_new_ports(tmp_path):
-    # the port race of jupyter_client: the kernel finds one of its ports taken and exits
-    import socket
-
-    taken = socket.socket()
-    taken.bind(("127.0.0.1", 0))
-    taken.listen()
+def _port_taken_kernel(port: int, times: int):
+    """A WarmKernel class whose first ``times`` kernels are given ``port``, already in use,
+    as their shell port (the port race of jupyter_client: such a kernel exits); and the
+    list of the kernel managers it made."""
     made = []
 
-    class FirstPortTaken(WarmKernel):
+    class PortTaken(WarmKernel):
         def _new_manager(self):
             km = super()._new_manager()
-            if not made:  # jupyter_client keeps the ports it is given when it caches none
-                km.cache_ports, km.shell_port = False, taken.getsockname()[1]
+            if len(made) < times:  # jupyter_client keeps the ports it is given when it caches none
+                km.cache_ports, km.shell_port = False, port
             made.append(km)
             return km
 
-    warm = FirstPortTaken(execute.KERNEL)
+    return PortTaken(execute.KERNEL), made
+
+
+@pytest.fixture
+def taken_port():
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        yield taken.getsockname()[1]
+
+
+def test_a_kernel_that_dies_starting_is_started_again_on_new_ports(tmp_path, taken_port):
+    warm, made = _port_taken_kernel(taken_port, times=1)
     try:
         km = warm.manager(str(tmp_path))
         assert len(made) == 2 and km is made[1]
-        assert made[0].shell_port == taken.getsockname()[1] != km.shell_port
+        assert made[0].shell_port == taken_port != km.shell_port
     finally:
         warm.shutdown()
-        taken.close()
 
 
-def test_a_kernel_that_keeps_dying_is_an_error(tmp_path, monkeypatch):
-    import socket
-
+def test_a_kernel_that_keeps_dying_is_an_error(tmp_path, monkeypatch, taken_port):
     from kit.report import kernel
 
-    taken = socket.socket()
-    taken.bind(("127.0.0.1", 0))
-    taken.listen()
-    made = []
-
-    class PortAlwaysTaken(WarmKernel):
-        def _new_manager(self):
-            km = super()._new_manager()
-            km.cache_ports, km.shell_port = False, taken.getsockname()[1]
-            made.append(km)
-            return km
-
     monkeypatch.setattr(kernel, "START_ATTEMPTS", 2)
-    warm = PortAlwaysTaken(execute.KERNEL)
+    warm, made = _port_taken_kernel(taken_port, times=99)
     try:
         with pytest.raises(RuntimeError, match="Kernel died before replying to kernel_info"):
             warm.manager(str(tmp_path))
         assert len(made) == 2 and warm._km is None
     finally:
         warm.shutdown()
-        taken.close()
 
 
 def test_what_the_kernel_prints_outside_cells_goes_to_the_notebook_that_caused_it(tmp_path, warm_worker):
