@@ -62,19 +62,33 @@ def is_category(table: str, column: str) -> bool:
     return column in _TEXT_ENRICHED
 
 
+def categorical(codes, labels, index=None, name=None) -> pd.Series:
+    """The text ``labels[codes]`` as a categorical of :data:`TEXT`, its categories sorted.
+
+    ``labels`` may repeat a value (both codes then give the same category); code
+    ``-1`` is a missing value. Built on the integer codes: no string per row.
+
+    Examples
+    --------
+    >>> s = categorical(np.array([2, 0, -1, 1]), ["sales", "call", "call"])
+    >>> s.tolist()[:2], list(s.cat.categories), int(s.isna().sum())
+    (['call', 'sales'], ['call', 'sales'], 1)
+    """
+    labels = [str(v) for v in labels]
+    cats = pd.Index(sorted(set(labels)), dtype=TEXT)
+    at = np.append(cats.get_indexer(labels), -1)  # code -1 (missing) stays -1
+    return pd.Series(pd.Categorical.from_codes(at[np.asarray(codes)], dtype=pd.CategoricalDtype(cats)),
+                     index=index, name=name)
+
+
 def _category(s: pd.Series) -> pd.Series:
     # categories of text (TEXT), in sorted order, not ordered: the same whatever the input
     if not isinstance(s.dtype, pd.CategoricalDtype):
         return _text(s).astype("category")
     cats = s.cat.categories
-    want = pd.Index(sorted(str(c) for c in cats), dtype=TEXT)
-    if cats.dtype == TEXT and cats.equals(want) and not s.cat.ordered:
+    if cats.dtype == TEXT and cats.is_monotonic_increasing and not s.cat.ordered:
         return s
-    at = np.append(want.get_indexer(cats.astype(str)), -1)  # code -1 (missing) stays -1
-    codes = s.cat.codes.to_numpy()
-    codes = at[codes].astype(codes.dtype)
-    return pd.Series(pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(want)),
-                     index=s.index, name=s.name)
+    return categorical(s.cat.codes.to_numpy(), cats, index=s.index, name=s.name)
 
 
 def conform(df: pd.DataFrame, table: str) -> pd.DataFrame:

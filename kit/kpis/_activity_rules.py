@@ -11,7 +11,7 @@ import narwhals as nw
 import numpy as np
 import pandas as pd
 
-from kit.dtypes import TEXT
+from kit.dtypes import categorical
 from kit.errors import ParameterError
 from kit.kpis._common import columns, lazy
 
@@ -153,13 +153,8 @@ def _purpose_pandas(f: nw.LazyFrame, leads, cols: list) -> nw.LazyFrame | None:
     # purpose column: built on integer codes, no Python string per activity
     codes, present = pd.factorize(acts["purpose"]) if "purpose" in cols else \
         (np.zeros(len(acts), np.intp), [])
-    present = [str(p) for p in present]
-    labels = sorted({*present, PROSPECTING, SALES})
-    at = {label: i for i, label in enumerate(labels)}
-    recode = np.array([at[p] for p in present] + [at[PROSPECTING], at[SALES]], dtype=np.int32)
     codes[need] = np.where(prospect, len(present), len(present) + 1)
-    out["purpose"] = pd.Categorical.from_codes(recode[codes], dtype=pd.CategoricalDtype(
-        pd.Index(labels, dtype=TEXT)))
+    out["purpose"] = categorical(codes, [*present, PROSPECTING, SALES], index=out.index)
     return nw.from_native(out).lazy()
 
 

@@ -173,7 +173,7 @@ def aggregate(f: nw.LazyFrame, keys: list[str], aggs: list) -> nw.LazyFrame:
 
 def collect(f, keys: list[str] = ()) -> pd.DataFrame:
     """Collect a (small) narwhals result into pandas, sorted by ``keys``, plain index."""
-    out = to_pandas(f).copy()  # small; a frame of its own, changed below
+    out = to_pandas(f).copy(deep=False)  # a frame of its own (columns replaced below, not changed)
     for c in out.columns:
         # PySpark's date_trunc returns a session-time-zone TIMESTAMP even for naive
         # input, and engines differ in resolution (us, ns): keep the wall-clock time,

@@ -151,10 +151,11 @@ class WarmKernel:
         """
         from jupyter_core.utils import run_sync
 
+        if self._log is None:
+            # appended to whatever the offset: the kernels share it with our reads
+            self._log = tempfile.TemporaryFile(mode="a+b")
         for attempt in range(1, START_ATTEMPTS + 1):
             km = self._new_manager()
-            if self._log is None:
-                self._log = tempfile.TemporaryFile(mode="w+b")
             # as nbclient starts its kernels (no history file); its console into our log
             run_sync(km.start_kernel)(cwd=cwd, extra_arguments=["--HistoryManager.hist_file=:memory:"],
                                       stdout=self._log, stderr=self._log)
@@ -201,11 +202,9 @@ class WarmKernel:
         """
         if self._log is None:
             return ""
-        self._log.flush()
         self._log.seek(self._read)
         data = self._log.read()
         self._read += len(data)
-        self._log.seek(0, os.SEEK_END)
         return data.decode("utf-8", "replace")
 
     def shutdown(self) -> None:
