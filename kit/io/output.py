@@ -120,27 +120,39 @@ def materialise(con, table: str, backend: str, lazy: bool):
 
 
 def _arrow(rel, table: str):
-    """The Arrow table of DuckDB relation ``rel``, its categorical columns dictionary-encoded.
+    """The Arrow table of DuckDB relation ``rel``, in Arrow's own memory, its categorical columns dictionary-encoded.
 
     Read in batches of :data:`BATCH_ROWS`, each categorical column of ``table``
     (:func:`kit.dtypes.is_category`) encoded as it arrives: the strings of a long
-    table are never all held at once, and pandas receives categories.
+    table are never all held at once, and pandas receives categories. Every other
+    column is copied out of the batch into Arrow's memory pool, and the batch is
+    let go: the columns of a batch that DuckDB exports share one allocation, which
+    lives as long as any of them, so a pandas text column that kept a DuckDB
+    buffer would keep the whole batch (every column, in DuckDB's memory) alive.
+
+    Examples
+    --------
+    >>> import duckdb, pyarrow as pa
+    >>> rel = duckdb.sql("SELECT 'A' || i AS activity_id, 'call' AS type FROM range(3) t(i)")
+    >>> t = _arrow(rel, "activities")
+    >>> t.column("activity_id").to_pylist(), str(t.schema.field("type").type)
+    (['A0', 'A1', 'A2'], 'dictionary<values=string, indices=int32, ordered=0>')
+    >>> pa.total_allocated_bytes() >= t.nbytes  # held by Arrow's pool, not by DuckDB
+    True
     """
     import pyarrow as pa
     import pyarrow.compute as pc
 
     reader = (getattr(rel, "to_arrow_reader", None) or rel.fetch_record_batch)(BATCH_ROWS)
     schema = reader.schema
-    encode = [i for i, f in enumerate(schema) if is_category(table, f.name)
-              and (pa.types.is_string(f.type) or pa.types.is_large_string(f.type))]
-    if not encode:
-        return reader.read_all()
+    encode = {i for i, f in enumerate(schema) if is_category(table, f.name)
+              and (pa.types.is_string(f.type) or pa.types.is_large_string(f.type))}
     for i in encode:
         schema = schema.set(i, schema.field(i).with_type(pa.dictionary(pa.int32(), schema.field(i).type)))
     batches = []
     for batch in reader:
-        arrays = list(batch.columns)
-        for i in encode:
-            arrays[i] = pc.dictionary_encode(arrays[i])
+        arrays = [pc.dictionary_encode(a) if i in encode else pa.concat_arrays([a])  # a copy
+                  for i, a in enumerate(batch.columns)]
+        del batch  # DuckDB's memory of this batch is freed here
         batches.append(pa.RecordBatch.from_arrays(arrays, schema=schema))
     return pa.Table.from_batches(batches, schema=schema)
