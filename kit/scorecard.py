@@ -40,6 +40,7 @@ from kit.dates import (last_complete_month, month_bounds, month_range,  # noqa: 
                        parse_month, shift_month)
 from kit.errors import DataError, KitError, KitWarning, ParameterError, did_you_mean
 from kit.i18n import LANGS, check_lang, format_month
+from kit.io.cache import cache_dir, dataset_key, derive_key, read, set_dataset_key, write
 from kit.io.options import load
 from kit.present import decide, note
 
@@ -165,8 +166,9 @@ def report_dataset(source, month, team: str = "", **load_kw) -> Dataset:
     if ds.as_of is not None and ds.as_of < end:
         # the data stops (or the user's as_of is) before the month ends: as_of says how far it goes
         end = ds.as_of + pd.Timedelta(microseconds=1)
-    ds = ds.filter(end=end)
-    return filter_team(ds, team)
+    cut = filter_team(ds.filter(end=end), team)
+    # the same load cut the same way holds the same rows: the key of that (kit.io.cache)
+    return set_dataset_key(cut, derive_key(dataset_key(ds), "report_dataset", end, team or ""))
 
 
 def scorecard(ds: Dataset, month, *, lang: str = "en", team: str | None = None,
@@ -235,51 +237,28 @@ def scorecard(ds: Dataset, month, *, lang: str = "en", team: str | None = None,
     ('Taux de réussite', 0.75, 0.25, 'better', 'proportion')
     """
     check_lang(lang)
+    base = dataset_key(ds)
     ds = filter_team(ds, team)
     p = parse_month(month)
     months = {"value": p, "previous": p - 1, "same_month_last_year": p - 12}
     cuts = _Cuts(ds)
     chosen = [s for s in registry.specs() if s.headline] if names is None else [
         registry.get(n) for n in ([names] if isinstance(names, str) else names)]
-    rows, skipped = [], {}
-    cov = coverage(ds)
+    rows, skipped, cov = [], {}, None
+    # the rows of a loaded dataset are shared by the processes of a report (kit.io.cache):
+    # the same load, month, language and team give the same row, computed once
+    shared = derive_key(base, "scorecard", str(p), lang, team or "") if cache_dir() else None
     for spec in chosen:
-        row = {"name": spec.name, "label": spec.label[lang], "unit": spec.unit,
-               "direction": spec.direction, "reason": ""}
-        av = availability(ds, spec.name, cov=cov)
-        if not av.ok:  # present, unknown, with the reason
-            rows.append(_unknown(row, av.reason(lang), ds, spec, team))
-            continue
-        try:
-            values = _shared_months(cuts, spec, months)
-            values = {key: values[key] if key in values
-                      else _month_values(cuts.at(m, spec.name), spec, m, cuts.memo)
-                      for key, m in months.items()}
-        except (DataError, ParameterError) as exc:
-            skipped[spec.name] = str(exc)
-            rows.append(_unknown(row, str(exc), ds, spec, team))
-            continue
-        for key, m in months.items():  # a month outside the dates of a table: unknown, not 0
-            start, end = month_bounds(m)
-            outside = availability(ds, spec.name, start=start, end=end, cov=cov,
-                                   period={lg: format_month(start, lg) for lg in LANGS})
-            if outside.outside:
-                values[key] = {**_values(pd.DataFrame()), "_result": values[key]["_result"].iloc[:0]}
-                if key == "value":
-                    row["reason"] = outside.reason(lang)
-        row.update({k: v for k, v in values["value"].items() if k != "_result"})
-        row.update({f"previous_{k}" if k != "value" else "previous": v
-                    for k, v in values["previous"].items() if k in (*_STATS, "low_sample")})
-        row["same_month_last_year"] = values["same_month_last_year"]["value"]
-        row["change"] = row["value"] - row["previous"]
-        target_kpi = spec.target[0] if isinstance(spec.target, tuple) else spec.name
-        row["target"] = _target(cuts.at(months["value"], spec.name, target_kpi), spec,
-                                months["value"], values["value"]["_result"], cuts.memo)
-        decided = decide(row, spec)
-        row.update({k: decided[k] for k in ("status", "target_status", "test", "p_value")})
-        row["note"] = note({**row, "why": decided["why"]}, p, lang)
-        row["scope"] = "team" if team and not without_team(ds, spec.name) else "all"
+        key = derive_key(shared, spec.name)
+        found = read(key)
+        if found is None:
+            cov = coverage(ds) if cov is None else cov
+            found = _row(ds, spec, months, cuts, cov, p, lang, team)
+            write(key, found)
+        row, problem = found
         rows.append(row)
+        if problem is not None:
+            skipped[spec.name] = problem
     out = pd.DataFrame(rows, columns=COLUMNS)
     for col in ["value", "numerator", "denominator", "ci_low", "ci_high", "n_censored", "previous",
                 "previous_numerator", "previous_denominator", "previous_n_censored", "change",
@@ -294,6 +273,43 @@ def scorecard(ds: Dataset, month, *, lang: str = "en", team: str | None = None,
             "scorecard: no value for " + "; ".join(f"{k} ({v})" for k, v in skipped.items()),
             KitWarning, stacklevel=2)
     return out
+
+
+def _row(ds: Dataset, spec, months: dict, cuts: "_Cuts", cov, p: pd.Period, lang: str, team) -> tuple:
+    """The scorecard row of KPI ``spec`` (a dict) and, when it failed on the data, the error's text."""
+    row = {"name": spec.name, "label": spec.label[lang], "unit": spec.unit,
+           "direction": spec.direction, "reason": ""}
+    av = availability(ds, spec.name, cov=cov)
+    if not av.ok:  # present, unknown, with the reason
+        return _unknown(row, av.reason(lang), ds, spec, team), None
+    try:
+        values = _shared_months(cuts, spec, months)
+        values = {key: values[key] if key in values
+                  else _month_values(cuts.at(m, spec.name), spec, m, cuts.memo)
+                  for key, m in months.items()}
+    except (DataError, ParameterError) as exc:
+        return _unknown(row, str(exc), ds, spec, team), str(exc)
+    for key, m in months.items():  # a month outside the dates of a table: unknown, not 0
+        start, end = month_bounds(m)
+        outside = availability(ds, spec.name, start=start, end=end, cov=cov,
+                               period={lg: format_month(start, lg) for lg in LANGS})
+        if outside.outside:
+            values[key] = {**_values(pd.DataFrame()), "_result": values[key]["_result"].iloc[:0]}
+            if key == "value":
+                row["reason"] = outside.reason(lang)
+    row.update({k: v for k, v in values["value"].items() if k != "_result"})
+    row.update({f"previous_{k}" if k != "value" else "previous": v
+                for k, v in values["previous"].items() if k in (*_STATS, "low_sample")})
+    row["same_month_last_year"] = values["same_month_last_year"]["value"]
+    row["change"] = row["value"] - row["previous"]
+    target_kpi = spec.target[0] if isinstance(spec.target, tuple) else spec.name
+    row["target"] = _target(cuts.at(months["value"], spec.name, target_kpi), spec,
+                            months["value"], values["value"]["_result"], cuts.memo)
+    decided = decide(row, spec)
+    row.update({k: decided[k] for k in ("status", "target_status", "test", "p_value")})
+    row["note"] = note({**row, "why": decided["why"]}, p, lang)
+    row["scope"] = "team" if team and not without_team(ds, spec.name) else "all"
+    return row, None
 
 
 def _unknown(row: dict, reason: str, ds: Dataset, spec, team) -> dict:

@@ -16,6 +16,13 @@ check for future dates depends on it) and the kit version. Only sources on disk
 polars backends are cached. The cache holds pickles: point ``KIT_LOAD_CACHE`` only
 at a folder nobody else writes to.
 
+The same folder holds results computed on such a dataset that several processes of
+one report need (the scorecard rows of a month: :func:`kit.scorecard.scorecard`):
+a loaded dataset carries the key of its load (:func:`dataset_key`), a dataset
+derived from it in a known way (the report's cut at a month's end) a key derived
+from that one (:func:`derive_key`), and any other dataset none, so that nothing is
+read back for data that may differ.
+
 Examples
 --------
 >>> import tempfile, pandas as pd
@@ -44,6 +51,9 @@ ENV = "KIT_LOAD_CACHE"
 
 #: Backends whose tables are plain frames (DuckDB tables live in a connection).
 CACHED_BACKENDS = ("pandas", "polars")
+#: Attribute of a :class:`~kit.dataset.Dataset` holding the key of the load it came from.
+#: Not a dataclass field: ``dataclasses.replace`` (filters, ``as_of``) does not copy it.
+KEY_ATTR = "_load_key"
 
 
 def cache_dir() -> Path | None:
@@ -91,8 +101,43 @@ def cache_key(source, options: dict) -> str | None:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 
+def dataset_key(ds) -> str | None:
+    """The key :func:`set_dataset_key` gave ``ds`` (its load, or how it was derived), or ``None``.
+
+    Examples
+    --------
+    >>> from kit.dataset import Dataset
+    >>> ds = set_dataset_key(Dataset({}), "abc")
+    >>> dataset_key(ds), dataset_key(ds.filter(start="2026-01-01"))  # a filter is other data
+    ('abc', None)
+    """
+    return getattr(ds, "__dict__", {}).get(KEY_ATTR)
+
+
+def set_dataset_key(ds, key: str | None):
+    """Record on ``ds`` the key of the data it holds (nothing when ``key`` is ``None``); return ``ds``."""
+    if key is not None:
+        ds.__dict__[KEY_ATTR] = key
+    return ds
+
+
+def derive_key(key: str | None, *parts) -> str | None:
+    """A key for what is computed from the data of ``key`` with ``parts``; ``None`` when ``key`` is.
+
+    Examples
+    --------
+    >>> derive_key("abc", "scorecard", "2026-10") == derive_key("abc", "scorecard", "2026-10")
+    True
+    >>> derive_key("abc", "2026-10") == derive_key("abc", "2026-11"), derive_key(None, "2026-10")
+    (False, None)
+    """
+    if key is None:
+        return None
+    return hashlib.sha256("\n".join([key, *map(repr, parts)]).encode()).hexdigest()[:32]
+
+
 def read(key: str | None):
-    """The dataset stored under ``key``, or ``None`` (caching off, not stored, unreadable)."""
+    """What is stored under ``key`` (a dataset, a result), or ``None`` (caching off, not stored, unreadable)."""
     folder = cache_dir()
     if folder is None or key is None:
         return None
@@ -105,7 +150,7 @@ def read(key: str | None):
 
 
 def write(key: str | None, ds) -> Path | None:
-    """Store ``ds`` under ``key`` (atomically); return the file, ``None`` when caching is off."""
+    """Store ``ds`` (a dataset or a result) under ``key`` (atomically); return the file, ``None`` when caching is off."""
     folder = cache_dir()
     if folder is None or key is None:
         return None

@@ -173,6 +173,8 @@ def load_dataset(source, *, preset=None, mapping=None, backend="pandas", strict=
     cached = cache.read(key)
     if cached is not None:  # KIT_LOAD_CACHE: the same files loaded with the same options
         # stored with the default as_of (the latest timestamp): set again only when given
+        # (with_as_of makes another dataset, without the key: other data)
+        cached = cache.set_dataset_key(cached, key)
         return cached if as_of is None else with_as_of(cached, as_of)
     label = source_label(source)
     notes, money, convert = [], None, None
@@ -243,6 +245,9 @@ def load_dataset(source, *, preset=None, mapping=None, backend="pandas", strict=
                  currency=currency.upper(), timezone=timezone,
                  source=str(Path(source)) if isinstance(source, Path) else label,
                  rows_read={t: int(st.rows_read) for t, st in stages.items()})
+    # the dataset carries the key of its load: results computed on it can be shared
+    # by the processes of a report (kit.io.cache)
+    cache.set_dataset_key(ds, key)
     if key is not None and cache.cache_dir() is not None:
         cache.write(key, ds)
     # ds.as_of is already the latest timestamp (the default): not computed twice
