@@ -63,3 +63,22 @@ def pytest_collection_modifyitems(config, items):
     """Run the browser tests last: Playwright's sync API leaves an asyncio loop
     registered in the main thread, which breaks later tests that call asyncio.run."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+#: Test files that share one process under ``pytest -n --dist loadscope`` (``make test``):
+#: the PySpark tests and the examples of kit/spark.py start one local Spark session (a
+#: JVM, 10 s or more on 2 cores) instead of one in each worker.
+SHARED_SCOPES = {"tests/test_spark.py": "spark", "kit/spark.py": "spark"}
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadscope`` with the files of :data:`SHARED_SCOPES` in one work unit."""
+    if config.getoption("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedScopes(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return SHARED_SCOPES.get(nodeid.split("::", 1)[0]) or super()._split_scope(nodeid)
+
+    return SharedScopes(config, log)
