@@ -14,6 +14,7 @@ Examples
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from pathlib import Path
 
@@ -27,8 +28,6 @@ def notebook_html(nb, *, title: str = "") -> str:
     run: a report page never runs code that came from the data (a rep named
     ``<script>...``). Markdown cells are kept; figures are embedded.
     """
-    from nbconvert import HTMLExporter
-
     nb = copy.deepcopy(nb)
     for cell in nb.cells:
         for out in cell.get("outputs", []):
@@ -37,9 +36,16 @@ def notebook_html(nb, *, title: str = "") -> str:
                 html = data["text/html"]
                 html = "".join(html) if isinstance(html, list) else html
                 data["text/html"] = _SCRIPT.sub(r"&lt;\1\2", html)
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
     return body
+
+
+@functools.lru_cache(maxsize=1)
+def _exporter():
+    """One HTML exporter per process: its templates are read and compiled once, not per page."""
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
 
 
 def export_html(nb, path) -> Path:
