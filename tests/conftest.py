@@ -82,3 +82,4 @@ def pytest_xdist_make_scheduler(config, log):
             return SHARED_SCOPES.get(nodeid.split("::", 1)[0]) or super()._split_scope(nodeid)
 
     return SharedScopes(config, log)
+
