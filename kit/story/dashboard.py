@@ -26,7 +26,6 @@ import warnings
 import pandas as pd
 
 from kit import registry
-from kit.availability import availability
 from kit.errors import DataError
 from kit.i18n import MISSING, format_month, format_value, kpi_label, t
 from kit.scorecard import last_complete_month, month_bounds
@@ -170,7 +169,7 @@ def _panels(ctx: ReportContext, every: bool = False) -> dict:
         return wanted
     panels = {}
     for name, draw in wanted.items():
-        if availability(ctx.ds, name, by="source" if name == "cac" else None).ok:
+        if ctx.availability(name, by="source" if name == "cac" else None).ok:
             title = t("funnel_title", lang) if name == "funnel" else kpi_label(name, lang)
             panels[title] = draw
     return panels

@@ -21,6 +21,7 @@ import ipywidgets as widgets
 from kit import registry
 from kit.api import compute
 from kit.availability import Unavailable, availability
+from kit.coverage import coverage
 from kit.errors import DataError
 from kit.flags import flag_differences, flag_note, row_flags
 from kit.i18n import MISSING, check_lang, column_label, t
@@ -54,7 +55,9 @@ class KPIExplorer(_Debouncing, widgets.VBox):
         self.currency = currency or getattr(ds, "currency", "EUR")
         names = list(kpis) if kpis is not None else registry.names()
         specs = [registry.get(n) for n in names]
-        usable = [s for s in specs if availability(ds, s.name).ok]
+        # the dates of the tables these KPIs read, scanned once for all of them
+        cov = coverage(ds, tables={t_ for s in specs for t_ in s.tables})
+        usable = [s for s in specs if availability(ds, s.name, cov=cov).ok]
         if not usable:
             raise DataError(
                 f"None of the KPIs {names} can run on this dataset: it has tables "
