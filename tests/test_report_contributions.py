@@ -104,3 +104,10 @@ def test_kpis_json_of_the_sample_holds_the_split_of_each_headline_kpi(tmp_path, 
                 (r["contribution"], r["ci_low"], r["ci_high"]))
         explained += 1
     assert explained >= 6  # win rate, leads, revenue, margin, basket, conversations, e-mail replies
+    # scope: which KPIs the team restricts, which stay those of all teams (README, kit report)
+    scopes = {r["name"]: r["scope"] for r in json.loads(text)["kpis"]}
+    if team:
+        assert scopes["revenue"] == scopes["win_rate"] == "team"
+        assert scopes["csat"] == scopes["nps"] == scopes["cac"] == "all"
+    else:
+        assert set(scopes.values()) == {"all"}

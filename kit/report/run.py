@@ -342,7 +342,9 @@ def _write_kpis(ds, month, team, lang, folder: Path) -> tuple[str, str]:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             cut = report_dataset(ds, month, team=team)
-            sc = scorecard(cut, month, lang=lang)
+            # team= again on the team's cut (a no-op filter): the rows say which KPIs the
+            # team restricts (scope "team") and which stay those of all teams ("all")
+            sc = scorecard(cut, month, lang=lang, team=team or None)
             why = top_contributions(cut, sc, month, lang=lang)
             write_summary(sc, folder, month=month, team=team, lang=lang, as_of=cut.as_of,
                           currency=getattr(ds, "currency", "EUR"), contributions=why)
