@@ -149,8 +149,8 @@ def read(key: str | None):
         return None
 
 
-def write(key: str | None, ds) -> Path | None:
-    """Store ``ds`` (a dataset or a result) under ``key`` (atomically); return the file, ``None`` when caching is off."""
+def write(key: str | None, obj) -> Path | None:
+    """Store ``obj`` (a dataset or a result) under ``key`` (atomically); return the file, ``None`` when caching is off."""
     folder = cache_dir()
     if folder is None or key is None:
         return None
@@ -158,7 +158,7 @@ def write(key: str | None, ds) -> Path | None:
     fd, tmp = tempfile.mkstemp(prefix=f".{key}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as f:
-            pickle.dump(ds, f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, folder / f"{key}.pkl")
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -172,9 +172,9 @@ def load_dataset(source, *, preset=None, mapping=None, backend="pandas", strict=
     as_of = _check_as_of(as_of)
     cached = cache.read(key)
     if cached is not None:  # KIT_LOAD_CACHE: the same files loaded with the same options
-        # stored with the default as_of (the latest timestamp): set again only when given
-        # (with_as_of makes another dataset, without the key: other data)
-        cached = cache.set_dataset_key(cached, key)
+        # stored with the default as_of (the latest timestamp) and the key of its load
+        # (set below, before it was written): as_of set again only when given, which makes
+        # another dataset, without the key (other data)
         return cached if as_of is None else with_as_of(cached, as_of)
     label = source_label(source)
     notes, money, convert = [], None, None
